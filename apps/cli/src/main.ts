@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Command } from 'commander'
+import { applyConfig, ConfigError, findConfigFile, loadConfig } from './config.ts'
 
 /**
  * `d11`: every subcommand lives in `commands/<name>.ts` and exports `register(program)`.
@@ -23,6 +24,23 @@ export async function buildProgram(): Promise<Command> {
     const mod = (await import(pathToFileURL(dir + file).href)) as { register?: (p: Command) => void }
     mod.register?.(program)
   }
+  program.option(
+    '--config <file>',
+    'config file holding any option (flags override it)',
+    'd11.config.{json,yaml}',
+  )
+  program.hook('preAction', (_root, action) => {
+    const explicit = program.getOptionValueSource('config') === 'cli' ? program.opts().config : undefined
+    const file = explicit ?? findConfigFile(process.cwd())
+    if (!file) return
+    try {
+      applyConfig(action, loadConfig(file, program))
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
+      process.stderr.write(`d11: ${err.message}\n`)
+      process.exit(2)
+    }
+  })
   return program
 }
 

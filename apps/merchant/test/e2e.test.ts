@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import { loadProfile } from '../src/profile.ts'
+import { buyAndPay, buyerId, startPair, until } from './harness.ts'
+
+const HOUR = 3_600_000
+
+describe('platform + merchant on real ports over a compressed clock', () => {
+  it('understaffed has a lower reply rate and a longer manual response time than prepared (EXP-1, EXP-2)', async () => {
+    const run = async (name: string) => {
+      // the Nov 11 00:00 burst: 100 buyers write in within a few simulated minutes
+      const pair = await startPair(loadProfile(name), {
+        start: '2020-11-11T00:00:00+08:00',
+        rate: 1200,
+        stock: 100,
+        buyers: 100,
+      })
+      try {
+        for (let i = 1; i <= 100; i++) {
+          const r = await pair.call('POST', '/buyer/consultations', {
+            buyerId: buyerId(i),
+            merchantId: 'm-000001',
+            text: 'Is the coupon stackable?',
+          })
+          expect(r.status).toBe(200)
+        }
+        const sent = (await pair.call('GET', '/admin/clock')).body.simTimeMs as number
+        // every buyer has had an answer or given up (abandonAfterMinutes: 30) by +35 sim min
+        await until(
+          async () => (await pair.call('GET', '/admin/clock')).body.simTimeMs > sent + 35 * 60_000,
+          15_000,
+          'the simulated clock',
+        )
+        const sla = (await pair.call('GET', '/merchant/m-000001/sla')).body
+        const stats = pair.merchant.merchant.snapshot()
+        return { sla, stats }
+      } finally {
+        await pair.close()
+      }
+    }
+    const [prepared, understaffed] = await Promise.all([run('prepared'), run('understaffed')])
+    expect(prepared.stats.pushes).toBe(100)
+    expect(understaffed.stats.pushes).toBe(100)
+    // auto-replies went out but do not count (001)
+    expect(understaffed.stats.replies['auto-reply']).toBe(100)
+    expect(understaffed.sla.replyRate).toBeLessThan(prepared.sla.replyRate)
+    expect(prepared.sla.replyRate).toBeGreaterThan(0.9)
+    expect(prepared.sla.manualResponseSec).toBeGreaterThan(0)
+    expect(understaffed.sla.manualResponseSec).toBeGreaterThan(prepared.sla.manualResponseSec * 2)
+  }, 30_000)
+
+  it('oversell-prone produces oversell payouts (PAY-3) and prepared none', async () => {
+    const run = async (name: string) => {
+      // outside the PAY-2 window (2020: Oct 29 – Nov 18), so payouts are automatic
+      const pair = await startPair(loadProfile(name), {
+        start: '2020-12-01T10:00:00+08:00',
+        rate: 14_400,
+        stock: 20,
+        buyers: 30,
+      })
+      try {
+        let accepted = 0
+        for (let i = 1; i <= 30; i++) if ((await buyAndPay(pair, i)).status === 201) accepted++
+        // pickups at the 14:00 carrier wave (~1 s wall), then jump past every 48 h deadline
+        await until(async () => pair.merchant.merchant.snapshot().pickups >= 20, 15_000, 'pickups')
+        await pair.call('POST', '/admin/clock/advance', { ms: 50 * HOUR })
+        const payouts = (await pair.call('GET', '/admin/events?table=payouts')).body.rows as Array<{ cause: string }>
+        return {
+          accepted,
+          oversell: payouts.filter((p) => p.cause === 'oversell').length,
+          late: payouts.filter((p) => p.cause === 'late_shipment').length,
+          stats: pair.merchant.merchant.snapshot(),
+        }
+      } finally {
+        await pair.close()
+      }
+    }
+    const [prepared, prone] = await Promise.all([run('prepared'), run('oversell-prone')])
+    expect(prepared.accepted).toBe(20)
+    expect(prepared.oversell).toBe(0)
+    expect(prepared.late).toBe(0)
+    expect(prone.accepted).toBe(30)
+    expect(prone.stats.oversold).toBe(10)
+    expect(prone.oversell).toBe(10)
+    expect(prone.late).toBe(0)
+  }, 30_000)
+})

@@ -1,0 +1,175 @@
+import type { Buyer, Merchant, Sku } from '@d11/generator/entities'
+import { buildApp } from '@d11/platform/app'
+import type { FastifyInstance } from 'fastify'
+import { request } from 'undici'
+import { buildMerchantApp, type MerchantAppOptions } from '../src/app.ts'
+import { platformConfigFor } from '../src/platform-config.ts'
+import type { Profile } from '../src/profile.ts'
+
+/** A one-merchant world: shop m-000001 with SKU s-00000001 (`stock` units) and `buyers` buyers. */
+export function tinyWorld(stock: number, buyers: number): string {
+  const merchant: Merchant = {
+    id: 'm-000001',
+    name: 'reference shop',
+    shopType: 'flagship',
+    category: 'phones',
+    region: 'Zhejiang',
+    violationPoints: 0,
+    activityLevel: 80,
+    compositeRanking: 0.2,
+    basicServiceScore: 4.8,
+    experience: {
+      firstReturnRate: 0.02,
+      negativeReviewRate: 0.01,
+      pickup48hRate: 0.98,
+      deliveryHours: 40,
+      manualResponseSec: 20,
+      refundProcessingHours: 10,
+      disputeLiabilityRate: 0.01,
+      replyRate: 0.95,
+    },
+    webhookUrl: null,
+    crossStoreCoupon: true,
+    openedAt: '2018-01-01T00:00:00+08:00',
+  }
+  const sku: Sku = {
+    id: 's-00000001',
+    merchantId: merchant.id,
+    title: 'phone',
+    category: 'phones',
+    freeShippingClaim: false,
+    shippingTemplate: { id: 't1', freeRegions: [], feeFen: 0 },
+    restrictedRegions: [],
+    dailyPrices: { start: '2020-08-01', pricesFen: [] },
+    campaignPrices: [],
+    listPriceFen: 199_900,
+    stock,
+    presale: false,
+    depositFen: 0,
+    contractShipHours: null,
+  }
+  const lines: unknown[] = [
+    { kind: 'merchants', row: merchant },
+    { kind: 'skus', row: sku },
+  ]
+  for (let i = 1; i <= buyers; i++) {
+    const b: Buyer = {
+      id: `b-${String(i).padStart(8, '0')}`,
+      name: `buyer ${i}`,
+      region: 'Zhejiang',
+      city: 'Hangzhou',
+      membership: 'none',
+      registeredAt: '2019-01-01T00:00:00+08:00',
+    }
+    lines.push({ kind: 'buyers', row: b })
+  }
+  return lines.map((l) => JSON.stringify(l)).join('\n')
+}
+
+export const buyerId = (i: number) => `b-${String(i).padStart(8, '0')}`
+
+export interface Pair {
+  platform: FastifyInstance
+  merchant: FastifyInstance
+  platformUrl: string
+  merchantUrl: string
+  /** restart the merchant on the same port (same options) */
+  restartMerchant: () => Promise<void>
+  stopMerchant: () => Promise<void>
+  call: (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ status: number; body: any }>
+  close: () => Promise<void>
+}
+
+/** Platform and merchant on real ports (port 0), the platform configured from the profile. */
+export async function startPair(
+  profile: Profile,
+  opts: { start: string; rate: number; stock: number; buyers: number; merchant?: Partial<MerchantAppOptions> },
+): Promise<Pair> {
+  const platform = await buildApp({
+    docs: false,
+    config: {
+      ...platformConfigFor(profile),
+      clockStart: opts.start,
+      clockRate: opts.rate,
+      webhookAttempts: 10,
+      webhookBackoffMs: 100,
+    },
+  })
+  await platform.listen({ port: 0, host: '127.0.0.1' })
+  const platformUrl = `http://127.0.0.1:${(platform.server.address() as { port: number }).port}`
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    const res = await request(`${platformUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return { status: res.statusCode, body: (await res.body.json()) as any }
+  }
+  const world = await request(`${platformUrl}/admin/world`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: tinyWorld(opts.stock, opts.buyers),
+  })
+  if (world.statusCode !== 200) throw new Error(`world load failed: ${await world.body.text()}`)
+  await world.body.dump()
+  const mopts: MerchantAppOptions = {
+    profile,
+    platformUrl,
+    clockPollMs: 50,
+    stock: [['s-00000001', opts.stock]],
+    ...opts.merchant,
+  }
+  let merchant = await buildMerchantApp(mopts)
+  await merchant.listen({ port: 0, host: '127.0.0.1' })
+  const port = (merchant.server.address() as { port: number }).port
+  const merchantUrl = `http://127.0.0.1:${port}`
+  const hook = await call('POST', '/admin/webhooks', { merchantId: '*', url: `${merchantUrl}/webhooks` })
+  if (hook.status !== 200) throw new Error(`webhook setup failed: ${JSON.stringify(hook.body)}`)
+  let running = true
+  const pair: Pair = {
+    platform,
+    merchant,
+    platformUrl,
+    merchantUrl,
+    call,
+    stopMerchant: async () => {
+      if (running) await merchant.close()
+      running = false
+    },
+    restartMerchant: async () => {
+      merchant = await buildMerchantApp(mopts)
+      await merchant.listen({ port, host: '127.0.0.1' })
+      pair.merchant = merchant
+      running = true
+    },
+    close: async () => {
+      if (running) await merchant.close()
+      await platform.close()
+    },
+  }
+  return pair
+}
+
+/** Place and pay a one-unit spot order for buyer `i`; returns the order (or the rejection). */
+export async function buyAndPay(pair: Pair, i: number): Promise<{ status: number; orderId?: string }> {
+  const placed = await pair.call('POST', '/buyer/orders', {
+    buyerId: buyerId(i),
+    kind: 'spot',
+    items: [{ skuId: 's-00000001', quantity: 1 }],
+  })
+  if (placed.status !== 201) return { status: placed.status }
+  const orderId = placed.body.orders[0].id as string
+  const paid = await pair.call('POST', `/buyer/orders/${orderId}/pay`, { stage: 'spot' })
+  if (paid.status !== 200) throw new Error(`pay failed: ${JSON.stringify(paid.body)}`)
+  return { status: 201, orderId }
+}
+
+/** Poll `check` until it returns true (or fail after `wallMs`). */
+export async function until(check: () => Promise<boolean>, wallMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + wallMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}

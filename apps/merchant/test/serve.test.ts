@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { request } from 'undici'
+import { describe, expect, it } from 'vitest'
+import { loadProfile } from '../src/profile.ts'
+import { serve } from '../src/serve.ts'
+import { buyerId, tinyWorld } from './harness.ts'
+
+/** The tiny world as a world directory (manifest + one NDJSON file per kind). */
+function worldDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'd11-world-'))
+  const byKind = new Map<string, string[]>()
+  for (const line of tinyWorld(10, 3).split('\n')) {
+    const { kind, row } = JSON.parse(line) as { kind: string; row: unknown }
+    byKind.set(kind, [...(byKind.get(kind) ?? []), JSON.stringify(row)])
+  }
+  for (const [kind, rows] of byKind) writeFileSync(join(dir, `${kind}.ndjson`), `${rows.join('\n')}\n`)
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ seed: 1, scale: 'test', format: 'ndjson' }))
+  return dir
+}
+
+describe('serve (d11 serve)', () => {
+  it('starts platform and merchant with a world, wires the webhooks, and shuts both down', async () => {
+    const served = await serve({
+      profile: loadProfile('prepared'),
+      world: worldDir(),
+      clockRate: 600,
+      clockStart: '2020-11-11T00:00:00+08:00',
+    })
+    expect(served.world).toMatchObject({ merchants: 1, skus: 1, buyers: 3 })
+    const res = await request(`${served.platformUrl}/buyer/consultations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ buyerId: buyerId(1), merchantId: 'm-000001', text: 'hi' }),
+    })
+    expect(res.statusCode).toBe(200)
+    await res.body.dump()
+    const deadline = Date.now() + 10_000
+    while (served.merchant.merchant.snapshot().pushes < 1 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(served.merchant.merchant.snapshot().byType['consultation.message']).toBe(1)
+    await served.close()
+    await expect(request(`${served.merchantUrl}/health`)).rejects.toThrow()
+    await expect(request(`${served.platformUrl}/admin/clock`)).rejects.toThrow()
+  }, 20_000)
+
+  it('rejects a world directory that is not one, naming --world', async () => {
+    await expect(serve({ profile: loadProfile('prepared'), world: tmpdir() })).rejects.toThrow(/--world/)
+  })
+})

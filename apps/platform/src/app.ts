@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import type { WallSource } from './clock.ts'
+import { type PlatformConfig, resolveConfig } from './config.ts'
+import { ERROR_CODES, PlatformError } from './errors.ts'
+import { mulberry32, parseFault } from './fault.ts'
+import { type ServicesOptions, servicesPlugin } from './plugins/services.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { buyerRoutes } from './routes/buyer.ts'
+import { merchantRoutes } from './routes/merchant.ts'
+import type { SpoolLike } from './sink.ts'
+
+export interface BuildAppOptions {
+  /** Overrides of DEFAULT_CONFIG (config.ts). */
+  config?: Partial<PlatformConfig>
+  /** Wall-clock source (tests). @default Date.now */
+  wall?: WallSource
+  /** Event spool; by default a SpoolWriter on `config.spoolDir`, or none. */
+  spool?: SpoolLike
+  /** Fastify logger. @default false */
+  logger?: boolean
+  /** Serve the OpenAPI UI at /docs. @default true */
+  docs?: boolean
+}
+
+export type App = FastifyInstance
+
+const IN_FLIGHT = Symbol('d11.inFlight')
+
+/** Build the mock platform. `app.close()` stops the scheduler and flushes every event to the spool. */
+export async function buildApp(opts: BuildAppOptions = {}): Promise<App> {
+  const config = resolveConfig(opts.config)
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 256 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Double11 Lab mock Tmall platform', version: '0.1.0' },
+      tags: [{ name: 'admin' }, { name: 'buyer' }, { name: 'merchant' }],
+    },
+  })
+  if (opts.docs ?? true) await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  const services: ServicesOptions = { config }
+  if (opts.wall) services.wall = opts.wall
+  if (opts.spool) services.spool = opts.spool
+  await app.register(servicesPlugin, services)
+
+  // Bounded in-flight work: past maxInFlight the platform answers 503 + Retry-After at once.
+  let inFlight = 0
+  const release = (req: object) => {
+    if ((req as Record<symbol, boolean>)[IN_FLIGHT]) {
+      ;(req as Record<symbol, boolean>)[IN_FLIGHT] = false
+      inFlight -= 1
+    }
+  }
+  const random = mulberry32(config.seed)
+  app.addHook('onRequest', async (req, reply) => {
+    ;(req as unknown as Record<symbol, boolean>)[IN_FLIGHT] = true
+    inFlight += 1
+    if (inFlight > config.maxInFlight) {
+      const err = new PlatformError(
+        'PLAT_ERR_OVERLOADED',
+        '',
+        `more than ${config.maxInFlight} requests in flight`,
+      )
+      return reply.code(503).header('retry-after', '1').send(err.toBody())
+    }
+    const header = req.headers['x-d11-fault']
+    if (typeof header === 'string' && header) {
+      const fault = parseFault(header)
+      if (fault.latencyMs > 0) await sleep(fault.latencyMs)
+      if (fault.errorRate > 0 && random() < fault.errorRate) {
+        const err = new PlatformError('PLAT_ERR_FAULT', 'headers.x-d11-fault')
+        return reply.code(503).send(err.toBody())
+      }
+    }
+  })
+  app.addHook('onResponse', async (req) => release(req))
+  app.addHook('onRequestAbort', async (req) => release(req))
+  app.addHook('preHandler', async () => app.d11.scheduler.tick())
+  app.decorate('inFlight', () => inFlight)
+
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  )
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof PlatformError) return reply.code(err.statusCode).send(err.toBody())
+    if (err.validation) {
+      const v = err.validation[0]
+      const missing = (v?.params as { missingProperty?: string } | undefined)?.missingProperty
+      const path = `${v?.instancePath ?? ''}${missing ? `/${missing}` : ''}`
+        .split('/')
+        .filter(Boolean)
+        .join('.')
+      const field = [err.validationContext, path].filter(Boolean).join('.')
+      return reply.code(400).send({
+        code: 'PLAT_ERR_VALIDATION',
+        ruleId: '',
+        field,
+        message: missing ? `${field} is required` : `${field || 'request'} ${v?.message ?? 'is invalid'}`,
+      })
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply
+        .code(err.statusCode)
+        .send({ code: 'PLAT_ERR_VALIDATION', ruleId: '', field: 'body', message: err.message })
+    }
+    req.log.error({ err }, 'unhandled error')
+    // A 500 never leaks internals: no message, no stack.
+    return reply.code(500).send({
+      code: 'PLAT_ERR_INTERNAL',
+      ruleId: '',
+      field: '',
+      message: ERROR_CODES.PLAT_ERR_INTERNAL.message,
+    })
+  })
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({
+      code: 'PLAT_ERR_NOT_FOUND',
+      ruleId: '',
+      field: 'url',
+      message: `no route ${req.method} ${req.url}`,
+    }),
+  )
+
+  await app.register(adminRoutes, { prefix: '/admin' })
+  await app.register(buyerRoutes, { prefix: '/buyer' })
+  await app.register(merchantRoutes, { prefix: '/merchant' })
+  return app
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    inFlight: () => number
+  }
+}

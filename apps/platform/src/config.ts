@@ -1,0 +1,77 @@
+/** How stock is reserved when an order is placed (issue 5, buyer API). */
+export type OversellPolicy = 'strict' | 'buffered' | 'lagging'
+
+/** Platform configuration. Rule thresholds that the sources do not give are defaults here. */
+export interface PlatformConfig {
+  /** Run id stamped on every spool row. @default 'run-local' */
+  runId: string
+  /** Calendar of CAL-2. @default '2020' */
+  calendar: '2020' | '2022'
+  /** Simulated start instant (ISO with offset). @default '2020-11-01T00:00:00+08:00' */
+  clockStart: string
+  /** Simulated ms per wall ms. @default 1 */
+  clockRate: number
+  /** Spool folder for events (docs/contracts.md); `null` keeps events in memory only. @default null */
+  spoolDir: string | null
+  /** Seed of the fault-injection PRNG. @default 11 */
+  seed: number
+  /** Requests in flight past which the platform answers 503 + Retry-After. @default 1024 */
+  maxInFlight: number
+  /** Stock reservation policy. @default 'strict' */
+  oversellPolicy: OversellPolicy
+  /** `buffered`: extra units sold beyond stock, as a fraction of stock. @default 0.05 */
+  oversellBuffer: number
+  /** SHIP-1 pickup deadline after payment, hours. @default 48 */
+  pickupHours: number
+  /** SHIP-2 trace update deadline after pickup, hours. @default 24 */
+  traceHours: number
+  /** PAY-5 complaint handling deadline, hours. @default 48 */
+  complaintHours: number
+  /** PAY-7 appeal window, days. @default 30 */
+  appealDays: number
+  /** PAY-6 late orders per merchant that trigger a warning / removal. @default 20 / 100 */
+  massDelayWarn: number
+  massDelayRemove: number
+  /** REG-3 eligibility thresholds (defaults; the sources give none). */
+  eligibility: {
+    maxViolationPoints: number
+    minActivityLevel: number
+    maxCompositeRanking: number
+    minServiceScore: number
+  }
+  /** Webhook delivery: attempts and first backoff. @default 5, 200 ms */
+  webhookAttempts: number
+  webhookBackoffMs: number
+  /** Webhook request timeout. @default 2000 ms */
+  webhookTimeoutMs: number
+}
+
+export const DEFAULT_CONFIG: PlatformConfig = {
+  runId: 'run-local',
+  calendar: '2020',
+  clockStart: '2020-11-01T00:00:00+08:00',
+  clockRate: 1,
+  spoolDir: null,
+  seed: 11,
+  maxInFlight: 1024,
+  oversellPolicy: 'strict',
+  oversellBuffer: 0.05,
+  pickupHours: 48,
+  traceHours: 24,
+  complaintHours: 48,
+  appealDays: 30,
+  massDelayWarn: 20,
+  massDelayRemove: 100,
+  eligibility: { maxViolationPoints: 12, minActivityLevel: 30, maxCompositeRanking: 0.8, minServiceScore: 4 },
+  webhookAttempts: 5,
+  webhookBackoffMs: 200,
+  webhookTimeoutMs: 2000,
+}
+
+export function resolveConfig(partial: Partial<PlatformConfig> = {}): PlatformConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    ...partial,
+    eligibility: { ...DEFAULT_CONFIG.eligibility, ...partial.eligibility },
+  }
+}

@@ -1,0 +1,144 @@
+import type { Buyer, Merchant, Sku } from '@d11/generator/entities'
+import { type BuildAppOptions, buildApp } from '../src/app.ts'
+
+const experience = {
+  firstReturnRate: 0.02,
+  negativeReviewRate: 0.01,
+  pickup48hRate: 0.98,
+  deliveryHours: 40,
+  manualResponseSec: 20,
+  refundProcessingHours: 10,
+  disputeLiabilityRate: 0.01,
+  replyRate: 0.95,
+}
+
+export function merchant(id: string, over: Partial<Merchant> = {}): Merchant {
+  return {
+    id,
+    name: `shop ${id}`,
+    shopType: 'flagship',
+    category: 'phones',
+    region: 'Zhejiang',
+    violationPoints: 0,
+    activityLevel: 80,
+    compositeRanking: 0.2,
+    basicServiceScore: 4.8,
+    experience,
+    webhookUrl: null,
+    crossStoreCoupon: true,
+    openedAt: '2018-01-01T00:00:00+08:00',
+    ...over,
+  }
+}
+
+export function sku(id: string, merchantId: string, over: Partial<Sku> = {}): Sku {
+  return {
+    id,
+    merchantId,
+    title: `item ${id}`,
+    category: 'phones',
+    freeShippingClaim: false,
+    shippingTemplate: { id: 't1', freeRegions: [], feeFen: 0 },
+    restrictedRegions: [],
+    dailyPrices: { start: '2020-08-01', pricesFen: [] },
+    campaignPrices: [],
+    listPriceFen: 100_000,
+    stock: 1000,
+    presale: false,
+    depositFen: 0,
+    contractShipHours: null,
+    ...over,
+  }
+}
+
+export function buyer(id: string, region = 'Zhejiang'): Buyer {
+  return {
+    id,
+    name: id,
+    region,
+    city: 'Hangzhou',
+    membership: 'none',
+    registeredAt: '2019-01-01T00:00:00+08:00',
+  }
+}
+
+/** The small world most tests use. */
+export function baseWorld() {
+  return [
+    { kind: 'merchants', row: merchant('m-1') },
+    { kind: 'merchants', row: merchant('m-2', { violationPoints: 50 }) },
+    { kind: 'merchants', row: merchant('m-3', { crossStoreCoupon: false }) },
+    {
+      kind: 'skus',
+      row: sku('s-phone', 'm-1', {
+        listPriceFen: 599_900,
+        stock: 1000,
+        restrictedRegions: ['Xinjiang'],
+        dailyPrices: { start: '2020-08-01', pricesFen: [599_900, 589_900] },
+      }),
+    },
+    {
+      kind: 'skus',
+      row: sku('s-pre', 'm-1', { listPriceFen: 100_000, stock: 100, presale: true, depositFen: 10_000 }),
+    },
+    { kind: 'skus', row: sku('s-m2', 'm-2', { listPriceFen: 20_000 }) },
+    { kind: 'skus', row: sku('s-m3', 'm-3', { listPriceFen: 20_000 }) },
+    { kind: 'buyers', row: buyer('b-1') },
+    { kind: 'buyers', row: buyer('b-2', 'Xinjiang') },
+  ]
+}
+
+export function ndjson(lines: unknown[]): string {
+  return lines.map((l) => JSON.stringify(l)).join('\n')
+}
+
+/** An app at a paused clock (rate 0) with a world loaded from an NDJSON upload. */
+export async function worldApp(opts: BuildAppOptions & { at?: string; lines?: unknown[] } = {}) {
+  const app = await buildApp({ docs: false, ...opts, config: { clockRate: 0, ...opts.config } })
+  await app.ready()
+  const res = await app.inject({
+    method: 'POST',
+    url: '/admin/world',
+    headers: { 'content-type': 'application/x-ndjson' },
+    payload: ndjson(opts.lines ?? baseWorld()),
+  })
+  if (res.statusCode !== 200) throw new Error(`world load failed: ${res.body}`)
+  if (opts.at) await setClock(app, opts.at)
+  return app
+}
+
+type App = Awaited<ReturnType<typeof buildApp>>
+
+export async function setClock(app: App, start: string, rate = 0) {
+  const r = await app.inject({ method: 'POST', url: '/admin/clock', payload: { start, rate } })
+  if (r.statusCode !== 200) throw new Error(r.body)
+}
+
+export async function post(
+  app: App,
+  url: string,
+  payload: unknown = {},
+  headers: Record<string, string> = {},
+) {
+  const r = await app.inject({ method: 'POST', url, payload: payload as object, headers })
+  return { status: r.statusCode, body: r.json(), headers: r.headers }
+}
+
+export async function get(app: App, url: string) {
+  const r = await app.inject({ method: 'GET', url })
+  return { status: r.statusCode, body: r.json() }
+}
+
+/** Place and pay a spot order; returns the order id. */
+export async function paidOrder(app: App, skuId = 's-phone', buyerId = 'b-1', quantity = 1): Promise<string> {
+  const placed = await post(app, '/buyer/orders', { buyerId, kind: 'spot', items: [{ skuId, quantity }] })
+  if (placed.status !== 201) throw new Error(JSON.stringify(placed.body))
+  const id = placed.body.orders[0].id as string
+  const paid = await post(app, `/buyer/orders/${id}/pay`, { stage: 'spot' })
+  if (paid.status !== 200) throw new Error(JSON.stringify(paid.body))
+  return id
+}
+
+export async function rows(app: App, query: string) {
+  return (await get(app, `/admin/events?${query}`)).body.rows as Array<Record<string, unknown>>
+}

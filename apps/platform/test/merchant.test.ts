@@ -1,0 +1,303 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { baseWorld, get, merchant, paidOrder, post, rows, setClock, sku, worldApp } from './helpers.ts'
+
+type App = Awaited<ReturnType<typeof worldApp>>
+let app: App
+afterEach(async () => app?.close())
+
+const REG = '2020-09-18T10:00:00+08:00'
+const SPOT = '2020-11-01T10:00:00+08:00'
+const reg = (skuId: string, node: string, campaignPriceFen = 500_000, crossStoreCoupon = true) => ({
+  skuId,
+  node,
+  campaignPriceFen,
+  crossStoreCoupon,
+})
+
+describe('merchant API: registration (REG, PRICE)', () => {
+  it('REG-1: accepts inside the node window, refuses outside it', async () => {
+    app = await worldApp({ at: REG })
+    expect((await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave1Spot'))).status).toBe(200)
+    // wave2Spot opens Sep 21 in the 2020 calendar.
+    const early = await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave2Spot'))
+    expect(early.status).toBe(422)
+    expect(early.body).toMatchObject({ code: 'PLAT_ERR_REG_WINDOW', ruleId: 'REG-1', field: 'node' })
+    await setClock(app, '2020-09-25T00:00:00+08:00')
+    expect((await post(app, '/merchant/m-1/registrations', reg('s-pre', 'wave2Spot'))).body.ruleId).toBe(
+      'REG-1',
+    )
+    expect((await rows(app, 'kind=registration.rejected&ruleId=REG-1')).length).toBe(2)
+  })
+
+  it('REG-2: the same SKU cannot take wave-1 spot and wave-2 presale', async () => {
+    app = await worldApp({ at: '2020-09-20T10:00:00+08:00' })
+    expect((await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave2Presale'))).status).toBe(200)
+    const r = await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave1Spot'))
+    expect(r.body).toMatchObject({ code: 'PLAT_ERR_REG_WAVE_CONFLICT', ruleId: 'REG-2' })
+    // wave-1 presale + wave-1 spot is allowed.
+    expect(
+      (await post(app, '/merchant/m-1/registrations', reg('s-pre', 'wave1Presale', 90_000))).status,
+    ).toBe(200)
+    expect((await post(app, '/merchant/m-1/registrations', reg('s-pre', 'wave1Spot', 90_000))).status).toBe(
+      200,
+    )
+  })
+
+  it('REG-3 eligibility and REG-4 mandatory coupon', async () => {
+    app = await worldApp({ at: REG })
+    const r3 = await post(app, '/merchant/m-2/registrations', reg('s-m2', 'wave1Spot', 10_000))
+    expect(r3.body).toMatchObject({
+      code: 'PLAT_ERR_REG_ELIGIBILITY',
+      ruleId: 'REG-3',
+      field: 'violationPoints',
+    })
+    const r4 = await post(app, '/merchant/m-3/registrations', reg('s-m3', 'wave1Spot', 10_000))
+    expect(r4.body).toMatchObject({ code: 'PLAT_ERR_REG_COUPON', ruleId: 'REG-4' })
+    const r4b = await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave1Spot', 500_000, false))
+    expect(r4b.body.ruleId).toBe('REG-4')
+    expect((await post(app, '/merchant/m-1/registrations', reg('s-m2', 'wave1Spot'))).status).toBe(403)
+  })
+
+  it('PRICE-2: a Double 11 price above the lowest daily price is refused', async () => {
+    app = await worldApp({ at: REG })
+    const r = await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave1Spot', 595_000))
+    expect(r.body).toMatchObject({
+      code: 'PLAT_ERR_PRICE_TIER',
+      ruleId: 'PRICE-2',
+      field: 'campaignPriceFen',
+    })
+    const ok = await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave1Spot', 589_900))
+    expect(ok.body.ceilingFen).toBe(589_900)
+  })
+
+  it("PRICE-1/2: 001's three tier examples (2022 rules)", async () => {
+    const cp = (campaign: string, tier: string) => [
+      {
+        campaign,
+        tier,
+        priceFen: 10_000,
+        from: '2022-09-09T00:00:00+08:00',
+        to: '2022-09-10T00:00:00+08:00',
+      },
+    ]
+    app = await worldApp({
+      at: '2022-12-01T10:00:00+08:00',
+      lines: [
+        { kind: 'merchants', row: merchant('m-1') },
+        { kind: 'skus', row: sku('s-99', 'm-1', { campaignPrices: cp('99', 'S2') as never }) },
+        { kind: 'skus', row: sku('s-jhs', 'm-1', { campaignPrices: cp('juhuasuan', 'S2') as never }) },
+        { kind: 'skus', row: sku('s-d12', 'm-1', { campaignPrices: cp('double12', 'S1') as never }) },
+      ],
+    })
+    const check = (skuId: string, campaign: string) =>
+      post(app, '/merchant/m-1/price-check', { skuId, campaign, priceFen: 15_000 })
+    // 99 then Juhuasuan: same tier (S2), not validated → a higher price passes.
+    expect((await check('s-99', 'juhuasuan')).body).toMatchObject({ ok: true, ruleId: 'PRICE-2' })
+    // Juhuasuan then Double 12: S1 validates S2 → must not exceed 100 yuan.
+    expect((await check('s-jhs', 'double12')).body).toMatchObject({
+      ok: false,
+      ceilingFen: 10_000,
+      source: 'juhuasuan',
+    })
+    // Double 12 then Billion-Subsidy: S1 is never validated.
+    expect((await check('s-d12', 'billion-subsidy')).body).toMatchObject({ ok: true })
+    // Before 2022-04-15 the same tier did validate itself.
+    await setClock(app, '2021-12-01T10:00:00+08:00')
+    expect((await check('s-99', 'juhuasuan')).body).toMatchObject({ ok: false, ceilingFen: 10_000 })
+  })
+})
+
+describe('merchant API: shipping (SHIP)', () => {
+  it('pulls orders and confirms pickup in time (SHIP-1 ok) then trace (SHIP-2 ok)', async () => {
+    app = await worldApp({ at: SPOT })
+    const id = await paidOrder(app)
+    const list = await get(app, '/merchant/m-1/orders?status=paid')
+    expect(list.body.orders.map((o: { id: string }) => o.id)).toEqual([id])
+    await post(app, '/admin/clock/advance', { ms: 47 * 3_600_000 })
+    expect((await post(app, `/merchant/m-1/orders/${id}/pickup`)).body.status).toBe('picked_up')
+    await post(app, '/admin/clock/advance', { ms: 23 * 3_600_000 })
+    expect((await post(app, `/merchant/m-1/orders/${id}/trace`)).status).toBe(200)
+    await post(app, '/admin/clock/advance', { ms: 48 * 3_600_000 })
+    const verdicts = await rows(app, 'table=sla_verdicts')
+    expect(verdicts.map((v) => [v.rule_id, v.metric, v.ok])).toEqual([
+      ['SHIP-1', 'pickup_48h', 1],
+      ['SHIP-2', 'trace_24h', 1],
+    ])
+    expect((await post(app, `/merchant/m-2/orders/${id}/pickup`)).body.code).toBe('PLAT_ERR_FORBIDDEN')
+  })
+
+  it('SHIP-2: no trace within 24 h of pickup is a verdict', async () => {
+    app = await worldApp({ at: SPOT })
+    const id = await paidOrder(app)
+    await post(app, `/merchant/m-1/orders/${id}/pickup`)
+    await post(app, '/admin/clock/advance', { ms: 25 * 3_600_000 })
+    const v = await rows(app, 'table=sla_verdicts&ruleId=SHIP-2')
+    expect(v).toEqual([expect.objectContaining({ metric: 'trace_24h', ok: 0, order_id: id })])
+  })
+
+  it('SHIP-3: a negotiated ship time replaces the deadline', async () => {
+    app = await worldApp({ at: SPOT })
+    const id = await paidOrder(app)
+    const n = await post(app, `/merchant/m-1/orders/${id}/negotiate`, { shipBy: '2020-11-05T10:00:00+08:00' })
+    expect(n.body.shipBy).toBe('2020-11-05T10:00:00+08:00')
+    await post(app, '/admin/clock/advance', { to: '2020-11-04T10:00:00+08:00' })
+    expect(await rows(app, 'kind=late_shipment')).toHaveLength(0)
+    await post(app, '/admin/clock/advance', { to: '2020-11-05T10:00:00+08:00' })
+    expect(await rows(app, 'kind=late_shipment')).toHaveLength(1)
+    expect((await rows(app, 'kind=shipping.negotiated'))[0]?.rule_id).toBe('SHIP-3')
+  })
+
+  it('SHIP-4: delay reports are refused inside the no-auto-compensation window, accepted outside', async () => {
+    app = await worldApp({ at: SPOT })
+    const id = await paidOrder(app)
+    const r = await post(app, `/merchant/m-1/orders/${id}/delay-report`, {
+      shipBy: '2020-11-06T10:00:00+08:00',
+      reason: 'storm',
+    })
+    expect(r.status).toBe(422)
+    expect(r.body).toMatchObject({ code: 'PLAT_ERR_DELAY_REPORT_WINDOW', ruleId: 'SHIP-4' })
+    await setClock(app, '2020-11-20T10:00:00+08:00')
+    const id2 = await paidOrder(app)
+    const ok = await post(app, `/merchant/m-1/orders/${id2}/delay-report`, {
+      shipBy: '2020-11-25T10:00:00+08:00',
+      reason: 'storm',
+    })
+    expect(ok.body.shipBy).toBe('2020-11-25T10:00:00+08:00')
+  })
+})
+
+describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
+  it('EXP-1/EXP-2: auto-replies do not count; human and bot-assisted turns are timed', async () => {
+    app = await worldApp({
+      at: SPOT,
+      lines: [
+        ...baseWorld(),
+        {
+          kind: 'buyers',
+          row: {
+            id: 'b-3',
+            name: 'x',
+            region: 'Zhejiang',
+            city: 'x',
+            membership: 'none',
+            registeredAt: '2019-01-01T00:00:00+08:00',
+          },
+        },
+      ],
+    })
+    const c1 = (await post(app, '/buyer/consultations', { buyerId: 'b-1', merchantId: 'm-1', text: 'q' }))
+      .body.consultationId
+    const c2 = (await post(app, '/buyer/consultations', { buyerId: 'b-2', merchantId: 'm-1', text: 'q' }))
+      .body.consultationId
+    const c3 = (await post(app, '/buyer/consultations', { buyerId: 'b-3', merchantId: 'm-1', text: 'q' }))
+      .body.consultationId
+    await post(app, '/admin/clock/advance', { ms: 30_000 })
+    const auto = await post(app, `/merchant/m-1/consultations/${c1}/reply`, {
+      mode: 'auto-reply',
+      text: 'hi',
+    })
+    expect(auto.body).toMatchObject({ counted: false, manual: false })
+    expect(
+      (await post(app, `/merchant/m-1/consultations/${c2}/reply`, { mode: 'human', text: 'ok' })).body
+        .responseMs,
+    ).toBe(30_000)
+    await post(app, '/admin/clock/advance', { ms: 30_000 })
+    expect(
+      (await post(app, `/merchant/m-1/consultations/${c3}/reply`, { mode: 'bot-assisted', text: 'ok' })).body
+        .manual,
+    ).toBe(true)
+    const sla = (await get(app, '/merchant/m-1/sla')).body
+    expect(sla.replyRate).toBeCloseTo(2 / 3)
+    expect(sla.manualResponseSec).toBe(45)
+    await post(app, `/merchant/m-1/consultations/${c1}/reply`, { mode: 'bot', text: 'answer' })
+    expect((await get(app, '/merchant/m-1/sla')).body.replyRate).toBe(1)
+  })
+
+  it('PAY-5: a complaint unhandled for 48 h is judged by the platform; handled ones are on time', async () => {
+    app = await worldApp({ at: SPOT })
+    const id = await paidOrder(app)
+    const c = await post(app, `/buyer/orders/${id}/complaints`, { reason: 'other' })
+    expect(c.body.status).toBe('open')
+    await post(app, '/admin/clock/advance', { ms: 48 * 3_600_000 })
+    expect((await get(app, `/buyer/orders/${id}`)).body.late).toBe(true)
+    const v = await rows(app, 'table=sla_verdicts&ruleId=PAY-5')
+    expect(v).toEqual([expect.objectContaining({ metric: 'complaint_48h', ok: 0 })])
+    const handled = await post(app, `/merchant/m-1/complaints/${c.body.id}/handle`, { action: 'accept' })
+    expect(handled.body.code).toBe('PLAT_ERR_ORDER_STATE')
+  })
+
+  it('PAY-7: one appeal per upheld complaint, within 30 days; an unfounded complaint is overturned', async () => {
+    app = await worldApp({ at: SPOT })
+    const id = await paidOrder(app)
+    // Complaint filed before the deadline: not founded, but the merchant accepts it anyway.
+    const c = await post(app, `/buyer/orders/${id}/complaints`, { reason: 'late_shipment' })
+    const h = await post(app, `/merchant/m-1/complaints/${c.body.id}/handle`, { action: 'accept' })
+    expect(h.body).toMatchObject({ status: 'upheld', handledBy: 'merchant' })
+    const a = await post(app, `/merchant/m-1/complaints/${c.body.id}/appeal`, { reason: 'was not late' })
+    expect(a.body).toEqual({ complaintId: c.body.id, overturned: true, status: 'rejected' })
+    const twice = await post(app, `/merchant/m-1/complaints/${c.body.id}/appeal`, { reason: 'again' })
+    expect(twice.body).toMatchObject({ code: 'PLAT_ERR_APPEAL', ruleId: 'PAY-7' })
+    // Late by 30+ days.
+    const id2 = await paidOrder(app)
+    const c2 = await post(app, `/buyer/orders/${id2}/complaints`, { reason: 'other' })
+    await post(app, `/merchant/m-1/complaints/${c2.body.id}/handle`, { action: 'dispute' })
+    await post(app, '/admin/clock/advance', { ms: 31 * 86_400_000 })
+    expect(
+      (await post(app, `/merchant/m-1/complaints/${c2.body.id}/appeal`, { reason: 'x' })).body.ruleId,
+    ).toBe('PAY-7')
+  })
+
+  it('PRICE-5: a price cut during spot on a presale+spot SKU owes every presale buyer', async () => {
+    app = await worldApp({ at: REG })
+    await post(app, '/merchant/m-1/registrations', reg('s-pre', 'wave1Presale', 90_000))
+    await post(app, '/merchant/m-1/registrations', reg('s-pre', 'wave1Spot', 90_000))
+    await setClock(app, '2020-10-22T10:00:00+08:00')
+    const ids = []
+    for (let i = 0; i < 3; i++) {
+      const p = await post(app, '/buyer/orders', {
+        buyerId: 'b-1',
+        kind: 'presale',
+        items: [{ skuId: 's-pre', quantity: 1 }],
+      })
+      await post(app, `/buyer/orders/${p.body.orders[0].id}/pay`, { stage: 'deposit' })
+      ids.push(p.body.orders[0].id)
+    }
+    await setClock(app, SPOT)
+    const cut = await app.inject({
+      method: 'PATCH',
+      url: '/merchant/m-1/skus/s-pre',
+      payload: { priceFen: 85_000 },
+    })
+    expect(cut.json()).toMatchObject({
+      toHandUnitFen: 85_000,
+      owedFen: 15_000,
+      buyersOwed: 3,
+      ruleId: 'PRICE-5',
+    })
+    const perk = await app.inject({
+      method: 'PATCH',
+      url: '/merchant/m-1/skus/s-pre',
+      payload: { perks: [{ name: 'earbuds', valueFen: 2_000 }] },
+    })
+    expect(perk.json().owedFen).toBe(6_000)
+    const payouts = await rows(app, 'table=payouts')
+    expect(payouts).toHaveLength(6)
+    expect(payouts.every((p) => p.rule_id === 'PRICE-5' && p.cause === 'price_protection')).toBe(true)
+    expect((await get(app, '/merchant/m-1/sla')).body.payoutsFen).toBe(21_000)
+  })
+
+  it('PAY-6: mass delay warns, then removes the merchant from the campaign', async () => {
+    app = await worldApp({ at: SPOT, config: { massDelayWarn: 2, massDelayRemove: 3 } })
+    for (let i = 0; i < 3; i++) await paidOrder(app)
+    await post(app, '/admin/clock/advance', { ms: 49 * 3_600_000 })
+    expect((await rows(app, 'kind=merchant.warned'))[0]?.rule_id).toBe('PAY-6')
+    expect((await rows(app, 'kind=merchant.removed'))[0]?.rule_id).toBe('PAY-6')
+    const sla = (await get(app, '/merchant/m-1/sla')).body
+    expect(sla).toMatchObject({ warned: true, removed: true, lateOrders: 3, pickup48hRate: 0 })
+    expect(sla.experienceScore).toBeLessThan(4)
+    await setClock(app, REG)
+    expect((await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave1Spot'))).body.ruleId).toBe(
+      'PAY-6',
+    )
+  })
+})

@@ -1,0 +1,598 @@
+import { Curve, floorMinute, type MinuteCdf, worldCdf, worldWindow } from '@d11/curve/curve'
+import { DAY_MS, shanghaiDay, toShanghaiIso } from '@d11/curve/time'
+import { type Calendar, getCalendar, listCalendars, phaseAt } from '@d11/rules/calendar'
+import { base, en, Faker, zh_CN } from '@faker-js/faker'
+import {
+  CONSULTATION_SUBTOPICS,
+  DEFAULT_AFTER_SALE_MIX,
+  DEFAULT_CONSULTATION_MIX,
+  GeneratorError,
+  type GeneratorOptions,
+  REFERENCE_DATE,
+  REGIONS,
+  REMOTE_REGIONS,
+  SCALES,
+  type ScaleCounts,
+} from './config.ts'
+import type {
+  AfterSale,
+  AfterSaleKind,
+  Buyer,
+  Campaign,
+  CampaignPrice,
+  Category,
+  Consultation,
+  ConsultationTopic,
+  EntityByKind,
+  EntityKind,
+  InvalidReason,
+  Membership,
+  Merchant,
+  Order,
+  OrderItem,
+  Registration,
+  RegistrationNode,
+  ShopType,
+  Sku,
+  Tier,
+} from './entities.ts'
+import { entityId } from './entities.ts'
+import { entitySeed, hashUnit, SeededRandomizer, tagHash, WeightedTable } from './rng.ts'
+
+const T = {
+  merchants: tagHash('merchants'),
+  skus: tagHash('skus'),
+  registrations: tagHash('registrations'),
+  buyers: tagHash('buyers'),
+  orders: tagHash('orders'),
+  consultations: tagHash('consultations'),
+  after_sales: tagHash('after_sales'),
+  merchantCategory: tagHash('merchant-category'),
+  skuPrice: tagHash('sku-price'),
+  skuPresale: tagHash('sku-presale'),
+  skuDiscount: tagHash('sku-discount'),
+  regPair: tagHash('registration-pair'),
+  buyerRegion: tagHash('buyer-region'),
+} as const
+
+const CATEGORIES: readonly Category[] = [
+  'phones',
+  'appliances',
+  'apparel',
+  'beauty',
+  'food',
+  'mother-baby',
+  'home',
+  'sports',
+]
+/** List price range per category, fen. */
+const PRICE_RANGE: Record<Category, [number, number]> = {
+  phones: [99_900, 899_900],
+  appliances: [29_900, 999_900],
+  apparel: [5_900, 59_900],
+  beauty: [9_900, 99_900],
+  food: [1_990, 19_900],
+  'mother-baby': [4_900, 49_900],
+  home: [2_900, 129_900],
+  sports: [4_900, 99_900],
+}
+const NOUNS: Record<Category, readonly string[]> = {
+  phones: ['5G智能手机', '折叠屏手机', '游戏手机', '平板电脑', '无线耳机'],
+  appliances: ['滚筒洗衣机', '变频空调', '对开门冰箱', '扫地机器人', '空气炸锅'],
+  apparel: ['羽绒服', '羊毛大衣', '加绒卫衣', '牛仔裤', '运动鞋'],
+  beauty: ['精华液', '面霜', '口红套装', '防晒霜', '面膜'],
+  food: ['坚果礼盒', '牛奶整箱', '大米', '零食大礼包', '咖啡豆'],
+  'mother-baby': ['纸尿裤', '婴儿奶粉', '儿童安全座椅', '婴儿推车', '湿巾'],
+  home: ['乳胶床垫', '四件套', '收纳箱', '电热毯', '沙发'],
+  sports: ['跑步机', '瑜伽垫', '登山包', '羽毛球拍', '健身手环'],
+}
+const SHOP_TYPES = new WeightedTable<ShopType>([
+  ['flagship', 0.35],
+  ['specialty', 0.2],
+  ['franchise', 0.15],
+  ['c-shop', 0.3],
+])
+const MEMBERSHIP = new WeightedTable<Membership>([
+  ['none', 0.6],
+  ['tmall-member', 0.3],
+  ['88vip', 0.1],
+])
+/** Rough buyer weights per province (population and online shopping). */
+const REGION_TABLE = new WeightedTable<string>(
+  REGIONS.map((r, i) => [
+    r,
+    [2, 1, 3, 1.5, 1, 2, 1, 1.5, 3, 5, 5, 3, 3, 2, 5, 5, 3, 3, 7, 2, 0.6, 2, 4, 1.5, 2, 0.2, 2, 1, 0.3, 0.4, 1][i]!,
+  ]),
+)
+const EARLIER_CAMPAIGNS: ReadonlyArray<[Campaign, Tier, string, string]> = [
+  ['520', 'A', '05-18', '05-21'],
+  ['juhuasuan', 'S2', '06-20', '06-23'],
+  ['88', 'S2', '08-06', '08-09'],
+  ['99', 'S2', '09-05', '09-10'],
+  ['qinzi', 'A', '07-01', '07-04'],
+  ['tiantian-temai', 'S2', '10-10', '10-13'],
+]
+const AFTER_SALE_REASONS: Record<AfterSaleKind, readonly string[]> = {
+  'refund-request': ['changed-mind', 'not-shipped', 'price-dropped', 'duplicate-order'],
+  return: ['size', 'quality', 'not-as-described', 'damage'],
+  complaint: ['late-shipment', 'trace-stalled', 'lost-parcel', 'false-signature', 'rude-courier', 'wrong-item'],
+  'negative-review': ['quality', 'slow-delivery', 'service', 'packaging'],
+}
+const AFTER_SALE_DELAY_DAYS: Record<AfterSaleKind, [number, number]> = {
+  'refund-request': [0, 2],
+  return: [2, 5],
+  complaint: [1, 4],
+  'negative-review': [3, 5],
+}
+const CONSULT_LAG_MS: Record<ConsultationTopic, number> = {
+  'presale-question': 0,
+  'payment-reminder': 2 * 3_600_000,
+  'shipping-inquiry': DAY_MS,
+  'after-sale': 3 * DAY_MS,
+  'price-complaint': DAY_MS,
+}
+/** Consultations-curve level (relative) above which merchants divert to bot-only reception (EXP-4, 003). */
+const BURST_LEVEL = 40
+
+interface SkuCore {
+  merchant: number
+  category: Category
+  listPriceFen: number
+  presale: boolean
+  /** the valid Double 11 campaign price: below every earlier price (PRICE-2) */
+  campaignPriceFen: number
+  depositFen: number
+}
+
+/**
+ * A seeded world: `row(kind, index)` builds any entity from (seed, kind, index) alone. Cross
+ * references (an order's SKUs and buyer, a consultation's order) are index-derived, so nothing
+ * holds whole-world arrays.
+ */
+export class World {
+  readonly seed: number
+  readonly calendar: Calendar
+  readonly scale: ScaleCounts
+  readonly counts: Record<EntityKind, number>
+  readonly window: { from: number; to: number }
+  private readonly ordersCdf: MinuteCdf
+  private readonly consultCdf: MinuteCdf
+  private readonly consultCurve: Curve
+  private readonly faker: Faker
+  private readonly fr = new SeededRandomizer()
+  private readonly rr = new SeededRandomizer()
+  private readonly orderR = new SeededRandomizer()
+  private readonly consultMix: WeightedTable<ConsultationTopic>
+  private readonly afterMix: WeightedTable<AfterSaleKind>
+  private readonly invalidShare: number
+  private readonly presaleShare: number
+  private readonly crossStoreShare: number
+  private readonly year: string
+  private lastMerchant: { index: number; value: Merchant } | undefined
+
+  constructor(readonly options: GeneratorOptions) {
+    this.seed = options.seed
+    if (!listCalendars().includes(options.calendar)) {
+      throw new GeneratorError(
+        `--calendar: unknown calendar "${options.calendar}" (CAL-2; known: ${listCalendars().join(', ')})`,
+        '--calendar',
+      )
+    }
+    this.calendar = getCalendar(options.calendar)
+    const scale = SCALES[options.scale]
+    if (!scale) throw new GeneratorError(`--scale: unknown scale "${options.scale}"`, '--scale')
+    this.scale = scale
+    const skus = scale.merchants * scale.skusPerMerchant
+    this.counts = {
+      merchants: scale.merchants,
+      skus,
+      registrations: skus * 2,
+      buyers: scale.buyers,
+      orders: scale.orders,
+      consultations: scale.consultations,
+      after_sales: scale.afterSales,
+    }
+    this.window = worldWindow(this.calendar)
+    this.ordersCdf = worldCdf(this.calendar, 'orders')
+    this.consultCdf = worldCdf(this.calendar, 'consultations')
+    this.consultCurve = new Curve(this.calendar, 'consultations')
+    this.faker = new Faker({ locale: [zh_CN, en, base], randomizer: this.fr })
+    this.faker.setDefaultRefDate(REFERENCE_DATE)
+    this.consultMix = new WeightedTable(
+      Object.entries({ ...DEFAULT_CONSULTATION_MIX, ...options.consultationMix }) as Array<
+        [ConsultationTopic, number]
+      >,
+    )
+    this.afterMix = new WeightedTable(
+      Object.entries({ ...DEFAULT_AFTER_SALE_MIX, ...options.afterSaleMix }) as Array<[AfterSaleKind, number]>,
+    )
+    this.invalidShare = options.invalidRegistrationShare ?? 0.12
+    if (!(this.invalidShare >= 0 && this.invalidShare <= 1)) {
+      throw new GeneratorError('--invalid-share: must be between 0 and 1 (REG-1, REG-2, REG-4, PRICE-2)', '--invalid-share')
+    }
+    this.presaleShare = options.presaleOrderShare ?? 0.8
+    this.crossStoreShare = options.crossStoreShare ?? 0.3
+    this.year = shanghaiDay(this.calendar.waves[1].spot.opens).slice(0, 4)
+  }
+
+  /** The consultation mix in force (normalized shares per EXP-4 topic). */
+  consultationShares(): Record<ConsultationTopic, number> {
+    const out = {} as Record<ConsultationTopic, number>
+    for (const v of this.consultMix.values) out[v] = this.consultMix.share(v)
+    return out
+  }
+
+  row<K extends EntityKind>(kind: K, index: number): EntityByKind[K] {
+    switch (kind) {
+      case 'merchants':
+        return this.merchant(index) as EntityByKind[K]
+      case 'skus':
+        return this.sku(index) as EntityByKind[K]
+      case 'registrations':
+        return this.registration(index) as EntityByKind[K]
+      case 'buyers':
+        return this.buyer(index) as EntityByKind[K]
+      case 'orders':
+        return this.order(index) as EntityByKind[K]
+      case 'consultations':
+        return this.consultation(index) as EntityByKind[K]
+      default:
+        return this.afterSale(index) as EntityByKind[K]
+    }
+  }
+
+  // ---- cheap index-derived facts (shared by the entity and whoever references it) ----
+
+  merchantCategory(m: number): Category {
+    return CATEGORIES[Math.floor(hashUnit(this.seed, T.merchantCategory, m) * CATEGORIES.length)]!
+  }
+
+  buyerRegion(b: number): string {
+    return REGION_TABLE.pick(hashUnit(this.seed, T.buyerRegion, b))
+  }
+
+  skuCore(k: number): SkuCore {
+    const merchant = Math.floor(k / this.scale.skusPerMerchant)
+    const category = this.merchantCategory(merchant)
+    const [lo, hi] = PRICE_RANGE[category]
+    const listPriceFen = Math.round((lo * (hi / lo) ** hashUnit(this.seed, T.skuPrice, k)) / 100) * 100
+    const presale = hashUnit(this.seed, T.skuPresale, k) < 0.3
+    const discount = 0.7 + 0.1 * hashUnit(this.seed, T.skuDiscount, k)
+    const campaignPriceFen = Math.floor((listPriceFen * discount) / 10) * 10
+    const depositFen = presale ? Math.max(100, Math.round((campaignPriceFen * 0.2) / 100) * 100) : 0
+    return { merchant, category, listPriceFen, presale, campaignPriceFen, depositFen }
+  }
+
+  // ---- entities ----
+
+  merchant(m: number): Merchant {
+    const r = this.fr
+    const f = this.faker
+    f.seed(entitySeed(this.seed, T.merchants, m))
+    const violating = r.chance(0.15)
+    return {
+      id: entityId('merchants', m),
+      name: f.company.name(),
+      shopType: SHOP_TYPES.pick(r.next()),
+      category: this.merchantCategory(m),
+      region: r.pick(REGIONS),
+      violationPoints: violating ? r.range(2, 24) : 0,
+      activityLevel: r.range(20, 100),
+      compositeRanking: round4(r.next()),
+      basicServiceScore: round2(4 + r.next()),
+      experience: {
+        firstReturnRate: round4(0.01 + r.next() * 0.12),
+        negativeReviewRate: round4(0.002 + r.next() * 0.03),
+        pickup48hRate: round4(0.85 + r.next() * 0.15),
+        deliveryHours: round2(24 + r.next() * 72),
+        manualResponseSec: round2(5 + r.exp(25)),
+        refundProcessingHours: round2(2 + r.exp(18)),
+        disputeLiabilityRate: round4(r.next() * 0.05),
+        replyRate: round4(0.8 + r.next() * 0.2),
+      },
+      webhookUrl: null,
+      crossStoreCoupon: r.chance(0.9),
+      openedAt: toShanghaiIso(f.date.past({ years: 8 }).getTime()),
+    }
+  }
+
+  private cachedMerchant(m: number): Merchant {
+    if (this.lastMerchant?.index !== m) this.lastMerchant = { index: m, value: this.merchant(m) }
+    return this.lastMerchant.value
+  }
+
+  sku(k: number): Sku {
+    const core = this.skuCore(k)
+    const brand = brandOf(this.cachedMerchant(core.merchant).name)
+    const r = this.rr
+    r.seed(entitySeed(this.seed, T.skus, k))
+    const claim = r.chance(0.4)
+    const freeRegions: string[] = claim
+      ? r.chance(0.12)
+        ? REGIONS.filter((x) => !(REMOTE_REGIONS as readonly string[]).includes(x)) // SHIP-6 violation
+        : [...REGIONS]
+      : r.chance(0.5)
+        ? REGIONS.filter((x) => !(REMOTE_REGIONS as readonly string[]).includes(x))
+        : []
+    const restrictedRegions = r.chance(0.15) ? REMOTE_REGIONS.filter(() => r.chance(0.5)) : []
+    const historyStart = this.window.from - 30 * DAY_MS
+    const pricesFen: number[] = []
+    let level = 0.95 + r.next() * 0.08
+    for (let d = 0; d < 30; d++) {
+      level = Math.min(1.05, Math.max(0.88, level + (r.next() - 0.5) * 0.03))
+      pricesFen.push(Math.round((core.listPriceFen * level) / 10) * 10)
+    }
+    const campaignPrices: CampaignPrice[] = []
+    for (const [campaign, tier, from, to] of EARLIER_CAMPAIGNS) {
+      if (!r.chance(0.35)) continue
+      campaignPrices.push({
+        campaign,
+        tier,
+        priceFen: Math.round((core.listPriceFen * (0.82 + r.next() * 0.08)) / 10) * 10,
+        from: `${this.year}-${from}T00:00:00.000+08:00`,
+        to: `${this.year}-${to}T00:00:00.000+08:00`,
+      })
+    }
+    const noun = r.pick(NOUNS[core.category])
+    const spec = `${r.pick(['旗舰款', '标准版', '升级款', '礼盒装', '大容量', '新款'])}`
+    return {
+      id: entityId('skus', k),
+      merchantId: entityId('merchants', core.merchant),
+      title: `${brand} ${noun} ${spec}${claim ? ' 包邮' : ''}`,
+      category: core.category,
+      freeShippingClaim: claim,
+      shippingTemplate: {
+        id: `t-${String(k + 1).padStart(8, '0')}`,
+        freeRegions,
+        feeFen: freeRegions.length === REGIONS.length ? 0 : r.pick([600, 800, 1000, 1200, 2000]),
+      },
+      restrictedRegions,
+      dailyPrices: { start: shanghaiDay(historyStart), pricesFen },
+      campaignPrices,
+      listPriceFen: core.listPriceFen,
+      stock: Math.round(20 + r.exp(core.presale ? 1500 : 600)),
+      presale: core.presale,
+      depositFen: core.depositFen,
+      contractShipHours: core.presale ? r.pick([72, 120, 168, 240]) : r.chance(0.2) ? r.pick([24, 72]) : null,
+    }
+  }
+
+  registration(i: number): Registration {
+    const k = Math.floor(i / 2)
+    const slot = i % 2
+    const core = this.skuCore(k)
+    const r = this.rr
+    r.seed(entitySeed(this.seed, T.registrations, i))
+    // REG-2 conflicts are a pair fact: the SKU registers wave-1 spot and wave-2 presale.
+    const conflict = hashUnit(this.seed, T.regPair, k) < this.invalidShare / 2
+    const nodes: [RegistrationNode, RegistrationNode] = conflict
+      ? ['wave1Spot', 'wave2Presale']
+      : core.presale
+        ? ['wave1Presale', 'wave2Presale']
+        : ['wave1Spot', 'wave2Spot']
+    const node = nodes[slot]!
+    let expected: InvalidReason | null = conflict && slot === 1 ? 'REG-2' : null
+    // Other reasons fill the rest so each of the four is about a quarter of the invalid share.
+    const q = (this.invalidShare * 0.75) / (1 - this.invalidShare / 4)
+    if (expected === null && r.chance(q)) expected = r.pick(['REG-1', 'PRICE-2', 'REG-4'] as const)
+    const win = this.calendar.registration.nodes[node]
+    let at = win.opens + Math.floor(r.next() * (win.closes - win.opens))
+    if (expected === 'REG-1') {
+      const off = 3_600_000 + Math.floor(r.next() * 3 * DAY_MS)
+      at = r.chance(0.5) ? win.closes + off : win.opens - off
+    }
+    return {
+      id: entityId('registrations', i),
+      merchantId: entityId('merchants', core.merchant),
+      skuId: entityId('skus', k),
+      node,
+      campaign: 'double11',
+      tier: 'S1',
+      submittedAt: toShanghaiIso(at),
+      // PRICE-2: above the SKU's list price is above every earlier price (history tops at 1.05×).
+      campaignPriceFen:
+        expected === 'PRICE-2' ? Math.round((core.listPriceFen * 1.1) / 10) * 10 : core.campaignPriceFen,
+      crossStoreCoupon: expected !== 'REG-4',
+      expectedRejection: expected,
+    }
+  }
+
+  buyer(b: number): Buyer {
+    const r = this.fr
+    const f = this.faker
+    f.seed(entitySeed(this.seed, T.buyers, b))
+    return {
+      id: entityId('buyers', b),
+      name: f.person.fullName(),
+      region: this.buyerRegion(b),
+      city: f.location.city(),
+      membership: MEMBERSHIP.pick(r.next()),
+      registeredAt: toShanghaiIso(f.date.past({ years: 10 }).getTime()),
+    }
+  }
+
+  /** Popular merchants get more orders (index-skewed), popular SKUs within a merchant too. */
+  private pickSku(r: SeededRandomizer, merchant?: number): number {
+    const m = merchant ?? Math.floor(this.scale.merchants * r.next() ** 2)
+    return m * this.scale.skusPerMerchant + Math.floor(this.scale.skusPerMerchant * r.next() ** 1.5)
+  }
+
+  order(i: number): Order {
+    const r = this.orderR
+    r.seed(entitySeed(this.seed, T.orders, i))
+    const n = this.counts.orders
+    // Stratified inverse-CDF draw: time follows the curve and rises with the index.
+    const t = this.ordersCdf.inverse((i + r.next()) / n)
+    const phase = phaseAt(this.calendar, t)
+    const wave: 1 | 2 = phase?.wave ?? (t < this.calendar.waves[1].presale.opens ? 1 : 2)
+    const campaign = phase !== undefined
+    const buyer = r.int(this.scale.buyers)
+    let presaleSku = -1
+    if (phase?.phase === 'presale' && r.chance(this.presaleShare)) {
+      for (let tries = 0; tries < 8 && presaleSku < 0; tries++) {
+        const k = this.pickSku(r)
+        if (this.skuCore(k).presale) presaleSku = k
+      }
+    }
+    const items: OrderItem[] = []
+    let depositFen = 0
+    let finalPaymentFen = 0
+    let finalPaidAt: string | null = null
+    let paidAt: string | null
+    let shopCount = 1
+    if (presaleSku >= 0) {
+      const core = this.skuCore(presaleSku)
+      const quantity = r.chance(0.9) ? 1 : 2
+      items.push({
+        skuId: entityId('skus', presaleSku),
+        merchantId: entityId('merchants', core.merchant),
+        quantity,
+        unitPriceFen: core.campaignPriceFen,
+      })
+      depositFen = core.depositFen * quantity
+      finalPaymentFen = core.campaignPriceFen * quantity - depositFen
+      const w = this.calendar.waves[wave - 1]!.presale
+      if (r.chance(0.92)) {
+        const span = w.finalPaymentCloses - w.finalPaymentOpens
+        finalPaidAt = toShanghaiIso(w.finalPaymentOpens + Math.floor(Math.min(span - 1, r.exp(span / 6))))
+      }
+      paidAt = finalPaidAt
+    } else {
+      const u = r.next()
+      shopCount = u < this.crossStoreShare ? (u < this.crossStoreShare / 3 ? 3 : 2) : 1
+      const merchants: number[] = []
+      for (let s = 0; s < shopCount; s++) {
+        let m = Math.floor(this.scale.merchants * r.next() ** 2)
+        for (let tries = 0; merchants.includes(m) && tries < 8; tries++) m = r.int(this.scale.merchants)
+        if (merchants.includes(m)) continue
+        merchants.push(m)
+        const perShop = r.chance(0.7) ? 1 : 2
+        for (let j = 0; j < perShop; j++) {
+          const k = this.pickSku(r, m)
+          const skuId = entityId('skus', k)
+          const quantity = r.chance(0.85) ? 1 : r.range(2, 3)
+          const same = items.find((it) => it.skuId === skuId)
+          if (same) {
+            same.quantity += quantity
+            continue
+          }
+          const core = this.skuCore(k)
+          items.push({
+            skuId,
+            merchantId: entityId('merchants', m),
+            quantity,
+            unitPriceFen: campaign ? core.campaignPriceFen : core.listPriceFen,
+          })
+        }
+      }
+      shopCount = merchants.length
+      paidAt = toShanghaiIso(t + Math.floor(r.exp(90_000)))
+    }
+    let totalFen = 0
+    for (const it of items) totalFen += it.quantity * it.unitPriceFen
+    return {
+      id: entityId('orders', i),
+      buyerId: entityId('buyers', buyer),
+      kind: presaleSku >= 0 ? 'presale' : 'spot',
+      wave,
+      region: this.buyerRegion(buyer),
+      items,
+      shopCount,
+      totalFen,
+      createdAt: toShanghaiIso(t),
+      simTime: t,
+      depositFen,
+      finalPaymentFen,
+      finalPaidAt,
+      paidAt,
+    }
+  }
+
+  consultation(j: number): Consultation {
+    const r = this.rr
+    r.seed(entitySeed(this.seed, T.consultations, j))
+    let t = this.consultCdf.inverse((j + r.next()) / this.counts.consultations)
+    const topic = this.consultMix.pick(r.next())
+    const subtopic = r.pick(CONSULTATION_SUBTOPICS[topic])
+    let merchant: string
+    let buyer: string
+    let orderId: string | null = null
+    if (topic === 'presale-question') {
+      merchant = entityId('merchants', Math.floor(this.scale.merchants * r.next() ** 2))
+      buyer = entityId('buyers', r.int(this.scale.buyers))
+    } else {
+      // Tie to an order placed about `lag` earlier (orders are time-ordered by index).
+      const ref = t - Math.floor(r.exp(CONSULT_LAG_MS[topic]))
+      const n = this.counts.orders
+      let oi = Math.min(n - 1, Math.max(0, Math.floor(n * this.ordersCdf.cdf(ref))))
+      let order = this.order(oi)
+      if (topic === 'payment-reminder') {
+        for (let tries = 0; tries < 6 && order.kind !== 'presale' && oi > 0; tries++) {
+          oi = Math.max(0, oi - 1 - r.int(50))
+          order = this.order(oi)
+        }
+      }
+      orderId = order.id
+      merchant = r.pick(order.items).merchantId
+      buyer = order.buyerId
+      t = Math.max(t, order.simTime + 60_000)
+    }
+    const burst = this.consultCurve.minute(floorMinute(t)) >= BURST_LEVEL
+    return {
+      id: entityId('consultations', j),
+      merchantId: merchant,
+      buyerId: buyer,
+      orderId,
+      topic,
+      subtopic,
+      startedAt: toShanghaiIso(t),
+      simTime: t,
+      turns: Math.min(40, 2 + Math.floor(r.exp(4))),
+      botOnly: burst ? r.chance(0.85) : r.chance(0.1),
+    }
+  }
+
+  afterSale(a: number): AfterSale {
+    const r = this.rr
+    r.seed(entitySeed(this.seed, T.after_sales, a))
+    const order = this.order(r.int(this.counts.orders))
+    const kind = this.afterMix.pick(r.next())
+    const item = r.pick(order.items)
+    const paid = order.paidAt !== null
+    const [minDays, meanDays] = AFTER_SALE_DELAY_DAYS[kind]
+    const at = order.simTime + Math.floor((minDays + r.exp(meanDays)) * DAY_MS)
+    const amountFen =
+      kind === 'negative-review'
+        ? 0
+        : !paid
+          ? order.depositFen
+          : kind === 'complaint'
+            ? item.unitPriceFen
+            : item.unitPriceFen * item.quantity
+    return {
+      id: entityId('after_sales', a),
+      orderId: order.id,
+      merchantId: item.merchantId,
+      buyerId: order.buyerId,
+      skuId: item.skuId,
+      kind: paid ? kind : 'refund-request',
+      reason: paid ? r.pick(AFTER_SALE_REASONS[kind]) : 'presale-unpaid',
+      at: toShanghaiIso(at),
+      simTime: at,
+      amountFen,
+    }
+  }
+}
+
+function brandOf(company: string): string {
+  // "太安市沐阳印刷（集团）有限公司" → "沐阳": the name between the city and the trade.
+  const m = /市(.{2})/.exec(company)
+  return m?.[1] ?? company.slice(0, 2)
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100
+}
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000
+}

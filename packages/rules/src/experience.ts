@@ -1,0 +1,211 @@
+import { activeLaunchMoment, type Calendar } from './calendar.ts'
+import type { Ruleset } from './ruleset.ts'
+import { DAY_MS, shanghaiDay } from './time.ts'
+import { type Verdict, verdict } from './verdict.ts'
+
+/**
+ * Who produced a reply. EXP-1: `bot` (店小蜜 reception), `human` and `bot-assisted` (human reply
+ * drafted with the bot) count as effective replies; `auto` (auto-reply, 千牛 assistant) does not.
+ * EXP-2: `human` and `bot-assisted` are manual turns.
+ */
+export type ReplyBy = 'human' | 'bot' | 'bot-assisted' | 'auto'
+
+const EFFECTIVE: ReadonlySet<ReplyBy> = new Set(['human', 'bot', 'bot-assisted'])
+const MANUAL: ReadonlySet<ReplyBy> = new Set(['human', 'bot-assisted'])
+
+export interface Consultation {
+  buyerId: string
+  at: number
+  replies: ReadonlyArray<{ at: number; by: ReplyBy }>
+}
+
+/**
+ * EXP-1: reply rate over `[to - windowDays, to)`: buyers answered effectively within the same
+ * Asia/Shanghai natural day ÷ buyers who consulted that day (one count per buyer per day).
+ * `rate` is 1 when nobody consulted.
+ */
+export function replyRate(
+  consultations: ReadonlyArray<Consultation>,
+  opts: { to: number; windowDays?: number },
+): { consulted: number; answered: number; rate: number } {
+  const from = opts.to - (opts.windowDays ?? 30) * DAY_MS
+  const days = new Map<string, boolean>()
+  for (const c of consultations) {
+    if (c.at < from || c.at >= opts.to) continue
+    const day = shanghaiDay(c.at)
+    const key = `${c.buyerId}\u0000${day}`
+    const answered = c.replies.some((r) => EFFECTIVE.has(r.by) && r.at >= c.at && shanghaiDay(r.at) === day)
+    days.set(key, (days.get(key) ?? false) || answered)
+  }
+  const consulted = days.size
+  let answered = 0
+  for (const v of days.values()) if (v) answered++
+  return { consulted, answered, rate: consulted === 0 ? 1 : answered / consulted }
+}
+
+/** EXP-1 against the ruleset's `experience.replyRate.minRateBp`. `ok` = at or above it. */
+export function replyRateVerdict(
+  consultations: ReadonlyArray<Consultation>,
+  to: number,
+  rs: Pick<Ruleset, 'experience'>,
+): Verdict & { value: number; threshold: number; consulted: number; answered: number } {
+  const r = replyRate(consultations, { to, windowDays: rs.experience.windowDays })
+  const threshold = rs.experience.replyRate.minRateBp / 10000
+  const ok = r.answered * 10000 >= rs.experience.replyRate.minRateBp * r.consulted
+  return verdict(ok, 'EXP-1', `reply rate ${r.answered}/${r.consulted} vs minimum ${threshold}`, {
+    value: r.rate,
+    threshold,
+    consulted: r.consulted,
+    answered: r.answered,
+  })
+}
+
+export interface Turn {
+  askedAt: number
+  repliedAt: number
+  by: ReplyBy
+}
+
+/**
+ * EXP-2: manual response time over `[to - windowDays, to)` (by `askedAt`): the sum of response
+ * times of manual turns (`human`, `bot-assisted`) ÷ their number, in ms. `undefined` without turns.
+ */
+export function manualResponseTimeMs(
+  turns: ReadonlyArray<Turn>,
+  opts: { to: number; windowDays?: number },
+): { turns: number; averageMs: number | undefined } {
+  const from = opts.to - (opts.windowDays ?? 30) * DAY_MS
+  let n = 0
+  let sum = 0
+  for (const t of turns) {
+    if (!MANUAL.has(t.by) || t.askedAt < from || t.askedAt >= opts.to) continue
+    n++
+    sum += Math.max(0, t.repliedAt - t.askedAt)
+  }
+  return { turns: n, averageMs: n === 0 ? undefined : sum / n }
+}
+
+/** EXP-2 against `experience.manualResponse.maxSeconds`. `ok` = at or below it (or no manual turns). */
+export function manualResponseVerdict(
+  turns: ReadonlyArray<Turn>,
+  to: number,
+  rs: Pick<Ruleset, 'experience'>,
+): Verdict & { value: number; threshold: number } {
+  const r = manualResponseTimeMs(turns, { to, windowDays: rs.experience.windowDays })
+  const threshold = rs.experience.manualResponse.maxSeconds
+  const value = (r.averageMs ?? 0) / 1000
+  const ok = value <= threshold
+  return verdict(
+    ok,
+    'EXP-2',
+    `manual response ${value.toFixed(1)} s over ${r.turns} turns vs maximum ${threshold} s`,
+    {
+      value,
+      threshold,
+    },
+  )
+}
+
+export type ExperienceMetrics = Partial<Record<string, number>>
+
+/**
+ * EXP-3: composite experience score. Each configured metric maps linearly from `worst` (0) to
+ * `best` (1), clamped; the score is `scale` × the weighted mean over the metrics given. Metrics not
+ * given are left out of the mean and listed in `missing`. Group scores use the same scale.
+ */
+export function experienceScore(
+  metrics: ExperienceMetrics,
+  rs: Pick<Ruleset, 'experience'>,
+): {
+  score: number
+  groups: Record<'product' | 'logistics' | 'service', number | undefined>
+  missing: string[]
+} {
+  const cfg = rs.experience.score
+  const acc = { product: [0, 0], logistics: [0, 0], service: [0, 0] } as Record<string, [number, number]>
+  let wsum = 0
+  let ssum = 0
+  const missing: string[] = []
+  for (const [name, m] of Object.entries(cfg.metrics)) {
+    const v = metrics[name]
+    if (v === undefined || !Number.isFinite(v)) {
+      missing.push(name)
+      continue
+    }
+    const s = m.best === m.worst ? 1 : Math.min(1, Math.max(0, (v - m.worst) / (m.best - m.worst)))
+    wsum += m.weight
+    ssum += m.weight * s
+    const g = acc[m.group]!
+    g[0] += m.weight
+    g[1] += m.weight * s
+  }
+  const group = (g: string) => {
+    const [w, s] = acc[g]!
+    return w > 0 ? (cfg.scale * s) / w : undefined
+  }
+  return {
+    score: wsum > 0 ? (cfg.scale * ssum) / wsum : 0,
+    groups: { product: group('product'), logistics: group('logistics'), service: group('service') },
+    missing,
+  }
+}
+
+/** EXP-3 against the admission minimum `registration.eligibility.minExperienceScore` (002). */
+export function experienceScoreVerdict(
+  metrics: ExperienceMetrics,
+  rs: Pick<Ruleset, 'experience' | 'registration'>,
+): Verdict & { value: number; threshold: number } {
+  const r = experienceScore(metrics, rs)
+  const threshold = rs.registration.eligibility.minExperienceScore
+  const ok = r.score >= threshold && r.missing.length === 0
+  const why = r.missing.length > 0 ? `; missing ${r.missing.join(', ')}` : ''
+  return verdict(ok, 'EXP-3', `experience score ${r.score.toFixed(2)} vs minimum ${threshold}${why}`, {
+    value: r.score,
+    threshold,
+  })
+}
+
+export interface MixCategory {
+  id: string
+  /** Share as a fraction (0..1). */
+  share: number
+  shareBp: number
+  subtypes: string[]
+}
+
+/** EXP-4: the consultation mix as data (shares sum to 1), for the generator. */
+export function consultationMix(rs: Pick<Ruleset, 'experience'>): MixCategory[] {
+  return rs.experience.consultationMix.map((c) => ({
+    id: c.id,
+    share: c.shareBp / 10000,
+    shareBp: c.shareBp,
+    subtypes: [...c.subtypes],
+  }))
+}
+
+/**
+ * EXP-4: picks a category from a uniform number `u` in [0, 1) (the caller's seeded random), by
+ * cumulative share in file order. Deterministic; `u` outside [0, 1) is clamped.
+ */
+export function pickConsultationCategory(u: number, rs: Pick<Ruleset, 'experience'>): string {
+  const mix = rs.experience.consultationMix
+  const target = Math.min(9999, Math.max(0, Math.floor(u * 10000)))
+  let acc = 0
+  for (const c of mix) {
+    acc += c.shareBp
+    if (target < acc) return c.id
+  }
+  return mix[mix.length - 1]!.id
+}
+
+/**
+ * EXP-4 (003): at a burst merchants divert to bot-only reception: `true` within
+ * `experience.botOnlyBurstMinutes` after a launch moment (CAL-3).
+ */
+export function botOnlyReception(
+  at: number,
+  cal: Pick<Calendar, 'launchMoments'>,
+  rs: Pick<Ruleset, 'experience'>,
+): boolean {
+  return activeLaunchMoment(at, cal, rs.experience.botOnlyBurstMinutes) !== undefined
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest'
+import { activeLaunchMoment, getCalendar } from '../src/calendar.ts'
+import {
+  botOnlyReception,
+  type Consultation,
+  consultationMix,
+  experienceScore,
+  experienceScoreVerdict,
+  manualResponseTimeMs,
+  manualResponseVerdict,
+  pickConsultationCategory,
+  replyRate,
+  replyRateVerdict,
+} from '../src/experience.ts'
+import { getRuleset } from '../src/ruleset.ts'
+import { simTime } from '../src/time.ts'
+
+const rs = getRuleset('2022-04-15')
+const to = simTime('2022-11-20T00:00:00+08:00')
+
+describe('EXP-1 reply rate per natural day (Asia/Shanghai)', () => {
+  const t = (iso: string) => simTime(iso)
+  const consultations: Consultation[] = [
+    // bot reply counts
+    {
+      buyerId: 'b1',
+      at: t('2022-11-11T00:05:00+08:00'),
+      replies: [{ at: t('2022-11-11T00:05:03+08:00'), by: 'bot' }],
+    },
+    // auto-reply does not count
+    {
+      buyerId: 'b2',
+      at: t('2022-11-11T09:00:00+08:00'),
+      replies: [{ at: t('2022-11-11T09:00:01+08:00'), by: 'auto' }],
+    },
+    // human reply after Shanghai midnight is the next natural day: not answered the same day.
+    // 23:50 +08:00 is 10:50 in New York the same day, so a host-zone day would be wrong here.
+    {
+      buyerId: 'b3',
+      at: t('2022-11-11T23:50:00+08:00'),
+      replies: [{ at: t('2022-11-12T00:10:00+08:00'), by: 'human' }],
+    },
+    // bot-assisted human reply counts; the same buyer twice on one day counts once
+    { buyerId: 'b4', at: t('2022-11-12T10:00:00+08:00'), replies: [] },
+    {
+      buyerId: 'b4',
+      at: t('2022-11-12T11:00:00+08:00'),
+      replies: [{ at: t('2022-11-12T11:01:00+08:00'), by: 'bot-assisted' }],
+    },
+    // outside the 30-day window
+    { buyerId: 'b5', at: t('2022-10-01T10:00:00+08:00'), replies: [] },
+  ]
+
+  it('answered within the same natural day / consulted that day, bot counted, auto-reply not', () => {
+    expect(replyRate(consultations, { to })).toEqual({ consulted: 4, answered: 2, rate: 0.5 })
+  })
+
+  it('verdict against the configured minimum', () => {
+    expect(replyRateVerdict(consultations, to, rs)).toMatchObject({
+      ok: false,
+      ruleId: 'EXP-1',
+      value: 0.5,
+      threshold: 0.8,
+    })
+    expect(replyRateVerdict(consultations.slice(0, 1), to, rs).ok).toBe(true)
+  })
+})
+
+describe('EXP-2 manual response time', () => {
+  it('sum of manual turn response times / number of manual turns; bot and auto turns excluded', () => {
+    const base = simTime('2022-11-15T10:00:00+08:00')
+    const turns = [
+      { askedAt: base, repliedAt: base + 10_000, by: 'human' as const },
+      { askedAt: base, repliedAt: base + 50_000, by: 'bot-assisted' as const },
+      { askedAt: base, repliedAt: base + 1_000, by: 'bot' as const },
+      { askedAt: base, repliedAt: base + 500, by: 'auto' as const },
+    ]
+    expect(manualResponseTimeMs(turns, { to })).toEqual({ turns: 2, averageMs: 30_000 })
+    expect(manualResponseVerdict(turns, to, rs)).toMatchObject({
+      ok: true,
+      ruleId: 'EXP-2',
+      value: 30,
+      threshold: 30,
+    })
+    expect(
+      manualResponseVerdict([...turns, { askedAt: base, repliedAt: base + 40_000, by: 'human' }], to, rs).ok,
+    ).toBe(false)
+  })
+})
+
+describe('EXP-3 composite experience score', () => {
+  const best = {
+    firstReturnRate: 0,
+    negativeReviewRate: 0,
+    pickup48hRate: 1,
+    deliveryHours: 24,
+    manualResponseSeconds: 5,
+    refundProcessingHours: 1,
+    disputeLiabilityRate: 0,
+  }
+  it('best metrics score the full scale; worst score 0; groups are reported', () => {
+    expect(experienceScore(best, rs)).toMatchObject({
+      score: 5,
+      missing: [],
+      groups: { product: 5, logistics: 5, service: 5 },
+    })
+    const worst = { ...best, firstReturnRate: 0.5, negativeReviewRate: 0.1 }
+    const r = experienceScore(worst, rs)
+    expect(r.groups.product).toBe(0)
+    expect(r.score).toBeCloseTo(5 * (70 / 100), 10)
+  })
+  it('gates admission at the configured minimum; missing metrics fail the verdict', () => {
+    expect(experienceScoreVerdict(best, rs)).toMatchObject({ ok: true, ruleId: 'EXP-3' })
+    const { disputeLiabilityRate: _, ...partial } = best
+    expect(experienceScoreVerdict(partial, rs).ok).toBe(false)
+  })
+})
+
+describe('EXP-4 consultation mix', () => {
+  it('categories are data with shares summing to 1, including the ten logistics complaint types of 004', () => {
+    const mix = consultationMix(rs)
+    expect(mix.map((c) => c.id)).toEqual([
+      'presale',
+      'payment-reminder',
+      'shipping-inquiry',
+      'after-sale',
+      'price-complaint',
+    ])
+    expect(mix.reduce((s, c) => s + c.shareBp, 0)).toBe(10_000)
+    expect(mix.find((c) => c.id === 'after-sale')!.subtypes).toHaveLength(13)
+  })
+  it('picks categories deterministically by cumulative share', () => {
+    expect(pickConsultationCategory(0, rs)).toBe('presale')
+    expect(pickConsultationCategory(0.3499, rs)).toBe('presale')
+    expect(pickConsultationCategory(0.35, rs)).toBe('payment-reminder')
+    expect(pickConsultationCategory(0.9999, rs)).toBe('price-complaint')
+  })
+  it('at a burst merchants go bot-only for the configured minutes after a launch moment (CAL-3)', () => {
+    const cal = getCalendar('2022')
+    const peak = simTime('2022-11-11T00:00:00+08:00')
+    expect(activeLaunchMoment(peak + 60_000, cal)).toMatchObject({
+      id: 'wave2-spot-open',
+      kind: 'spot-open',
+      wave: 2,
+      minutesSince: 1,
+    })
+    expect(activeLaunchMoment(peak + 60 * 60_000, cal)).toBeUndefined()
+    expect(botOnlyReception(peak + 59 * 60_000, cal, rs)).toBe(true)
+    expect(botOnlyReception(peak - 1, cal, rs)).toBe(false)
+  })
+})

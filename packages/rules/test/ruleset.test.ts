@@ -1,0 +1,110 @@
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { getRuleset, listRulesets, loadRulesetDir, loadRulesetFile, rulesetAt } from '../src/ruleset.ts'
+import { simTime } from '../src/time.ts'
+
+const fixture = (name: string) => resolve(import.meta.dirname, 'fixtures', name)
+
+describe('rulesets are versioned by effective date (CAL-2, PRICE-1)', () => {
+  it('ships the baseline and the 2022-04-15 version, contiguous', () => {
+    const list = listRulesets()
+    expect(list.map((r) => r.version)).toEqual(['2009-11-11', '2022-04-15'])
+    expect(list[0]!.effectiveTo).toBe(list[1]!.effectiveFrom)
+    expect(list[1]!.effectiveTo).toBe(Number.POSITIVE_INFINITY)
+  })
+
+  it('rulesetAt switches at 2022-04-15 00:00 Asia/Shanghai, inclusive', () => {
+    expect(rulesetAt(simTime('2022-04-14T23:59:59.999+08:00')).version).toBe('2009-11-11')
+    expect(rulesetAt(simTime('2022-04-15T00:00:00+08:00')).version).toBe('2022-04-15')
+    // 2022-04-14T16:00Z is the same instant as 2022-04-15 00:00 in Shanghai.
+    expect(rulesetAt(simTime('2022-04-14T16:00:00Z')).version).toBe('2022-04-15')
+    expect(rulesetAt(simTime('2020-11-11T00:00:00+08:00')).version).toBe('2009-11-11')
+  })
+
+  it('PRICE-1: the 2022-04-15 change moves Double 12 to S1, stops same-tier validation, gives A a price requirement', () => {
+    const before = getRuleset('2009-11-11')
+    const after = getRuleset('2022-04-15')
+    expect(before.tierOf.double12).toBe('S2')
+    expect(after.tierOf.double12).toBe('S1')
+    expect(before.price.sameTierValidates).toBe(true)
+    expect(after.price.sameTierValidates).toBe(false)
+    expect(before.price.priceRequirement.A).toBe(false)
+    expect(after.price.priceRequirement.A).toBe(true)
+  })
+
+  it('lists every value the sources do not give under defaults', () => {
+    for (const rs of listRulesets()) {
+      expect(rs.defaults).toContain('compensation.presaleMultiplierBp')
+      expect(rs.defaults).toContain('registration.eligibility.maxViolationPoints')
+      expect(rs.defaults).not.toContain('compensation.lateShipment')
+    }
+  })
+
+  it('rejects an unknown version and a time before every version', () => {
+    expect(() => getRuleset('1999')).toThrow(/unknown ruleset version "1999".*\(CAL-2\)/)
+    expect(() => rulesetAt(simTime('2000-01-01T00:00:00+08:00'))).toThrow(/no ruleset in force.*\(CAL-2\)/)
+  })
+})
+
+describe('bad ruleset files are rejected naming file, field and rule', () => {
+  const cases: Array<[string, string]> = [
+    [
+      'ruleset-unknown-tier.yaml',
+      'test/fixtures/ruleset-unknown-tier.yaml: tiers.B: unknown tier "B": tiers are S1, S2, A (PRICE-1)',
+    ],
+    [
+      'ruleset-unknown-campaign.yaml',
+      'test/fixtures/ruleset-unknown-campaign.yaml: tiers.S1[2]: unknown campaign "Dbl12" (PRICE-1)',
+    ],
+    [
+      'ruleset-negative-rate.yaml',
+      'test/fixtures/ruleset-negative-rate.yaml: compensation.lateShipment.rateBp: must be >= 0 (got -3000) (PAY-1)',
+    ],
+    [
+      'ruleset-overlapping-windows.yaml',
+      'test/fixtures/ruleset-overlapping-windows.yaml: shipping.deadlineWindows[1]: window "spring-festival-2022" overlaps window "double11-2020-wave1" (shipping.deadlineWindows[0]) (SHIP-1)',
+    ],
+    [
+      'ruleset-bad-window-date.yaml',
+      'test/fixtures/ruleset-bad-window-date.yaml: shipping.deadlineWindows[1].to: unparseable date "Feb 9th 2022"',
+    ],
+    [
+      'ruleset-bad-date.yaml',
+      'test/fixtures/ruleset-bad-date.yaml: effectiveFrom: unparseable date "2022-04-31T00:00:00+08:00"',
+    ],
+    [
+      'ruleset-bad-default.yaml',
+      'test/fixtures/ruleset-bad-default.yaml: defaults[0]: names no field: "price.validationWindowDayz"',
+    ],
+    [
+      'ruleset-bad-mix.yaml',
+      'test/fixtures/ruleset-bad-mix.yaml: experience.consultationMix: shares must sum to 10000 bp, got 10100 (EXP-4)',
+    ],
+    ['ruleset-not-yaml.yaml', 'test/fixtures/ruleset-not-yaml.yaml: (file): not valid YAML/JSON'],
+  ]
+  for (const [file, message] of cases) {
+    it(file, () => {
+      expect(() => loadRulesetFile(fixture(file))).toThrow(message)
+    })
+  }
+
+  it('the error carries rule, file and field as properties', () => {
+    try {
+      loadRulesetFile(fixture('ruleset-negative-rate.yaml'))
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toMatchObject({
+        code: 'D11_RULES_CONFIG',
+        ruleId: 'PAY-1',
+        file: 'test/fixtures/ruleset-negative-rate.yaml',
+        field: 'compensation.lateShipment.rateBp',
+      })
+    }
+  })
+
+  it('rejects two versions taking effect at the same time (overlapping versions)', () => {
+    expect(() => loadRulesetDir(fixture('overlapping-versions'))).toThrow(
+      /overlapping-versions\/b\.yaml: effectiveFrom: overlaps test\/fixtures\/overlapping-versions\/a\.yaml.*\(CAL-2\)/,
+    )
+  })
+})

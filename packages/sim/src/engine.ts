@@ -1,0 +1,566 @@
+import seedrandom from 'seedrandom'
+import { buildArrivals } from './arrivals.ts'
+import { EventHeap, IndexQueue } from './heap.ts'
+import type { Judge, PayoutCause } from './judge.ts'
+import { minuteOfDay, type Scenario } from './scenario.ts'
+
+/**
+ * The what-if engine: a virtual-time discrete-event simulation of one merchant's order flow.
+ *
+ * Orders live in struct-of-arrays (typed arrays indexed by order number); queues are rings of
+ * order indices; the event heap holds process events only (next arrival batch, the per-minute
+ * warehouse and customer-service ticks, carrier waves, restocks, the head of each deadline
+ * queue), so the hot path allocates nothing per order.
+ *
+ * Every judgement goes through a {@link Judge} built from `@d11/rules` (SHIP-1 deadline, PAY-1/3/4
+ * amounts, PAY-2 window, PAY-5 complaint handling, PAY-6 mass delay), so payouts mean what the
+ * platform's mean.
+ */
+
+const MINUTE = 60_000
+const HOUR = 3_600_000
+const DAY = 86_400_000
+const SHANGHAI = 8 * HOUR
+
+// event kinds (value = tie-break priority at equal times: lower first)
+const EV_RESTOCK = 0
+const EV_ARRIVAL = 1
+const EV_DEADLINE = 2
+
+// order flags
+const F_ACCEPTED = 1
+const F_OVERSOLD = 2
+const F_RELEASED = 4
+const F_LATE = 8
+const F_CANCELLED = 16
+
+export type Evidence = 'summary' | 'violations' | 'all'
+
+/** Receives evidence rows as they happen (payouts, violations, mass-delay events). */
+export interface EvidenceSink {
+  payout(p: {
+    orderIndex: number
+    sku: string
+    cause: PayoutCause
+    ruleId: string
+    amountFen: number
+    simTime: number
+  }): void
+  verdict(v: {
+    orderIndex: number
+    ruleId: string
+    metric: 'pickup_48h' | 'complaint_48h'
+    ok: boolean
+    value: number
+    threshold: number
+    simTime: number
+  }): void
+  event(e: {
+    kind: string
+    orderIndex: number
+    sku: string
+    ruleId: string
+    amountFen: number
+    simTime: number
+  }): void
+}
+
+export interface CauseTotals {
+  count: number
+  amountFen: number
+}
+
+/**
+ * One simulated cell. Shaped so a live run (platform + merchant services) can fill the same
+ * fields from its evidence, and "one scenario, two engines" is a diff of `late` and `payouts`.
+ */
+export interface CellResult {
+  seed: number
+  orders: {
+    arrived: number
+    accepted: number
+    /** turned away because the platform showed the SKU sold out */
+    rejected: number
+    /** accepted beyond physical stock (PAY-3 risk) */
+    oversold: number
+    shipped: number
+    /** judged against the SHIP-1 deadline */
+    due: number
+    onTime: number
+    /** refunded before shipping (PAY-8) */
+    refunded: number
+    /** oversold and never covered by a restock: refunded and compensated (PAY-3) */
+    neverShipped: number
+    /** mean hours from payment to carrier pickup over shipped orders */
+    meanLeadHours: number
+  }
+  /** late shipments (SHIP-1) by cause: waiting for stock after an oversell, or warehouse/carrier capacity */
+  late: { oversell: number; capacity: number; total: number }
+  complaints: { filed: number; handledInTime: number; escalated: number; upheld: number }
+  payouts: Record<PayoutCause, CauseTotals> & { totalFen: number }
+  sla: {
+    /** share of due orders picked up by the deadline (SHIP-1) */
+    pickup48hRate: number
+    /** share of complaints handled within 48 h (PAY-5) */
+    complaint48hRate: number
+  }
+  /** PAY-6: first moment the merchant crossed the warning / removal threshold, or null */
+  massDelay: { warnedAt: number | null; removedAt: number | null }
+  /** simulated span [from, to] (epoch ms) and the number of events popped */
+  span: { from: number; to: number }
+  events: number
+}
+
+export interface SimulateOptions {
+  judge: Judge
+  /** seed of the cell's random streams @default scenario.seed */
+  seed?: number
+  sink?: EvidenceSink
+  /** which per-order rows reach the sink @default 'violations' */
+  evidence?: Evidence
+}
+
+/** Counter-based per-order uniform draw (lowbias32 hash of seed, order, salt): the same order gets the same draw in every cell. */
+export function orderDraw(seed: number, i: number, salt: number): number {
+  let x = (seed ^ Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(salt + 1, 0x85ebca6b)) >>> 0
+  x ^= x >>> 16
+  x = Math.imul(x, 0x7feb352d)
+  x ^= x >>> 15
+  x = Math.imul(x, 0x846ca68b)
+  x ^= x >>> 16
+  return (x >>> 0) / 4294967296
+}
+
+/** Derives a uint32 seed from a base seed and a label with seedrandom. */
+export function deriveSeed(seed: number, label: string): number {
+  return seedrandom.alea(`${seed}|${label}`).int32() >>> 0
+}
+
+export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult {
+  const { judge, sink } = opts
+  const evidence: Evidence = sink ? (opts.evidence ?? 'violations') : 'summary'
+  const seed = (opts.seed ?? scenario.seed) >>> 0
+  const from = Date.parse(scenario.window.from)
+  const to = Date.parse(scenario.window.to)
+  const end = to + scenario.horizonDays * DAY
+
+  // --- SKUs ---------------------------------------------------------------------------------
+  const K = scenario.skus.length
+  const skuIds = scenario.skus.map((k) => k.id)
+  const physical = new Float64Array(K)
+  const listed = new Float64Array(K)
+  const acceptedCount = new Float64Array(K)
+  const seen = new Float64Array(K)
+  const priceFen = new Float64Array(K)
+  const lateFen = new Float64Array(K)
+  const lateRule: string[] = []
+  const oversellFen = new Float64Array(K)
+  const shipHours = new Float64Array(K)
+  const strict = scenario.oversell.policy === 'strict'
+  const lagMs = strict ? 0 : scenario.oversell.syncLagSeconds * 1000
+  scenario.skus.forEach((k, i) => {
+    physical[i] = k.stock
+    listed[i] = Math.floor(k.stock * (1 - scenario.oversell.buffer / 100) + 1e-9)
+    priceFen[i] = Math.round(k.priceYuan * 100)
+    const late = judge.lateShipment(priceFen[i]!, k.presale)
+    lateFen[i] = late.amountFen
+    lateRule[i] = late.ruleId
+    oversellFen[i] = judge.oversell(priceFen[i]!, k.presale).amountFen
+    shipHours[i] = k.presaleShipHours
+  })
+
+  // --- arrivals (sorted payment times + SKU per order) --------------------------------------
+  const { times, sku } = buildArrivals(scenario, deriveSeed(seed, 'arrivals'))
+  const N = times.length
+  const flags = new Uint8Array(N)
+  let backorderPos: Int32Array | null = null
+
+  // --- queues and servers ---------------------------------------------------------------------
+  // The warehouse is a FIFO server with a fixed pick time (1/picksPerHour of working time): an
+  // order released at R is picked at W⁻¹(max(W(R), W(previous pick)) + s), W = working time so far.
+  // Picks are planned at release, so a refunded order's slot is not reused. That keeps every
+  // order's pick time non-increasing in capacity: more capacity never ships anything later.
+  const shipAt = new Float64Array(N).fill(Number.POSITIVE_INFINITY)
+  const work = workingTime(scenario)
+  const pickMinutes =
+    scenario.warehouse.picksPerHour > 0 ? 60 / scenario.warehouse.picksPerHour : Number.POSITIVE_INFINITY
+  let pickW = Number.NEGATIVE_INFINITY
+  const waves = scenario.warehouse.pickupWaves.map(minuteOfDay).sort((a, b) => a - b)
+  const backorders: IndexQueue[] = scenario.skus.map(() => new IndexQueue(16))
+  const deadlineQ: IndexQueue[] = scenario.skus.map(() => new IndexQueue(1024))
+  // customer service: the same FIFO server over complaints, 24 h a day (PAY-5 judges its delay)
+  const csMs =
+    scenario.service.complaintsPerHour > 0
+      ? HOUR / scenario.service.complaintsPerHour
+      : Number.POSITIVE_INFINITY
+  let csBusy = Number.NEGATIVE_INFINITY
+
+  // future restock units per SKU (for the PAY-3 "can never ship" judgement)
+  const restocks = scenario.restock
+    .map((r) => ({
+      at: Date.parse(r.at),
+      units: r.units,
+      k: r.sku === undefined ? 0 : skuIds.indexOf(r.sku),
+    }))
+    .sort((a, b) => a.at - b.at)
+  const futureUnits = new Float64Array(K)
+  for (const r of restocks) futureUnits[r.k]! += r.units
+
+  // --- counters -------------------------------------------------------------------------------
+  let accepted = 0
+  let rejected = 0
+  let oversold = 0
+  let due = 0
+  let onTime = 0
+  let lateOversell = 0
+  let lateCapacity = 0
+  let refunded = 0
+  let neverShipped = 0
+  let filed = 0
+  let handledInTime = 0
+  let escalated = 0
+  let upheld = 0
+  let lsCount = 0
+  let lsFen = 0
+  let osCount = 0
+  let osFen = 0
+  let warnedAt: number | null = null
+  let removedAt: number | null = null
+  let massLevel = 0
+  let events = 0
+
+  const complainRate = scenario.buyers.complainRate
+  const refundEdge = complainRate + scenario.buyers.refundRate
+  const upheldRate = scenario.buyers.upheldRate
+
+  const pay = (i: number, k: number, cause: PayoutCause, ruleId: string, fen: number, at: number) => {
+    if (cause === 'late_shipment') {
+      lsCount++
+      lsFen += fen
+    } else {
+      osCount++
+      osFen += fen
+    }
+    sink?.payout({ orderIndex: i, sku: skuIds[k]!, cause, ruleId, amountFen: fen, simTime: at })
+  }
+
+  const release = (i: number, at: number) => {
+    flags[i]! |= F_RELEASED
+    const w = Math.max(work.at(at), pickW) + pickMinutes
+    pickW = w
+    const picked = work.inverse(w)
+    shipAt[i] = waves.length === 0 ? picked : nextWave(picked, waves)
+  }
+
+  /** PAY-5: the complaint is handled by the FIFO service desk; past the deadline the platform intervenes. */
+  const fileComplaint = (i: number, k: number, f: number, oversellCause: boolean) => {
+    filed++
+    const handled = Math.max(f, csBusy) + csMs
+    csBusy = handled
+    const dl = judge.complaintDeadline(f)
+    const inTime = handled <= dl
+    // settled by the PAY-5 deadline at the latest, so every complaint filed in the horizon settles
+    const at = inTime ? handled : dl
+    if (inTime) handledInTime++
+    else escalated++
+    if (evidence !== 'summary') {
+      sink?.verdict({
+        orderIndex: i,
+        ruleId: 'PAY-5',
+        metric: 'complaint_48h',
+        ok: inTime,
+        value: (handled - f) / HOUR,
+        threshold: (dl - f) / HOUR,
+        simTime: at,
+      })
+    }
+    // escalated complaints are the merchant's liability; handled ones are upheld at upheldRate
+    if (!inTime || orderDraw(seed, i, 2) < upheldRate) {
+      upheld++
+      if (oversellCause) pay(i, k, 'oversell', 'PAY-3', oversellFen[k]!, at)
+      else pay(i, k, 'late_shipment', lateRule[k]!, lateFen[k]!, at)
+    }
+  }
+
+  const judgeDeadline = (i: number, k: number, now: number) => {
+    const f = flags[i]!
+    if (f & F_CANCELLED) return
+    due++
+    if (shipAt[i]! <= now) {
+      onTime++
+      if (evidence === 'all') {
+        sink?.verdict({
+          orderIndex: i,
+          ruleId: 'SHIP-1',
+          metric: 'pickup_48h',
+          ok: true,
+          value: (shipAt[i]! - times[i]!) / HOUR,
+          threshold: (now - times[i]!) / HOUR,
+          simTime: now,
+        })
+      }
+      return
+    }
+    flags[i] = f | F_LATE
+    const overs = (f & F_OVERSOLD) !== 0
+    if (overs) lateOversell++
+    else lateCapacity++
+    if (evidence !== 'summary') {
+      sink?.verdict({
+        orderIndex: i,
+        ruleId: 'SHIP-1',
+        metric: 'pickup_48h',
+        ok: false,
+        value: shipAt[i]! <= end ? (shipAt[i]! - times[i]!) / HOUR : -1,
+        threshold: (now - times[i]!) / HOUR,
+        simTime: now,
+      })
+    }
+    const level = judge.massDelay(lateOversell + lateCapacity, due)
+    if (level > massLevel) {
+      if (level >= 1 && warnedAt === null) {
+        warnedAt = now
+        sink?.event({
+          kind: 'mass_delay_warning',
+          orderIndex: i,
+          sku: skuIds[k]!,
+          ruleId: 'PAY-6',
+          amountFen: 0,
+          simTime: now,
+        })
+      }
+      if (level >= 2 && removedAt === null) {
+        removedAt = now
+        sink?.event({
+          kind: 'mass_delay_removal',
+          orderIndex: i,
+          sku: skuIds[k]!,
+          ruleId: 'PAY-6',
+          amountFen: 0,
+          simTime: now,
+        })
+      }
+      massLevel = level
+    }
+    // PAY-3: an oversold order that no future restock can cover will never ship
+    let never = false
+    if (overs && !(f & F_RELEASED)) {
+      const pos = backorderPos![i]! - backorders[k]!.shifted
+      never = pos >= futureUnits[k]!
+    }
+    const u = orderDraw(seed, i, 1)
+    const auto = judge.autoCompensates(now)
+    if (never) {
+      neverShipped++
+      refunded++
+      flags[i]! |= F_CANCELLED
+      if (auto) pay(i, k, 'oversell', 'PAY-3', oversellFen[k]!, now)
+      else if (u < complainRate) fileComplaint(i, k, now, true)
+    } else if (auto) {
+      pay(i, k, 'late_shipment', lateRule[k]!, lateFen[k]!, now)
+    } else if (u < complainRate) {
+      fileComplaint(i, k, now, false)
+    } else if (u < refundEdge) {
+      // PAY-8: an unshipped order's refund is approved at once
+      refunded++
+      flags[i]! |= F_CANCELLED
+      sink?.event({
+        kind: 'instant_refund',
+        orderIndex: i,
+        sku: skuIds[k]!,
+        ruleId: 'PAY-8',
+        amountFen: priceFen[k]!,
+        simTime: now,
+      })
+    }
+  }
+
+  const heap = new EventHeap(64)
+  if (N > 0) heap.push(times[0]!, EV_ARRIVAL, EV_ARRIVAL, 0)
+  restocks.forEach((r, idx) => {
+    heap.push(r.at, EV_RESTOCK, EV_RESTOCK, idx)
+  })
+
+  let lagPtr = 0
+  let next = 0 // next arrival
+  let now = from
+  while (heap.size > 0) {
+    now = heap.peekTime()
+    if (now > end) break
+    const kind = heap.topKind()
+    const arg = heap.topArg()
+    heap.pop()
+    events++
+    switch (kind) {
+      case EV_ARRIVAL: {
+        // a batch: every arrival before the next other event
+        const limit = heap.peekTime()
+        const limitPrio = heap.peekPriority()
+        while (next < N) {
+          const t = times[next]!
+          if (t > limit || (t === limit && limitPrio < EV_ARRIVAL)) break
+          const i = next++
+          const k = sku[i]!
+          if (lagMs === 0) {
+            seen[k] = acceptedCount[k]!
+          } else {
+            const cut = t - lagMs
+            while (lagPtr < i && times[lagPtr]! <= cut) {
+              if (flags[lagPtr]! & F_ACCEPTED) seen[sku[lagPtr]!]!++
+              lagPtr++
+            }
+          }
+          if (seen[k]! >= listed[k]!) {
+            rejected++
+            continue
+          }
+          const c = acceptedCount[k]!
+          acceptedCount[k] = c + 1
+          accepted++
+          if (c >= physical[k]!) {
+            flags[i] = F_ACCEPTED | F_OVERSOLD
+            oversold++
+            if (backorderPos === null) backorderPos = new Int32Array(N)
+            backorderPos[i] = backorders[k]!.pushed
+            backorders[k]!.push(i)
+          } else {
+            flags[i] = F_ACCEPTED
+            release(i, t)
+          }
+          const dq = deadlineQ[k]!
+          if (dq.length === 0) heap.push(judge.shipDeadline(t, shipHours[k]!), EV_DEADLINE, EV_DEADLINE, k)
+          dq.push(i)
+        }
+        if (next < N) heap.push(times[next]!, EV_ARRIVAL, EV_ARRIVAL, 0)
+        break
+      }
+      case EV_RESTOCK: {
+        const r = restocks[arg]!
+        const k = r.k
+        futureUnits[k]! -= r.units
+        let units = r.units
+        const bq = backorders[k]!
+        while (units > 0 && bq.length > 0) {
+          const i = bq.shift()
+          if (flags[i]! & F_CANCELLED) continue
+          units--
+          release(i, now)
+        }
+        physical[k]! += units
+        break
+      }
+      case EV_DEADLINE: {
+        const k = arg
+        const dq = deadlineQ[k]!
+        while (dq.length > 0) {
+          const i = dq.peek()
+          const d = judge.shipDeadline(times[i]!, shipHours[k]!)
+          if (d > now) {
+            heap.push(d, EV_DEADLINE, EV_DEADLINE, k)
+            break
+          }
+          dq.shift()
+          judgeDeadline(i, k, d)
+        }
+        break
+      }
+    }
+  }
+
+  let shipped = 0
+  let leadSum = 0
+  for (let i = 0; i < N; i++) {
+    const s = shipAt[i]!
+    if (s <= end && !(flags[i]! & F_CANCELLED)) {
+      shipped++
+      leadSum += s - times[i]!
+    }
+  }
+
+  const totalFen = lsFen + osFen
+  return {
+    seed,
+    orders: {
+      arrived: N,
+      accepted,
+      rejected,
+      oversold,
+      shipped,
+      due,
+      onTime,
+      refunded,
+      neverShipped,
+      meanLeadHours: shipped > 0 ? leadSum / shipped / HOUR : 0,
+    },
+    late: { oversell: lateOversell, capacity: lateCapacity, total: lateOversell + lateCapacity },
+    complaints: { filed, handledInTime, escalated, upheld },
+    payouts: {
+      late_shipment: { count: lsCount, amountFen: lsFen },
+      oversell: { count: osCount, amountFen: osFen },
+      price_protection: { count: 0, amountFen: 0 },
+      totalFen,
+    },
+    sla: {
+      pickup48hRate: due > 0 ? onTime / due : 1,
+      complaint48hRate: handledInTime + escalated > 0 ? handledInTime / (handledInTime + escalated) : 1,
+    },
+    massDelay: { warnedAt, removedAt },
+    span: { from, to: Math.min(now, end) },
+    events,
+  }
+}
+
+/** Working time of the warehouse (minutes of shift since the epoch's Shanghai day 0) and its inverse. */
+export function workingTime(s: Scenario): { at(t: number): number; inverse(w: number): number } {
+  const mask = new Uint8Array(1440)
+  for (const sh of s.warehouse.shifts) {
+    const a = minuteOfDay(sh.from)
+    const b = Math.min(1440, minuteOfDay(sh.to))
+    for (let m = a; m < b; m++) mask[m] = 1
+  }
+  const cum = new Float64Array(1441)
+  for (let m = 0; m < 1440; m++) cum[m + 1] = cum[m]! + mask[m]!
+  const perDay = cum[1440]!
+  return {
+    at(t: number): number {
+      const shifted = t + SHANGHAI
+      const day = Math.floor(shifted / DAY)
+      const x = (shifted - day * DAY) / MINUTE
+      const m = Math.floor(x)
+      return day * perDay + cum[m]! + (mask[m] ? x - m : 0)
+    },
+    inverse(w: number): number {
+      if (perDay === 0 || !Number.isFinite(w)) return Number.POSITIVE_INFINITY
+      let day = Math.floor(w / perDay)
+      let r = w - day * perDay
+      if (r < 0) r = 0
+      if (r === 0) return day * DAY - SHANGHAI
+      // smallest working minute m with cum[m + 1] >= r
+      let lo = 0
+      let hi = 1439
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (cum[mid + 1]! >= r) hi = mid
+        else lo = mid + 1
+      }
+      while (lo < 1440 && !mask[lo]) lo++
+      if (lo >= 1440) {
+        day++
+        lo = 0
+      }
+      return day * DAY - SHANGHAI + (lo + (r - cum[lo]!)) * MINUTE
+    },
+  }
+}
+
+/** First carrier wave at or after `t` (waves are minutes of the Asia/Shanghai day). */
+function nextWave(t: number, waves: number[]): number {
+  const dayStart = Math.floor((t + SHANGHAI) / DAY) * DAY - SHANGHAI
+  for (let d = 0; d < 2; d++) {
+    for (const w of waves) {
+      const at = dayStart + d * DAY + w * MINUTE
+      if (at >= t) return at
+    }
+  }
+  return dayStart + 2 * DAY
+}

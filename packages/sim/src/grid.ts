@@ -1,0 +1,72 @@
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { type CellOptions, type CellRun, runCell } from './cell.ts'
+import { SimError } from './errors.ts'
+import { type Cell, expandGrid, type GridAxis, type Scenario } from './scenario.ts'
+
+export interface GridOptions extends CellOptions {
+  /** worker threads; 0 runs every cell in this thread @default min(cells, available cores) */
+  workers?: number
+  /** called after each finished cell (drive a progress bar from it) */
+  onCell?: (done: number, total: number, run: CellRun) => void
+}
+
+const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url)
+const ENTRY = new URL('./grid-worker.ts', import.meta.url).href
+
+/**
+ * Runs every combination of `axes` over `base`, spread over worker threads. Results come back in
+ * cell order whatever the scheduling; each cell's seed depends only on (seed, its parameters).
+ */
+export async function runGrid(base: Scenario, axes: GridAxis[], opts: GridOptions = {}): Promise<CellRun[]> {
+  const cells = expandGrid(base, axes)
+  return runCells(cells, opts)
+}
+
+export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<CellRun[]> {
+  const total = cells.length
+  const workers = Math.min(total, opts.workers ?? availableParallelism())
+  const { workers: _w, onCell, ...cellOpts } = opts
+  const out: CellRun[] = new Array(total)
+  let done = 0
+  if (workers <= 0) {
+    for (const cell of cells) {
+      const run = await runCell(cell, cellOpts)
+      out[cell.index] = run
+      onCell?.(++done, total, run)
+    }
+    return out
+  }
+  let next = 0
+  const pool: Worker[] = []
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const feed = (w: Worker) => {
+        if (next >= total) {
+          w.postMessage('exit')
+          return
+        }
+        w.postMessage({ cell: cells[next++], opts: cellOpts })
+      }
+      for (let i = 0; i < workers; i++) {
+        const w = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY } })
+        pool.push(w)
+        w.on('message', (msg: { ready?: boolean; ok?: boolean; run?: CellRun; index?: number; error?: string }) => {
+          if (msg.ready) return feed(w)
+          if (!msg.ok || !msg.run) {
+            reject(new SimError('SIM_ERR_WORKER', `cell ${msg.index}: ${msg.error}`))
+            return
+          }
+          out[msg.run.index] = msg.run
+          onCell?.(++done, total, msg.run)
+          if (done === total) resolve()
+          else feed(w)
+        })
+        w.on('error', (err) => reject(new SimError('SIM_ERR_WORKER', `grid worker failed: ${err.message}`)))
+      }
+    })
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()))
+  }
+  return out
+}

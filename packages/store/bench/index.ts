@@ -1,0 +1,125 @@
+/**
+ * `pnpm --filter @d11/store bench`: ingest throughput and report query latency on the embedded
+ * engine, each as a ratio against a baseline measured in the same run.
+ *
+ * 1. Ingest: `ingestK6` (Node streaming, validation, line identity, dedup tokens) vs the engine's
+ *    own file reader (`INSERT INTO k6_samples SELECT … FROM file(…)`) on the same k6 JSON file.
+ *    Target: ≥ 0.7× the engine's rows/s. Both go through the per-minute materialized view.
+ * 2. Report queries: each analysis query's median latency, and the per-minute latency query read
+ *    from the materialized view vs computed from raw samples.
+ *
+ * BENCH_ROWS (default 1000000) sets the sample count.
+ */
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { once } from 'node:events'
+import * as analysis from '../src/analysis.ts'
+import { openStore, queryRows, type Store } from '../src/connection.ts'
+import { ingestK6 } from '../src/ingest-k6.ts'
+import { k6SynthLines } from '../src/k6-synth.ts'
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
+const RATE = 200 // iterations/s → 4 points each + 1 target point per second
+const SECONDS = Math.ceil(ROWS / (RATE * 4 + 1))
+
+const dir = mkdtempSync(join(tmpdir(), 'd11-store-bench-'))
+const file = join(dir, 'k6.json')
+
+async function writeFixture(): Promise<number> {
+  const out = createWriteStream(file)
+  let lines = 0
+  let buf: string[] = []
+  for (const line of k6SynthLines({ seconds: SECONDS, rate: RATE, seed: 11 })) {
+    buf.push(line)
+    lines += 1
+    if (buf.length === 10_000) {
+      if (!out.write(`${buf.join('\n')}\n`)) await once(out, 'drain')
+      buf = []
+    }
+  }
+  out.end(`${buf.join('\n')}\n`)
+  await once(out, 'finish')
+  return lines
+}
+
+async function count(store: Store, runId: string): Promise<number> {
+  const [r] = await queryRows<{ c: number }>(store, `SELECT count() AS c FROM ${store.t('k6_samples')} WHERE run_id = {r:String}`, { r: runId })
+  return Number(r?.c)
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now()
+  const v = await fn()
+  return [performance.now() - t0, v]
+}
+
+async function median(fn: () => Promise<unknown>, n = 5): Promise<number> {
+  const xs: number[] = []
+  for (let i = 0; i < n; i++) xs.push((await time(fn))[0])
+  xs.sort((a, b) => a - b)
+  return xs[Math.floor(n / 2)] ?? 0
+}
+
+const fmt = (ms: number) => `${ms.toFixed(1).padStart(8)} ms`
+
+async function main() {
+  const lines = await writeFixture()
+  const store = await openStore({ database: 'd11_bench', path: join(dir, 'clickhouse') })
+  console.log(`# @d11/store bench — ${lines.toLocaleString('en-US')} k6 lines, embedded engine (${store.engine}), ${new Date().toISOString().slice(0, 10)}`)
+
+  // Baseline: the engine reads the file itself (same columns, same MV).
+  const [engineMs] = await time(() =>
+    store.client.command({
+      query: `INSERT INTO ${store.t('k6_samples')} (run_id, source, line, metric, type, value, tags, ts)
+        SELECT 'engine', 'k6.json', rowNumberInAllBlocks() + 1, metric, '', data.value, data.tags, parseDateTime64BestEffort(data.time, 3)
+        FROM file('${file}', 'JSONEachRow', 'type String, metric String, data Tuple(time String, value Float64, tags Map(String, String))')
+        WHERE type = 'Point'`,
+    }),
+  )
+  const engineRows = await count(store, 'engine')
+  const [nodeMs, res] = await time(() => ingestK6(store, file, { runId: 'node' }))
+  const nodeRows = await count(store, 'node')
+  if (nodeRows !== res.points || nodeRows !== engineRows) throw new Error(`row mismatch: node ${nodeRows}, engine ${engineRows}`)
+  const engineRate = engineRows / (engineMs / 1000)
+  const nodeRate = nodeRows / (nodeMs / 1000)
+  console.log('\n## ingest (rows/s, higher is better)')
+  console.log(`engine file() INSERT … SELECT (baseline) ${Math.round(engineRate).toLocaleString('en-US').padStart(12)} rows/s  1.00×`)
+  console.log(
+    `d11 ingestK6                             ${Math.round(nodeRate).toLocaleString('en-US').padStart(12)} rows/s  ${(nodeRate / engineRate).toFixed(2)}×  (target ≥ 0.70×)`,
+  )
+
+  console.log('\n## report queries on the ingested run (median of 5)')
+  const rawLatency = () =>
+    queryRows(
+      store,
+      `SELECT scenario, toStartOfMinute(ts) AS minute, count(), quantiles(0.5, 0.95, 0.99)(value)
+       FROM ${store.t('k6_samples')} FINAL WHERE run_id = 'node' AND metric = 'http_req_duration' GROUP BY scenario, minute`,
+    )
+  const base = await median(rawLatency)
+  const mv = await median(() => analysis.latencyByMinute(store, 'node'))
+  console.log(`latency per minute from raw samples (baseline) ${fmt(base)}  1.00×`)
+  console.log(`latencyByMinute from k6_minute view            ${fmt(mv)}  ${(mv / base).toFixed(2)}× the time`)
+  const queries: Array<[string, () => Promise<unknown>]> = [
+    ['loadSummary', () => analysis.loadSummary(store, 'node')],
+    ['arrivalByMinute', () => analysis.arrivalByMinute(store, 'node')],
+    ['errorRateByMinute', () => analysis.errorRateByMinute(store, 'node')],
+    ['slaCompliance', () => analysis.slaCompliance(store, 'node')],
+    ['payoutsBy cause', () => analysis.payoutsBy(store, 'node', 'cause')],
+    ['payoutsByHour', () => analysis.payoutsByHour(store, 'node')],
+  ]
+  let total = 0
+  for (const [name, fn] of queries) {
+    const ms = await median(fn)
+    total += ms
+    console.log(`${name.padEnd(46)} ${fmt(ms)}  ${(ms / base).toFixed(2)}× the baseline`)
+  }
+  console.log(`${'whole report query set'.padEnd(46)} ${fmt(total + mv)}`)
+  await store.close()
+}
+
+try {
+  await main()
+} finally {
+  rmSync(dir, { recursive: true, force: true })
+}
