@@ -4,7 +4,8 @@ function num(name, fallback) {
   const raw = __ENV[name]
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`__ENV.${name} must be a positive number (got "${raw}")`)
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`__ENV.${name} must be a positive number (got "${raw}")`)
   return value
 }
 
@@ -12,6 +13,15 @@ function bool(name, fallback) {
   const raw = __ENV[name]
   if (raw === undefined || raw === '') return fallback
   return raw === '1' || raw === 'true'
+}
+
+const dataDir = (__ENV.DATA_DIR || '').replace(/\/$/, '')
+
+/** The calendar the world was generated for (its manifest), unless CALENDAR says otherwise. */
+function calendar() {
+  if (__ENV.CALENDAR) return __ENV.CALENDAR
+  if (dataDir) return String(JSON.parse(open(`${dataDir}/manifest.json`)).calendar)
+  return '2022'
 }
 
 /** Everything a scenario reads from the environment. */
@@ -27,13 +37,13 @@ export const config = {
   /** a curve stages file (`d11 curve ... --k6 > stages.json`), absolute path */
   stagesFile: __ENV.STAGES_FILE || '',
   /** the generated world (`d11 gen --out DIR`), absolute path */
-  dataDir: (__ENV.DATA_DIR || '').replace(/\/$/, ''),
+  dataDir,
   /** replay the world's own event timeline instead of the curve */
   replay: bool('REPLAY', false),
   /** POST /admin/world {dir: DATA_DIR} in setup() (set 0 when the world is already loaded) */
   loadWorld: bool('LOAD_WORLD', true),
-  /** calendar the world was generated for: 2020 | 2022 */
-  calendar: __ENV.CALENDAR || '2022',
+  /** 2020 | 2022: the world's (manifest.json); the platform must run the same (D11_CALENDAR) */
+  calendar: calendar(),
   /** cap on iterations' VUs per named scenario */
   maxVUs: num('MAX_VUS', 0),
   /** orders setup() prepares for final-payment / after-sale */

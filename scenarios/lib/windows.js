@@ -34,7 +34,7 @@ const SPEC = {
 
 export const MOMENTS_BY_CALENDAR = MOMENTS
 
-/** `{ from, to }` in epoch ms and ISO +08:00 for a scenario on a calendar. */
+/** `{ from, to, moment }` in epoch ms and ISO +08:00 for a scenario on a calendar. */
 export function windowFor(scenario, calendar) {
   const moments = MOMENTS[calendar]
   if (!moments) throw new Error(`__ENV.CALENDAR must be 2020 or 2022 (got "${calendar}")`)
@@ -42,7 +42,7 @@ export function windowFor(scenario, calendar) {
   if (!spec) throw new Error(`no window for scenario "${scenario}"`)
   const from = moments[spec.moment] - spec.before
   const to = moments[spec.moment] + spec.after
-  return { from, to, fromIso: shanghaiIso(from), toIso: shanghaiIso(to) }
+  return { from, to, moment: moments[spec.moment], fromIso: shanghaiIso(from), toIso: shanghaiIso(to) }
 }
 
 /** Epoch ms as ISO 8601 in Asia/Shanghai (+08:00), independent of the host zone. */

@@ -57,8 +57,11 @@ export class ActionQueue {
     this.timer = undefined
     const top = this.heap[0]
     const rate = this.clock.rate
-    if (this.closed || !top || rate <= 0) return
-    const wallMs = Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil((top.at - this.clock.now()) / rate)))
+    if (this.closed || !top) return
+    const ahead = top.at - this.clock.now()
+    // a paused clock (rate 0) still runs what is already due
+    if (rate <= 0 && ahead > 0) return
+    const wallMs = ahead <= 0 ? 0 : Math.min(MAX_TIMER_MS, Math.ceil(ahead / rate))
     this.timer = setTimeout(() => this.runDue(), wallMs)
   }
 

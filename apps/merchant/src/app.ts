@@ -63,7 +63,9 @@ export async function buildMerchantApp(opts: MerchantAppOptions): Promise<Fastif
     },
   })
 
-  const polled = opts.clock ? undefined : await PlatformClock.connect(opts.platformUrl, opts.clockPollMs ?? 100)
+  const polled = opts.clock
+    ? undefined
+    : await PlatformClock.connect(opts.platformUrl, opts.clockPollMs ?? 100)
   const clock = opts.clock ?? polled!
   const client = opts.dryRun ? null : new PlatformClient(opts.platformUrl, opts.client)
   const service = new MerchantService({
@@ -93,10 +95,14 @@ export async function buildMerchantApp(opts: MerchantAppOptions): Promise<Fastif
       })
     }
     if (err.statusCode && err.statusCode < 500) {
-      return reply.code(err.statusCode).send({ code: 'MERCH_ERR_PUSH_INVALID', ruleId: '', field: 'body', message: err.message })
+      return reply
+        .code(err.statusCode)
+        .send({ code: 'MERCH_ERR_PUSH_INVALID', ruleId: '', field: 'body', message: err.message })
     }
     req.log.error({ err }, 'unhandled error')
-    return reply.code(500).send({ code: 'MERCH_ERR_INTERNAL', ruleId: '', field: '', message: 'internal error' })
+    return reply
+      .code(500)
+      .send({ code: 'MERCH_ERR_INTERNAL', ruleId: '', field: '', message: 'internal error' })
   })
 
   app.post(
@@ -119,7 +125,9 @@ export async function buildMerchantApp(opts: MerchantAppOptions): Promise<Fastif
     {
       schema: {
         tags: ['ops'],
-        response: { 200: Type.Object({ ok: Type.Boolean(), profile: Type.String(), simTime: Type.Number() }) },
+        response: {
+          200: Type.Object({ ok: Type.Boolean(), profile: Type.String(), simTime: Type.Number() }),
+        },
       },
     },
     async () => ({ ok: true, profile: opts.profile.name, simTime: clock.now() }),
@@ -130,7 +138,8 @@ export async function buildMerchantApp(opts: MerchantAppOptions): Promise<Fastif
     {
       schema: {
         tags: ['ops'],
-        description: 'Counters: pushes, duplicates, actions taken, oversold orders, replies by mode, open orders.',
+        description:
+          'Counters: pushes, duplicates, actions taken, oversold orders, replies by mode, open orders.',
         response: { 200: Type.Object({}, { additionalProperties: true }) },
       },
     },

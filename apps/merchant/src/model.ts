@@ -43,7 +43,9 @@ export class Warehouse {
   private readonly cal: ShiftCalendar
   private lastPacked = Number.NEGATIVE_INFINITY
   constructor(private readonly p: Profile['warehouse']) {
-    this.cal = new ShiftCalendar(p.shifts.map((s) => ({ from: s.from, to: s.to, rate: s.picksPerHour ?? p.picksPerHour })))
+    this.cal = new ShiftCalendar(
+      p.shifts.map((s) => ({ from: s.from, to: s.to, rate: s.picksPerHour ?? p.picksPerHour })),
+    )
   }
 
   plan(paidAt: number): ShipPlan {
@@ -101,7 +103,8 @@ export class StockSync {
 
   private published(knownSold: number): number {
     const base = Math.floor(this.physical * (1 - this.p.safetyStockShare))
-    if (this.p.reservation === 'buffered') return Math.floor(this.physical * (1 + this.p.bufferShare)) - knownSold
+    if (this.p.reservation === 'buffered')
+      return Math.floor(this.physical * (1 + this.p.bufferShare)) - knownSold
     return base - knownSold
   }
 
@@ -135,8 +138,8 @@ export class StockSync {
 export class CustomerService {
   private readonly headcount: ShiftCalendar
   private readonly agentFree: number[]
-  /** start times of human turns not yet begun, for the queue depth */
-  private waiting: number[] = []
+  /** min-heap of the start times of human turns not yet begun, for the queue depth */
+  private readonly waiting: number[] = []
   private readonly mu: number
   private readonly sigma: number
 
@@ -145,19 +148,20 @@ export class CustomerService {
     private readonly rng: () => number,
   ) {
     const a = p.agents
-    this.headcount = new ShiftCalendar(a.shifts.map((s) => ({ from: s.from, to: s.to, rate: s.count ?? a.count })))
+    this.headcount = new ShiftCalendar(
+      a.shifts.map((s) => ({ from: s.from, to: s.to, rate: s.count ?? a.count })),
+    )
     const maxAgents = Math.max(0, ...a.shifts.map((s) => s.count ?? a.count))
     this.agentFree = new Array<number>(maxAgents).fill(Number.NEGATIVE_INFINITY)
     this.mu = Math.log(a.responseSeconds.median)
     this.sigma = Math.log(a.responseSeconds.p90 / a.responseSeconds.median) / 1.2815515655446004
   }
 
-  /** Messages waiting for a human at `t`. */
+  /** Messages waiting for a human at `t` (their turn starts later). */
   queueDepth(t: number): number {
-    if (this.waiting.length > 64) this.waiting = this.waiting.filter((s) => s > t)
-    let n = 0
-    for (const s of this.waiting) if (s > t) n++
-    return n
+    const h = this.waiting
+    while (h.length > 0 && h[0]! <= t) heapPop(h)
+    return h.length
   }
 
   private drawHandlingMs(): number {
@@ -170,7 +174,8 @@ export class CustomerService {
 
   onMessage(t: number): MessagePlan {
     const replies: ReplyPlan[] = []
-    if (this.p.autoReply.enabled) replies.push({ at: t + this.p.autoReply.delaySeconds * SEC, mode: 'auto-reply' })
+    if (this.p.autoReply.enabled)
+      replies.push({ at: t + this.p.autoReply.delaySeconds * SEC, mode: 'auto-reply' })
     const bot = { at: t + this.p.bot.latencySeconds * SEC, mode: 'bot' as const }
     const depth = this.p.botOnlyQueueDepth > 0 ? this.queueDepth(t) : 0
     if (this.p.botOnlyQueueDepth > 0 && depth >= this.p.botOnlyQueueDepth) {
@@ -198,7 +203,7 @@ export class CustomerService {
     }
     const at = best + Math.round(handling)
     this.agentFree[bestI] = at
-    this.waiting.push(best)
+    heapPush(this.waiting, best)
     replies.push({ at, mode: assisted ? 'bot-assisted' : 'human' })
     return { replies, abandoned: false, diverted: false }
   }
@@ -242,9 +247,40 @@ export class MerchantModel {
   }
 
   /** A paid order: oversold when the platform says so or physical stock is gone, else a shipping plan. */
-  onPaid(order: { skuId: string; quantity: number; oversold?: boolean }, paidAt: number): ShipPlan | OversoldPlan {
+  onPaid(
+    order: { skuId: string; quantity: number; oversold?: boolean },
+    paidAt: number,
+  ): ShipPlan | OversoldPlan {
     if (order.oversold) return { kind: 'oversold' }
     if (this.inventory.allocate(order.skuId, order.quantity) === 'oversold') return { kind: 'oversold' }
     return this.warehouse.plan(paidAt)
+  }
+}
+
+function heapPush(h: number[], v: number): void {
+  h.push(v)
+  let i = h.length - 1
+  while (i > 0) {
+    const p = (i - 1) >> 1
+    if (h[p]! <= h[i]!) break
+    ;[h[i], h[p]] = [h[p]!, h[i]!]
+    i = p
+  }
+}
+
+function heapPop(h: number[]): void {
+  const last = h.pop()
+  if (h.length === 0 || last === undefined) return
+  h[0] = last
+  let i = 0
+  for (;;) {
+    const l = 2 * i + 1
+    const r = l + 1
+    let m = i
+    if (l < h.length && h[l]! < h[m]!) m = l
+    if (r < h.length && h[r]! < h[m]!) m = r
+    if (m === i) break
+    ;[h[i], h[m]] = [h[m]!, h[i]!]
+    i = m
   }
 }

@@ -46,14 +46,21 @@ export class PlatformClient {
   }
 
   reply(merchantId: string, consultationId: string, mode: ReplyMode, text: string): Promise<PlatformReply> {
-    return this.post(`/merchant/${enc(merchantId)}/consultations/${enc(consultationId)}/reply`, { mode, text })
+    return this.post(`/merchant/${enc(merchantId)}/consultations/${enc(consultationId)}/reply`, {
+      mode,
+      text,
+    })
   }
 
   decideRefund(merchantId: string, refundId: string, approve: boolean): Promise<PlatformReply> {
     return this.post(`/merchant/${enc(merchantId)}/refunds/${enc(refundId)}/decide`, { approve })
   }
 
-  handleComplaint(merchantId: string, complaintId: string, action: 'accept' | 'dispute'): Promise<PlatformReply> {
+  handleComplaint(
+    merchantId: string,
+    complaintId: string,
+    action: 'accept' | 'dispute',
+  ): Promise<PlatformReply> {
     return this.post(`/merchant/${enc(merchantId)}/complaints/${enc(complaintId)}/handle`, { action })
   }
 

@@ -13,7 +13,10 @@ import { parse } from 'yaml'
 import { MerchantError } from './errors.ts'
 
 /** `HH:MM` in Asia/Shanghai simulated time; `24:00` ends a day. */
-const ClockTime = Type.String({ pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$', description: 'HH:MM, Asia/Shanghai' })
+const ClockTime = Type.String({
+  pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$',
+  description: 'HH:MM, Asia/Shanghai',
+})
 
 const strict = { additionalProperties: false } as const
 
@@ -86,7 +89,10 @@ export const ProfileSchema = Type.Object(
         /** 003: past this many messages waiting for a human, every new message is bot-only. 0 = never. */
         botOnlyQueueDepth: Type.Integer({ minimum: 0 }),
         /** Auto-reply on arrival; EXP-1 does not count it (001). */
-        autoReply: Type.Object({ enabled: Type.Boolean(), delaySeconds: Type.Number({ minimum: 0 }) }, strict),
+        autoReply: Type.Object(
+          { enabled: Type.Boolean(), delaySeconds: Type.Number({ minimum: 0 }) },
+          strict,
+        ),
         agents: Type.Object(
           {
             count: Type.Integer({ minimum: 0 }),
@@ -153,7 +159,11 @@ export function loadProfile(nameOrPath: string, opts: LoadProfileOptions = {}): 
   try {
     raw = parse(readFileSync(file, 'utf8'))
   } catch (err) {
-    throw new MerchantError('MERCH_ERR_PROFILE_INVALID', '', `${file}: not valid YAML (${(err as Error).message})`)
+    throw new MerchantError(
+      'MERCH_ERR_PROFILE_INVALID',
+      '',
+      `${file}: not valid YAML (${(err as Error).message})`,
+    )
   }
   return validateProfile(raw, file, opts)
 }
@@ -184,7 +194,9 @@ export function validateProfile(raw: unknown, source: string, opts: LoadProfileO
   checkShifts(profile.warehouse.shifts, 'warehouse.shifts', where)
   checkShifts(profile.customerService.agents.shifts, 'customerService.agents.shifts', where)
   checkShifts(profile.afterSale.shifts, 'afterSale.shifts', where)
-  if (profile.customerService.agents.responseSeconds.p90 < profile.customerService.agents.responseSeconds.median) {
+  if (
+    profile.customerService.agents.responseSeconds.p90 < profile.customerService.agents.responseSeconds.median
+  ) {
     const field = 'customerService.agents.responseSeconds.p90'
     throw new MerchantError('MERCH_ERR_PROFILE_INVALID', field, `${where}: ${field} must be >= median`)
   }
@@ -202,7 +214,11 @@ function resolveProfileFile(nameOrPath: string): string {
     )
   }
   if (!existsSync(nameOrPath)) {
-    throw new MerchantError('MERCH_ERR_PROFILE_UNKNOWN', 'profile', `profile file ${nameOrPath} does not exist`)
+    throw new MerchantError(
+      'MERCH_ERR_PROFILE_UNKNOWN',
+      'profile',
+      `profile file ${nameOrPath} does not exist`,
+    )
   }
   return nameOrPath
 }
@@ -218,7 +234,9 @@ export function shiftIntervals(s: { from: string; to: string }): Array<[number, 
   const a = clockMinutes(s.from)
   const b = clockMinutes(s.to)
   if (a === b) return a === 0 || b === 1440 ? [[0, 1440]] : []
-  return a < b ? [[a, b]] : [...(a < 1440 ? [[a, 1440] as [number, number]] : []), ...(b > 0 ? [[0, b] as [number, number]] : [])]
+  return a < b
+    ? [[a, b]]
+    : [...(a < 1440 ? [[a, 1440] as [number, number]] : []), ...(b > 0 ? [[0, b] as [number, number]] : [])]
 }
 
 function checkShifts(shifts: Array<{ from: string; to: string }>, field: string, where: string): void {
@@ -226,7 +244,11 @@ function checkShifts(shifts: Array<{ from: string; to: string }>, field: string,
   shifts.forEach((s, i) => {
     const iv = shiftIntervals(s)
     if (iv.length === 0) {
-      throw new MerchantError('MERCH_ERR_PROFILE_INVALID', `${field}[${i}]`, `${where}: ${field}[${i}] is empty (from = to)`)
+      throw new MerchantError(
+        'MERCH_ERR_PROFILE_INVALID',
+        `${field}[${i}]`,
+        `${where}: ${field}[${i}] is empty (from = to)`,
+      )
     }
     for (const [a, b] of iv) spans.push([a, b, i])
   })
@@ -291,7 +313,11 @@ export function applySet(target: unknown, assignment: string): unknown {
     } else {
       const next = node[key]
       if (typeof next !== 'object' || next === null) {
-        throw new MerchantError('MERCH_ERR_OVERRIDE', '--set', `--set ${path}: "${key}" is not a known setting`)
+        throw new MerchantError(
+          'MERCH_ERR_OVERRIDE',
+          '--set',
+          `--set ${path}: "${key}" is not a known setting`,
+        )
       }
       node = next as Record<string, unknown>
     }

@@ -9,13 +9,19 @@ import Type, { type Static } from 'typebox'
 const Id = Type.String({ minLength: 1, maxLength: 128 })
 const open = { additionalProperties: true } as const
 
-const envelope = <T extends string, D extends ReturnType<typeof Type.Object>>(type: T, data: D, description: string) =>
+const envelope = <T extends string, D extends ReturnType<typeof Type.Object>>(
+  type: T,
+  data: D,
+  description: string,
+) =>
   Type.Object(
     {
       id: Type.String({ minLength: 1, maxLength: 128, description: 'delivery id, the same on every retry' }),
       type: Type.Literal(type),
       merchantId: Id,
-      simTime: Type.Number({ description: 'simulated time of the event, epoch ms (Asia/Shanghai at the edges)' }),
+      simTime: Type.Number({
+        description: 'simulated time of the event, epoch ms (Asia/Shanghai at the edges)',
+      }),
       wallTime: Type.Number({ description: 'wall time of the push, epoch ms' }),
       data,
     },

@@ -2,6 +2,7 @@
  * Platform + reference merchant in one process (`d11 serve`): the platform configured from the
  * profile's stock policy, a world loaded, every merchant's webhook pointed at the merchant service.
  */
+import { readWorld } from '@d11/generator/read-world'
 import { buildApp } from '@d11/platform/app'
 import type { FastifyInstance } from 'fastify'
 import { buildMerchantApp } from './app.ts'
@@ -54,16 +55,20 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   let merchant: FastifyInstance | undefined
   try {
     let world: Served['world'] = null
+    // the merchant's physical stock comes from the same world as the platform's
+    const stock: Array<[string, number]> = []
     if (opts.world) {
       const res = await platform.inject({ method: 'POST', url: '/admin/world', payload: { dir: opts.world } })
       if (res.statusCode !== 200) throw new Error(`--world ${opts.world}: ${res.json().message}`)
       world = res.json()
+      for await (const sku of readWorld(opts.world, 'skus')) stock.push([sku.id, sku.stock])
     }
     await platform.listen({ port: opts.platformPort ?? 0, host })
     const platformUrl = `http://${host}:${(platform.server.address() as { port: number }).port}`
     merchant = await buildMerchantApp({
       profile: opts.profile,
       platformUrl,
+      stock,
       ...(opts.journalPath ? { journalPath: opts.journalPath } : {}),
     })
     await merchant.listen({ port: opts.merchantPort ?? 0, host })

@@ -38,6 +38,8 @@ export interface MerchantServiceOptions {
   /** Append-only journal of accepted pushes, replayed on start (survives restarts). */
   journalPath?: string
   onError?: (err: unknown) => void
+  /** Delivery ids remembered for de-duplication: at least this many of the latest. @default 1_000_000 */
+  dedupWindow?: number
 }
 
 const REPLY_TEXT: Record<ReplyMode, string> = {
@@ -51,7 +53,9 @@ export class MerchantService {
   readonly queue: ActionQueue
   private readonly models = new Map<string, MerchantModel>()
   private readonly inventory: Inventory
-  private readonly seen = new Set<string>()
+  /** delivery ids seen: two generations of at most `dedupWindow` ids each (retries come within seconds) */
+  private seen = new Set<string>()
+  private seenBefore = new Set<string>()
   /** open orders: orderId → merchantId, dropped once traced or oversold */
   private readonly open = new Map<string, string>()
   private readonly stats = {
@@ -98,13 +102,18 @@ export class MerchantService {
 
   /** Accept one push. Returns `duplicate: true` (and does nothing) for a delivery id seen before. */
   accept(env: WebhookEnvelope): { duplicate: boolean } {
-    if (this.seen.has(env.id)) {
+    if (this.seen.has(env.id) || this.seenBefore.has(env.id)) {
       this.stats.duplicates++
       return { duplicate: true }
     }
     // journal before acting and before the ack: at-least-once survives a restart
-    if (this.opts.journalPath && !this.replaying) appendFileSync(this.opts.journalPath, `${JSON.stringify(env)}\n`)
+    if (this.opts.journalPath && !this.replaying)
+      appendFileSync(this.opts.journalPath, `${JSON.stringify(env)}\n`)
     this.seen.add(env.id)
+    if (this.seen.size >= (this.opts.dedupWindow ?? 1_000_000)) {
+      this.seenBefore = this.seen
+      this.seen = new Set()
+    }
     this.stats.pushes++
     this.stats.byType[env.type] = (this.stats.byType[env.type] ?? 0) + 1
     const model = this.model(env.merchantId)
@@ -144,9 +153,12 @@ export class MerchantService {
         if (plan.diverted) this.stats.diverted++
         for (const r of plan.replies) {
           this.queue.at(r.at, () =>
-            this.call(this.opts.client?.reply(m, env.data.consultationId, r.mode, REPLY_TEXT[r.mode]), (res) => {
-              if (res.status === 200) this.stats.replies[r.mode]++
-            }),
+            this.call(
+              this.opts.client?.reply(m, env.data.consultationId, r.mode, REPLY_TEXT[r.mode]),
+              (res) => {
+                if (res.status === 200) this.stats.replies[r.mode]++
+              },
+            ),
           )
         }
         break
@@ -189,6 +201,11 @@ export class MerchantService {
     )
     this.inFlight.add(tracked)
     void tracked.finally(() => this.inFlight.delete(tracked))
+  }
+
+  /** Physical units left of a SKU in the merchant's own stock view (undefined when unknown). */
+  stockLeft(skuId: string): number | undefined {
+    return this.inventory.remaining(skuId)
   }
 
   snapshot(): MerchantStats {

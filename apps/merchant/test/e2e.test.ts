@@ -63,7 +63,9 @@ describe('platform + merchant on real ports over a compressed clock', () => {
         // pickups at the 14:00 carrier wave (~1 s wall), then jump past every 48 h deadline
         await until(async () => pair.merchant.merchant.snapshot().pickups >= 20, 15_000, 'pickups')
         await pair.call('POST', '/admin/clock/advance', { ms: 50 * HOUR })
-        const payouts = (await pair.call('GET', '/admin/events?table=payouts')).body.rows as Array<{ cause: string }>
+        const payouts = (await pair.call('GET', '/admin/events?table=payouts')).body.rows as Array<{
+          cause: string
+        }>
         return {
           accepted,
           oversell: payouts.filter((p) => p.cause === 'oversell').length,
@@ -82,5 +84,40 @@ describe('platform + merchant on real ports over a compressed clock', () => {
     expect(prone.stats.oversold).toBe(10)
     expect(prone.oversell).toBe(10)
     expect(prone.late).toBe(0)
+  }, 30_000)
+
+  it('decides refunds on shipped orders and handles complaints within 48 h (PAY-5)', async () => {
+    const pair = await startPair(loadProfile('prepared'), {
+      start: '2020-12-01T13:50:00+08:00',
+      rate: 3600,
+      stock: 10,
+      buyers: 3,
+    })
+    try {
+      const ids: string[] = []
+      for (let i = 1; i <= 3; i++) ids.push((await buyAndPay(pair, i)).orderId!)
+      await until(async () => pair.merchant.merchant.snapshot().pickups >= 3, 15_000, 'pickups')
+      const refund = await pair.call('POST', `/buyer/orders/${ids[0]}/refund`, { reason: 'changed my mind' })
+      expect(refund.body.status).toBe('pending')
+      const complaint = await pair.call('POST', `/buyer/orders/${ids[1]}/complaints`, { reason: 'other' })
+      expect(complaint.body.status).toBe('open')
+      await until(
+        async () => {
+          const s = pair.merchant.merchant.snapshot()
+          return s.refundsDecided === 1 && s.complaintsHandled === 1
+        },
+        15_000,
+        'refund decision and complaint handling',
+      )
+      const refunds = (await pair.call('GET', '/admin/events?kind=refund.approved')).body.rows
+      expect(refunds).toHaveLength(1)
+      const verdicts = (await pair.call('GET', '/admin/events?table=sla_verdicts&ruleId=PAY-5')).body
+        .rows as Array<{
+        ok: number
+      }>
+      expect(verdicts.map((v) => v.ok)).toEqual([1])
+    } finally {
+      await pair.close()
+    }
   }, 30_000)
 })

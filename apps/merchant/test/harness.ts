@@ -68,6 +68,10 @@ export function tinyWorld(stock: number, buyers: number): string {
 
 export const buyerId = (i: number) => `b-${String(i).padStart(8, '0')}`
 
+/** A JSON reply of the platform: tests read the fields they assert on. */
+// biome-ignore lint/suspicious/noExplicitAny: replies of many route shapes, asserted field by field
+export type Json = any
+
 export interface Pair {
   platform: FastifyInstance
   merchant: FastifyInstance
@@ -76,14 +80,20 @@ export interface Pair {
   /** restart the merchant on the same port (same options) */
   restartMerchant: () => Promise<void>
   stopMerchant: () => Promise<void>
-  call: (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ status: number; body: any }>
+  call: (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<{ status: number; body: Json }>
   close: () => Promise<void>
 }
 
 /** Platform and merchant on real ports (port 0), the platform configured from the profile. */
 export async function startPair(
   profile: Profile,
-  opts: { start: string; rate: number; stock: number; buyers: number; merchant?: Partial<MerchantAppOptions> },
+  opts: {
+    start: string
+    rate: number
+    stock: number
+    buyers: number
+    merchant?: Partial<MerchantAppOptions>
+  },
 ): Promise<Pair> {
   const platform = await buildApp({
     docs: false,
@@ -103,7 +113,7 @@ export async function startPair(
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-    return { status: res.statusCode, body: (await res.body.json()) as any }
+    return { status: res.statusCode, body: (await res.body.json()) as Json }
   }
   const world = await request(`${platformUrl}/admin/world`, {
     method: 'POST',

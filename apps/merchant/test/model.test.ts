@@ -12,7 +12,7 @@ const HOUR = 3_600_000
 function burst(n: number, seed: string): number[] {
   const rng = seedrandom(seed)
   const out: number[] = []
-  for (let i = 0; i < n; i++) out.push(T0 + Math.floor(-Math.log(1 - rng()) * 15 * 60_000) % HOUR)
+  for (let i = 0; i < n; i++) out.push(T0 + (Math.floor(-Math.log(1 - rng()) * 15 * 60_000) % HOUR))
   return out.sort((a, b) => a - b)
 }
 
@@ -49,12 +49,22 @@ describe('merchant model under the same synthetic load', () => {
   })
 
   it('bot-only diversion kicks in at the burst and auto-replies never count (003, 001)', () => {
-    const model = new MerchantModel(loadProfile('prepared', { set: ['customerService.bot.coverage=0'] }), 'm-1')
+    const model = new MerchantModel(
+      loadProfile('prepared', { set: ['customerService.bot.coverage=0'] }),
+      'm-1',
+    )
     let diverted = 0
     for (const t of burst(2000, 'cs')) if (model.cs.onMessage(t).diverted) diverted++
     expect(diverted).toBeGreaterThan(0)
     const autoOnly = new MerchantModel(
-      loadProfile('understaffed', { set: ['customerService.agents.count=0', 'customerService.agents.shifts[0].count=0', 'customerService.agents.shifts[2].count=0', 'customerService.bot.coverage=0'] }),
+      loadProfile('understaffed', {
+        set: [
+          'customerService.agents.count=0',
+          'customerService.agents.shifts[0].count=0',
+          'customerService.agents.shifts[2].count=0',
+          'customerService.bot.coverage=0',
+        ],
+      }),
       'm-1',
     )
     const plan = autoOnly.cs.onMessage(T0)
@@ -93,7 +103,10 @@ describe('merchant model under the same synthetic load', () => {
   it('warehouse backlog grows at the spike and drains; understaffed misses 48 h pickups (SHIP-1)', () => {
     const late = (name: string) => {
       const model = new MerchantModel(loadProfile(name), 'm-1')
-      const plans = burst(5000, 'orders').map((t) => ({ t, plan: model.onPaid({ skuId: 's', quantity: 1 }, t) }))
+      const plans = burst(5000, 'orders').map((t) => ({
+        t,
+        plan: model.onPaid({ skuId: 's', quantity: 1 }, t),
+      }))
       let lateCount = 0
       let lastPickup = 0
       for (const { t, plan } of plans) {
@@ -122,13 +135,17 @@ describe('shift calendar', () => {
     expect(cal.finish(start, 300)).toBe(Date.parse('2020-11-11T23:00:00+08:00'))
     expect(cal.rateAt(Date.parse('2020-11-11T01:59:00+08:00'))).toBe(60)
     expect(cal.rateAt(Date.parse('2020-11-11T02:00:00+08:00'))).toBe(0)
-    expect(new ShiftCalendar([{ from: '00:00', to: '24:00', rate: 0 }]).finish(start, 1)).toBe(Number.POSITIVE_INFINITY)
+    expect(new ShiftCalendar([{ from: '00:00', to: '24:00', rate: 0 }]).finish(start, 1)).toBe(
+      Number.POSITIVE_INFINITY,
+    )
   })
 
   it('finds the next carrier wave in Asia/Shanghai whatever the host zone', () => {
     expect(nextWave(Date.parse('2020-11-11T17:30:00+08:00'), ['10:00', '17:00'])).toBe(
       Date.parse('2020-11-12T10:00:00+08:00'),
     )
-    expect(nextWave(Date.parse('2020-11-11T10:00:00+08:00'), ['10:00'])).toBe(Date.parse('2020-11-11T10:00:00+08:00'))
+    expect(nextWave(Date.parse('2020-11-11T10:00:00+08:00'), ['10:00'])).toBe(
+      Date.parse('2020-11-11T10:00:00+08:00'),
+    )
   })
 })

@@ -6,8 +6,11 @@ import { stringify } from 'yaml'
 import { MerchantError } from '../src/errors.ts'
 import { listProfiles, loadProfile } from '../src/profile.ts'
 
-function badFile(mutate: (p: Record<string, any>) => void): string {
-  const p = structuredClone(loadProfile('prepared')) as Record<string, any>
+/** The prepared profile as plain data, to break in one place. */
+type Raw = ReturnType<typeof loadProfile> & Record<string, unknown>
+
+function badFile(mutate: (p: Raw) => void): string {
+  const p = structuredClone(loadProfile('prepared')) as Raw
   mutate(p)
   const file = join(mkdtempSync(join(tmpdir(), 'd11-profile-')), 'bad.yaml')
   writeFileSync(file, stringify(p))
@@ -73,15 +76,23 @@ describe('profiles', () => {
   })
 
   it('rejects unknown settings and missing ones', () => {
-    const unknown = errorOf(() => loadProfile(badFile((p) => (p.warehouse.robots = 3))))
+    const unknown = errorOf(() => loadProfile(badFile((p) => Object.assign(p.warehouse, { robots: 3 }))))
     expect(unknown.field).toBe('warehouse.robots')
-    const missing = errorOf(() => loadProfile(badFile((p) => delete p.customerService.bot.coverage)))
+    const missing = errorOf(() =>
+      loadProfile(
+        badFile((p) => delete (p.customerService.bot as Partial<typeof p.customerService.bot>).coverage),
+      ),
+    )
     expect(missing.field).toBe('customerService.bot.coverage')
   })
 
   it('overrides any parameter per run with --set or an object', () => {
     const p = loadProfile('prepared', {
-      set: ['warehouse.picksPerHour=4000', 'warehouse.shifts[0].to=19:00', 'customerService.autoReply.enabled=false'],
+      set: [
+        'warehouse.picksPerHour=4000',
+        'warehouse.shifts[0].to=19:00',
+        'customerService.autoReply.enabled=false',
+      ],
     })
     expect(p.warehouse.picksPerHour).toBe(4000)
     expect(p.warehouse.shifts[0]!.to).toBe('19:00')

@@ -16,7 +16,13 @@ function worldDir(): string {
     byKind.set(kind, [...(byKind.get(kind) ?? []), JSON.stringify(row)])
   }
   for (const [kind, rows] of byKind) writeFileSync(join(dir, `${kind}.ndjson`), `${rows.join('\n')}\n`)
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ seed: 1, scale: 'test', format: 'ndjson' }))
+  const files = Object.fromEntries(
+    [...byKind.keys()].map((k) => [k, { file: `${k}.ndjson`, sha256: '', bytes: 0 }]),
+  )
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ seed: 1, scale: 'test', format: 'ndjson', files }),
+  )
   return dir
 }
 
@@ -41,6 +47,7 @@ describe('serve (d11 serve)', () => {
       await new Promise((r) => setTimeout(r, 50))
     }
     expect(served.merchant.merchant.snapshot().byType['consultation.message']).toBe(1)
+    expect(served.merchant.merchant.stockLeft('s-00000001')).toBe(10)
     await served.close()
     await expect(request(`${served.merchantUrl}/health`)).rejects.toThrow()
     await expect(request(`${served.platformUrl}/admin/clock`)).rejects.toThrow()

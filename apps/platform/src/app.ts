@@ -131,14 +131,28 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<App> {
     }),
   )
 
+  const routes: RouteInfo[] = []
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat())
+      routes.push({ method, url: r.url, hasBody: Boolean(r.schema?.body) })
+  })
+  app.decorate('routeList', routes)
   await app.register(adminRoutes, { prefix: '/admin' })
   await app.register(buyerRoutes, { prefix: '/buyer' })
   await app.register(merchantRoutes, { prefix: '/merchant' })
   return app
 }
 
+/** A route of the platform as registered (for the fuzz test and tooling). */
+export interface RouteInfo {
+  method: string
+  url: string
+  hasBody: boolean
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     inFlight: () => number
+    routeList: RouteInfo[]
   }
 }

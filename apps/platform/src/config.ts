@@ -1,7 +1,10 @@
 /** How stock is reserved when an order is placed (issue 5, buyer API). */
 export type OversellPolicy = 'strict' | 'buffered' | 'lagging'
 
-/** Platform configuration. Rule thresholds that the sources do not give are defaults here. */
+/**
+ * Platform configuration. Rule figures (tiers, coupon, compensation, eligibility, PAY-6 thresholds)
+ * come from the @d11/rules ruleset in force at each simulated instant; only deadlines are here.
+ */
 export interface PlatformConfig {
   /** Run id stamped on every spool row. @default 'run-local' */
   runId: string
@@ -29,16 +32,6 @@ export interface PlatformConfig {
   complaintHours: number
   /** PAY-7 appeal window, days. @default 30 */
   appealDays: number
-  /** PAY-6 late orders per merchant that trigger a warning / removal. @default 20 / 100 */
-  massDelayWarn: number
-  massDelayRemove: number
-  /** REG-3 eligibility thresholds (defaults; the sources give none). */
-  eligibility: {
-    maxViolationPoints: number
-    minActivityLevel: number
-    maxCompositeRanking: number
-    minServiceScore: number
-  }
   /** Webhook delivery: attempts and first backoff. @default 5, 200 ms */
   webhookAttempts: number
   webhookBackoffMs: number
@@ -60,9 +53,6 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   traceHours: 24,
   complaintHours: 48,
   appealDays: 30,
-  massDelayWarn: 20,
-  massDelayRemove: 100,
-  eligibility: { maxViolationPoints: 12, minActivityLevel: 30, maxCompositeRanking: 0.8, minServiceScore: 4 },
   webhookAttempts: 5,
   webhookBackoffMs: 200,
   webhookTimeoutMs: 2000,
@@ -72,6 +62,5 @@ export function resolveConfig(partial: Partial<PlatformConfig> = {}): PlatformCo
   return {
     ...DEFAULT_CONFIG,
     ...partial,
-    eligibility: { ...DEFAULT_CONFIG.eligibility, ...partial.eligibility },
   }
 }

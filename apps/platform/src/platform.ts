@@ -7,10 +7,12 @@ import {
   apportionCrossStoreCoupon,
   type Calendar,
   type CartLine,
-  campaignPriceCeiling,
-  eligibilityFailure,
+  campaignPriceCheck,
+  compensationFen,
+  eligibility,
   inNoAutoCompensationWindow,
-  lateShipmentCompensationFen,
+  massDelayLevel,
+  priceHistory,
   type RegistrationNode,
 } from './rules-port.ts'
 import type { Deadline, Scheduler } from './scheduler.ts'
@@ -255,8 +257,8 @@ export class Platform {
           `${input.node} registration is open ${formatSimInstant(win.opens)} to ${formatSimInstant(win.closes)}, not at ${formatSimInstant(at)}`,
         )
       }
-      const bad = eligibilityFailure(m.merchant, this.config.eligibility)
-      if (bad) fail('PLAT_ERR_REG_ELIGIBILITY', bad, `merchant ${merchantId} fails the ${bad} threshold`)
+      const elig = eligibility(m.merchant, at)
+      if (!elig.ok) fail('PLAT_ERR_REG_ELIGIBILITY', elig.field, elig.reason)
       if (!input.crossStoreCoupon || !m.merchant.crossStoreCoupon) {
         fail(
           'PLAT_ERR_REG_COUPON',
@@ -272,20 +274,9 @@ export class Platform {
       if (other && s.registrations.has(other)) {
         fail('PLAT_ERR_REG_WAVE_CONFLICT', 'node', `${input.skuId} is already registered for ${other}`)
       }
-      const earlier = s.sku.campaignPrices
-        .filter((c) => Date.parse(c.to) <= at || Date.parse(c.from) <= at)
-        .map((c) => ({ campaign: c.campaign as string, priceFen: c.priceFen }))
-      const dailyLow = s.sku.dailyPrices.pricesFen.length
-        ? Math.min(...s.sku.dailyPrices.pricesFen)
-        : undefined
-      const ceiling = campaignPriceCeiling('double11', at, earlier, dailyLow)
-      if (ceiling && input.campaignPriceFen > ceiling.ceilingFen) {
-        fail(
-          'PLAT_ERR_PRICE_TIER',
-          'campaignPriceFen',
-          `campaign price ${input.campaignPriceFen} fen exceeds the ${ceiling.source} price ${ceiling.ceilingFen} fen it must not exceed`,
-        )
-      }
+      const price = campaignPriceCheck('double11', input.campaignPriceFen, at, priceHistory(s.sku))
+      if (!price.ok)
+        fail('PLAT_ERR_PRICE_TIER', 'campaignPriceFen', `${price.reason} [ruleset ${price.ruleset}]`)
       const id = this.nextId('reg')
       s.registrations.set(input.node, { campaignPriceFen: input.campaignPriceFen, at, id })
       this.deps.sink.event({
@@ -296,7 +287,7 @@ export class Platform {
         amountFen: input.campaignPriceFen,
         detail: { node: input.node, registrationId: id },
       })
-      return { registrationId: id, ceilingFen: ceiling?.ceilingFen ?? null }
+      return { registrationId: id, ceilingFen: price.ceilingFen }
     } catch (err) {
       if (err instanceof PlatformError) {
         this.deps.sink.event({
@@ -335,17 +326,14 @@ export class Platform {
   /** PRICE-1/2 check of a price for any campaign against the SKU's earlier campaign and daily prices. */
   priceCheck(skuId: string, campaign: string, priceFen: number, at: number) {
     const s = this.sku(skuId)
-    const earlier = s.sku.campaignPrices.map((c) => ({
-      campaign: c.campaign as string,
-      priceFen: c.priceFen,
-    }))
-    const dailyLow = s.sku.dailyPrices.pricesFen.length ? Math.min(...s.sku.dailyPrices.pricesFen) : undefined
-    const ceiling = campaignPriceCeiling(campaign, at, earlier, dailyLow)
+    const v = campaignPriceCheck(campaign, priceFen, at, priceHistory(s.sku))
     return {
-      ok: !ceiling || priceFen <= ceiling.ceilingFen,
-      ceilingFen: ceiling?.ceilingFen ?? null,
-      source: ceiling?.source ?? '',
-      ruleId: 'PRICE-2',
+      ok: v.ok,
+      ceilingFen: v.ceilingFen,
+      source: v.source,
+      ruleId: v.ruleId,
+      reason: v.reason,
+      ruleset: v.ruleset,
     }
   }
 
@@ -393,7 +381,7 @@ export class Platform {
         unitPriceFen: unit,
       })
     }
-    const coupon = apportionCrossStoreCoupon(lines)
+    const coupon = apportionCrossStoreCoupon(lines, at)
     const out = lines.map((l) => {
       const couponFen = coupon.perLine.get(l.key) ?? 0
       return {
@@ -702,25 +690,20 @@ export class Platform {
         merchantId: o.merchantId,
         orderId: o.id,
         ruleId: 'PAY-2',
-        amountFen: this.compensationFen(o),
+        amountFen: compensationFen(o.paidFen, o.kind === 'presale', o.oversold, at).amountFen,
       })
       return
     }
     this.compensate(o, at)
   }
 
-  private compensationFen(o: OrderState): number {
-    return lateShipmentCompensationFen(o.paidFen, o.kind === 'presale')
-  }
-
   /** Pay the late-shipment (or oversell) compensation once per order. */
   private compensate(o: OrderState, at: number, viaComplaint = false): number {
     if (o.compensatedFen > 0) return 0
-    const amount = this.compensationFen(o)
-    o.compensatedFen = amount
     // An upheld late-shipment complaint is paid as late shipment even when the cause was oversell (000).
     const oversell = o.oversold && !viaComplaint
-    const ruleId = oversell ? 'PAY-3' : o.kind === 'presale' ? 'PAY-4' : 'PAY-1'
+    const { amountFen: amount, ruleId } = compensationFen(o.paidFen, o.kind === 'presale', oversell, at)
+    o.compensatedFen = amount
     this.deps.sink.payout({
       merchant_id: o.merchantId,
       order_id: o.id,
@@ -736,19 +719,21 @@ export class Platform {
     return amount
   }
 
-  /** PAY-6: warn past `massDelayWarn` late orders, remove from the campaign past `massDelayRemove`. */
+  /** PAY-6: the ruleset's delay-rate thresholds over judged orders: warning, then removal. */
   private massDelayCheck(m: MerchantState, at: number): void {
-    if (!m.warned && m.lateOrders >= this.config.massDelayWarn) {
+    const v = massDelayLevel(m.pickupJudged, m.lateOrders, at)
+    if (v.level === 'none') return
+    if (!m.warned) {
       m.warned = true
       this.deps.sink.event({
         kind: 'merchant.warned',
         simTime: at,
         merchantId: m.merchant.id,
         ruleId: 'PAY-6',
-        detail: { lateOrders: m.lateOrders },
+        detail: { reason: v.reason },
       })
     }
-    if (!m.removed && m.lateOrders >= this.config.massDelayRemove) {
+    if (v.level === 'removal' && !m.removed) {
       m.removed = true
       for (const s of this.skus.values()) if (s.merchantId === m.merchant.id) s.registrations.clear()
       this.deps.sink.event({
@@ -756,7 +741,7 @@ export class Platform {
         simTime: at,
         merchantId: m.merchant.id,
         ruleId: 'PAY-6',
-        detail: { lateOrders: m.lateOrders },
+        detail: { reason: v.reason },
       })
     }
   }

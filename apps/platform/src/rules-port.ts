@@ -1,14 +1,27 @@
 /**
- * The platform's view of @d11/rules. Rules are pure functions owned by packages/rules; this module
- * binds them to the platform's config. Where a rules module is not published yet the platform
- * uses the interim implementation below, written against shared/domain/rules.md.
+ * The platform's binding to @d11/rules: every rule is a pure function there, evaluated with the
+ * ruleset version in force at the simulated instant of the action (`rulesetAt`).
  */
 import { type Calendar, getCalendar, type RegistrationNode } from '@d11/rules/calendar'
-import type { PlatformConfig } from './config.ts'
+import {
+  inNoAutoCompensationWindow as inWindow,
+  lateShipmentCompensation,
+  massDelayVerdict,
+  oversellCompensation,
+} from '@d11/rules/compensation'
+import {
+  apportionCoupon,
+  crossStoreDiscountFen,
+  DAILY,
+  type PricePoint,
+  validateCampaignPrice,
+} from '@d11/rules/price'
+import { eligibilityVerdict } from '@d11/rules/registration'
+import { type Ruleset, rulesetAt } from '@d11/rules/ruleset'
+import { DAY_MS, shanghaiDayStart } from '@d11/rules/time'
 
-export type { Calendar, RegistrationNode }
-
-const t = (iso: string) => Date.parse(iso)
+export type { Calendar, RegistrationNode, Ruleset }
+export { rulesetAt }
 
 /** Calendar by id (@d11/rules/calendar, CAL-2). */
 export function loadCalendar(id: string): Calendar {
@@ -17,18 +30,21 @@ export function loadCalendar(id: string): Calendar {
 
 /** PAY-2: inside the no-auto-compensation window nothing is paid automatically. */
 export function inNoAutoCompensationWindow(cal: Calendar, at: number): boolean {
-  const w = cal.noAutoCompensationWindow
-  return at >= w.from && at < w.to
+  return inWindow(at, cal)
 }
 
-/** PAY-1 (+ PAY-4 for presale): 30 % of the paid amount, clamped to 5..500 yuan, times the presale multiplier. */
-export function lateShipmentCompensationFen(
+/** PAY-1 (PAY-4 × presale multiplier) or PAY-3 for oversold orders: amount and rule ID. */
+export function compensationFen(
   paidFen: number,
   presale: boolean,
-  presaleMultiplier = 1.5,
-): number {
-  const base = Math.min(50_000, Math.max(500, Math.round(paidFen * 0.3)))
-  return presale ? Math.round(base * presaleMultiplier) : base
+  oversold: boolean,
+  at: number,
+): { amountFen: number; ruleId: string } {
+  const rs = rulesetAt(at)
+  const v = oversold
+    ? oversellCompensation({ paidFen, presale }, rs)
+    : lateShipmentCompensation({ paidFen, presale }, rs)
+  return { amountFen: v.amountFen, ruleId: v.ruleId }
 }
 
 export interface CartLine {
@@ -38,110 +54,72 @@ export interface CartLine {
   couponEligible: boolean
 }
 
-/**
- * PRICE-3: "300 minus 40" across shops. Eligible lines add up toward the threshold; every full
- * 300 yuan gives 40 (or once only); the discount is apportioned in proportion to price, the
- * rounding remainder going to the largest line so the parts sum exactly.
- */
+/** PRICE-3: cross-store discount on the eligible lines, apportioned by price (largest remainder). */
 export function apportionCrossStoreCoupon(
   lines: CartLine[],
-  opts: { thresholdFen: number; discountFen: number; perThreshold: boolean } = {
-    thresholdFen: 30_000,
-    discountFen: 4_000,
-    perThreshold: true,
-  },
+  at: number,
 ): { discountFen: number; perLine: Map<string, number> } {
   const eligible = lines.filter((l) => l.couponEligible)
   const base = eligible.reduce((s, l) => s + l.amountFen, 0)
-  const times = opts.perThreshold ? Math.floor(base / opts.thresholdFen) : base >= opts.thresholdFen ? 1 : 0
-  const discountFen = times * opts.discountFen
+  const discountFen = crossStoreDiscountFen(base, rulesetAt(at))
   const perLine = new Map<string, number>()
   if (discountFen === 0) return { discountFen, perLine }
-  let given = 0
-  let largest: CartLine | undefined
-  for (const l of eligible) {
-    const part = Math.floor((discountFen * l.amountFen) / base)
-    perLine.set(l.key, part)
-    given += part
-    if (!largest || l.amountFen > largest.amountFen) largest = l
+  for (const s of apportionCoupon(
+    eligible.map((l) => ({ id: l.key, amountFen: l.amountFen })),
+    discountFen,
+  )) {
+    perLine.set(s.id, s.shareFen)
   }
-  if (largest) perLine.set(largest.key, (perLine.get(largest.key) ?? 0) + discountFen - given)
   return { discountFen, perLine }
 }
 
-export type Tier = 'S1' | 'S2' | 'A'
-const TIER_2022: Record<string, Tier> = {
-  double11: 'S1',
-  '618': 'S1',
-  double12: 'S1',
-  '38': 'S2',
-  '88': 'S2',
-  '99': 'S2',
-  nianhuo: 'S2',
-  juhuasuan: 'S2',
-  'billion-subsidy': 'S2',
-  'tiantian-temai': 'S2',
-  '55': 'A',
-  '520': 'A',
-  'bu-da-yang': 'A',
-  qinzi: 'A',
-}
-/** PRICE-1 effective date: registrations from 2022-04-15 (+08:00) use the 2022 tier rules. */
-export const TIER_2022_EFFECTIVE = t('2022-04-15T00:00:00+08:00')
-const RANK: Record<Tier, number> = { S1: 3, S2: 2, A: 1 }
-
-export function tierOf(campaign: string, at: number): Tier | undefined {
-  if (at < TIER_2022_EFFECTIVE && campaign === 'double12') return 'S2'
-  return TIER_2022[campaign]
+/** A SKU's price history as PRICE-2 price points: daily prices and earlier campaign prices. */
+export function priceHistory(sku: {
+  dailyPrices: { start: string; pricesFen: number[] }
+  campaignPrices: Array<{ campaign: string; priceFen: number; from: string }>
+}): PricePoint[] {
+  const points: PricePoint[] = []
+  const start = shanghaiDayStart(Date.parse(`${sku.dailyPrices.start}T00:00:00+08:00`))
+  sku.dailyPrices.pricesFen.forEach((priceFen, d) => {
+    points.push({ kind: DAILY, priceFen, at: start + d * DAY_MS })
+  })
+  for (const c of sku.campaignPrices)
+    points.push({ kind: c.campaign, priceFen: c.priceFen, at: Date.parse(c.from) })
+  return points
 }
 
-/**
- * PRICE-1: does a campaign (`validator`) validate the price of an earlier `validated` campaign?
- * 2022 rules: a higher tier validates lower tiers, the same tier never itself, S1 is never
- * validated. Before 2022-04-15 the same tier did validate itself.
- */
-export function validates(validator: string, validated: string, at: number): boolean {
-  const a = tierOf(validator, at)
-  const b = tierOf(validated, at)
-  if (!a || !b) return false
-  if (at >= TIER_2022_EFFECTIVE) return b !== 'S1' && RANK[a] > RANK[b]
-  return RANK[a] >= RANK[b]
-}
-
-/** PRICE-2: the price ceiling a campaign price must meet; `undefined` when nothing constrains it. */
-export function campaignPriceCeiling(
-  campaign: string,
-  at: number,
-  earlier: Array<{ campaign: string; priceFen: number }>,
-  dailyLowFen: number | undefined,
-): { ceilingFen: number; source: string } | undefined {
-  let best: { ceilingFen: number; source: string } | undefined =
-    dailyLowFen === undefined ? undefined : { ceilingFen: dailyLowFen, source: 'daily' }
-  // Before 2022-04-15 A-tier campaigns had no price requirement.
-  if (at < TIER_2022_EFFECTIVE && tierOf(campaign, at) === 'A') return undefined
-  for (const e of earlier) {
-    if (validates(campaign, e.campaign, at) && (!best || e.priceFen < best.ceilingFen)) {
-      best = { ceilingFen: e.priceFen, source: e.campaign }
-    }
+/** PRICE-1/2 with the ruleset in force at `at`. */
+export function campaignPriceCheck(campaign: string, priceFen: number, at: number, history: PricePoint[]) {
+  const rs = rulesetAt(at)
+  const v = validateCampaignPrice({ campaign, priceFen, at, history }, rs)
+  return {
+    ok: v.ok,
+    ruleId: v.ruleId,
+    reason: v.reason,
+    ceilingFen: v.ceilingFen ?? null,
+    source: v.ceilingKind ?? '',
+    ruleset: rs.version,
   }
-  return best
 }
 
-export interface EligibilityInput {
-  violationPoints: number
-  activityLevel: number
-  compositeRanking: number
-  basicServiceScore: number
+/** REG-3 with the ruleset's thresholds; `compositeRanking` of the world is 0..1, the rule wants a percentile. */
+export function eligibility(
+  m: { violationPoints: number; activityLevel: number; compositeRanking: number; basicServiceScore: number },
+  at: number,
+): { ok: boolean; field: string; reason: string } {
+  const v = eligibilityVerdict(
+    {
+      violationPoints: m.violationPoints,
+      activityLevel: m.activityLevel,
+      compositeRankingPct: m.compositeRanking * 100,
+      basicServiceScore: m.basicServiceScore,
+    },
+    rulesetAt(at),
+  )
+  return { ok: v.ok, field: v.failures[0]?.split(' ')[0] ?? '', reason: v.reason }
 }
 
-/** REG-3: the first failing criterion, or `undefined` when the shop qualifies. */
-export function eligibilityFailure(
-  m: EligibilityInput,
-  cfg: PlatformConfig['eligibility'],
-): string | undefined {
-  if (m.violationPoints > cfg.maxViolationPoints) return 'violationPoints'
-  if (m.activityLevel < cfg.minActivityLevel) return 'activityLevel'
-  if (m.compositeRanking > cfg.maxCompositeRanking) return 'compositeRanking'
-  if (m.basicServiceScore < cfg.minServiceScore) return 'basicServiceScore'
-  return undefined
+/** PAY-6 level from judged and delayed orders. */
+export function massDelayLevel(orders: number, delayedOrders: number, at: number) {
+  return massDelayVerdict({ orders, delayedOrders }, rulesetAt(at))
 }

@@ -32,11 +32,21 @@ export class EventSink {
   private ringPos = 0
   readonly counts = { events: 0, sla_verdicts: 0, payouts: 0 }
 
+  private readonly timer: NodeJS.Timeout | undefined
+
   constructor(
     private readonly runId: string,
     private readonly wallNow: () => number,
     private readonly spool: SpoolLike | null,
-  ) {}
+    flushEveryMs = 1000,
+    onError: (err: unknown) => void = () => {},
+  ) {
+    // Quiet periods still reach the disk: buffered rows are written at least every `flushEveryMs`.
+    if (spool) {
+      this.timer = setInterval(() => spool.flush().catch(onError), flushEveryMs)
+      this.timer.unref()
+    }
+  }
 
   event(e: EventInput): EventRow {
     const row: EventRow = {
@@ -74,6 +84,12 @@ export class EventSink {
     return row
   }
 
+  /** Forget the recent-rows ring (world load, reset); spooled rows are not affected. */
+  clearRecent(): void {
+    this.ring.length = 0
+    this.ringPos = 0
+  }
+
   /** The most recent rows (up to 20 000), oldest first. */
   recent(): Array<{ table: string; row: EventRow | SlaVerdictRow | PayoutRow }> {
     return [...this.ring.slice(this.ringPos), ...this.ring.slice(0, this.ringPos)]
@@ -84,6 +100,7 @@ export class EventSink {
   }
 
   async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
     await this.spool?.close()
   }
 

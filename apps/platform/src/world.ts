@@ -2,8 +2,60 @@ import { createReadStream, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Buyer, Merchant, Registration, Sku } from '@d11/generator/entities'
+import Type from 'typebox'
+import Compile from 'typebox/compile'
 import { fail, PlatformError } from './errors.ts'
 import type { Platform } from './platform.ts'
+
+const Str = Type.String({ minLength: 1, maxLength: 128 })
+const Num = Type.Number()
+const Fen = Type.Integer({ minimum: 0 })
+const IsoT = Type.String({ pattern: '(Z|[+-]\\d{2}:\\d{2})$' })
+/** The fields of `@d11/generator/entities` rows the platform relies on; other fields pass through. */
+const ROW_SCHEMAS = {
+  merchants: Type.Object({
+    id: Str,
+    violationPoints: Num,
+    activityLevel: Num,
+    compositeRanking: Num,
+    basicServiceScore: Num,
+    crossStoreCoupon: Type.Boolean(),
+    webhookUrl: Type.Union([Type.String(), Type.Null()]),
+    experience: Type.Object({
+      firstReturnRate: Num,
+      negativeReviewRate: Num,
+      manualResponseSec: Num,
+      disputeLiabilityRate: Num,
+    }),
+  }),
+  skus: Type.Object({
+    id: Str,
+    merchantId: Str,
+    restrictedRegions: Type.Array(Type.String()),
+    dailyPrices: Type.Object({ pricesFen: Type.Array(Fen) }),
+    campaignPrices: Type.Array(Type.Object({ campaign: Type.String(), priceFen: Fen, from: IsoT, to: IsoT })),
+    listPriceFen: Fen,
+    stock: Type.Integer({ minimum: 0 }),
+    depositFen: Fen,
+    contractShipHours: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  }),
+  buyers: Type.Object({ id: Str, region: Type.String() }),
+  registrations: Type.Object({
+    id: Str,
+    merchantId: Str,
+    skuId: Str,
+    node: Type.Union(['wave1Presale', 'wave1Spot', 'wave2Presale', 'wave2Spot'].map((n) => Type.Literal(n))),
+    submittedAt: IsoT,
+    campaignPriceFen: Fen,
+    crossStoreCoupon: Type.Boolean(),
+  }),
+}
+const CHECKS = {
+  merchants: Compile(ROW_SCHEMAS.merchants),
+  skus: Compile(ROW_SCHEMAS.skus),
+  buyers: Compile(ROW_SCHEMAS.buyers),
+  registrations: Compile(ROW_SCHEMAS.registrations),
+}
 
 /** Kinds the platform holds; orders, consultations and after-sales are the load, not state. */
 const KINDS = ['merchants', 'skus', 'buyers', 'registrations'] as const
@@ -21,24 +73,30 @@ function emptyResult(): WorldLoadResult {
 }
 
 function apply(p: Platform, kind: Kind, row: unknown, res: WorldLoadResult, where: string): void {
-  if (typeof row !== 'object' || row === null || typeof (row as { id?: unknown }).id !== 'string') {
-    fail('PLAT_ERR_WORLD_LOAD', where, `${kind} row needs a string id`)
+  const check = CHECKS[kind]
+  if (!check.Check(row)) {
+    const e = check.Errors(row)[0]
+    fail(
+      'PLAT_ERR_WORLD_LOAD',
+      `${where}${e?.instancePath ?? ''}`,
+      `invalid ${kind} row: ${e?.message ?? 'wrong shape'}`,
+    )
   }
   switch (kind) {
     case 'merchants':
-      p.addMerchant(row as Merchant)
+      p.addMerchant(row as unknown as Merchant)
       res.merchants += 1
       break
     case 'skus':
-      p.addSku(row as Sku)
+      p.addSku(row as unknown as Sku)
       res.skus += 1
       break
     case 'buyers':
-      p.addBuyer(row as Buyer)
+      p.addBuyer(row as unknown as Buyer)
       res.buyers += 1
       break
     case 'registrations': {
-      const r = row as Registration
+      const r = row as unknown as Registration
       const broke = p.applyRegistration(r)
       if (broke) res.registrations.rejected += 1
       else res.registrations.accepted += 1

@@ -1,9 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { baseWorld, get, merchant, paidOrder, post, rows, setClock, sku, worldApp } from './helpers.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import {
+  baseWorld,
+  closeApps,
+  get,
+  merchant,
+  paidOrder,
+  post,
+  rows,
+  setClock,
+  sku,
+  worldApp,
+} from './helpers.ts'
 
 type App = Awaited<ReturnType<typeof worldApp>>
 let app: App
-afterEach(async () => app?.close())
+afterAll(closeApps)
 
 const SPOT = '2020-11-01T10:00:00+08:00'
 
@@ -41,7 +52,7 @@ describe('buyer API', () => {
     expect(q.status).toBe(200)
     expect(q.body.couponFen).toBe(8_000)
     expect(q.body.toHandFen).toBe(52_000)
-    expect(q.body.lines.map((l: { couponFen: number }) => l.couponFen)).toEqual([2_666, 5_334])
+    expect(q.body.lines.map((l: { couponFen: number }) => l.couponFen)).toEqual([2_667, 5_333])
     expect(q.body.ruleIds).toEqual(['PRICE-3', 'PRICE-4'])
     // Below the threshold nothing is taken off.
     const small = await post(app, '/buyer/cart/quote', {
@@ -125,7 +136,6 @@ describe('buyer API', () => {
         })
       ).status,
     ).toBe(409)
-    await app.close()
     app = await worldApp({ at: SPOT, lines, config: { oversellPolicy: 'lagging' } })
     const a = await post(app, '/buyer/orders', {
       buyerId: 'b-1',
@@ -264,12 +274,13 @@ describe('buyer API', () => {
 
   it('buyer routes need a world first', async () => {
     const { buildApp } = await import('../src/app.ts')
-    app = await buildApp({ docs: false })
+    const app = await buildApp({ docs: false })
     const r = await post(app, '/buyer/cart/quote', {
       buyerId: 'b-1',
       kind: 'spot',
       items: [{ skuId: 's', quantity: 1 }],
     })
     expect(r.body.code).toBe('PLAT_ERR_NO_WORLD')
+    await app.close()
   })
 })

@@ -74,7 +74,7 @@ export function baseWorld() {
         listPriceFen: 599_900,
         stock: 1000,
         restrictedRegions: ['Xinjiang'],
-        dailyPrices: { start: '2020-08-01', pricesFen: [599_900, 589_900] },
+        dailyPrices: { start: '2020-09-01', pricesFen: [599_900, 589_900] },
       }),
     },
     {
@@ -92,10 +92,21 @@ export function ndjson(lines: unknown[]): string {
   return lines.map((l) => JSON.stringify(l)).join('\n')
 }
 
-/** An app at a paused clock (rate 0) with a world loaded from an NDJSON upload. */
+const shared = new Map<string, Awaited<ReturnType<typeof buildApp>>>()
+
+/**
+ * An app at a paused clock (rate 0) with a world loaded from an NDJSON upload. Apps without a spool
+ * are shared per config within a test file (loading a world resets all state); close them with
+ * `closeApps` in `afterAll`.
+ */
 export async function worldApp(opts: BuildAppOptions & { at?: string; lines?: unknown[] } = {}) {
-  const app = await buildApp({ docs: false, ...opts, config: { clockRate: 0, ...opts.config } })
-  await app.ready()
+  const key = opts.spool || opts.wall || opts.config?.spoolDir ? undefined : JSON.stringify(opts.config ?? {})
+  let app = key === undefined ? undefined : shared.get(key)
+  if (!app) {
+    app = await buildApp({ docs: false, ...opts, config: { clockRate: 0, ...opts.config } })
+    await app.ready()
+    if (key !== undefined) shared.set(key, app)
+  }
   const res = await app.inject({
     method: 'POST',
     url: '/admin/world',
@@ -103,8 +114,13 @@ export async function worldApp(opts: BuildAppOptions & { at?: string; lines?: un
     payload: ndjson(opts.lines ?? baseWorld()),
   })
   if (res.statusCode !== 200) throw new Error(`world load failed: ${res.body}`)
-  if (opts.at) await setClock(app, opts.at)
+  await setClock(app, opts.at ?? '2020-11-01T00:00:00+08:00')
   return app
+}
+
+export async function closeApps() {
+  for (const app of shared.values()) await app.close()
+  shared.clear()
 }
 
 type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,9 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { baseWorld, get, merchant, paidOrder, post, rows, setClock, sku, worldApp } from './helpers.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import {
+  baseWorld,
+  closeApps,
+  get,
+  merchant,
+  paidOrder,
+  post,
+  rows,
+  setClock,
+  sku,
+  worldApp,
+} from './helpers.ts'
 
 type App = Awaited<ReturnType<typeof worldApp>>
 let app: App
-afterEach(async () => app?.close())
+afterAll(closeApps)
 
 const REG = '2020-09-18T10:00:00+08:00'
 const SPOT = '2020-11-01T10:00:00+08:00'
@@ -70,40 +81,49 @@ describe('merchant API: registration (REG, PRICE)', () => {
     expect(ok.body.ceilingFen).toBe(589_900)
   })
 
-  it("PRICE-1/2: 001's three tier examples (2022 rules)", async () => {
-    const cp = (campaign: string, tier: string) => [
-      {
-        campaign,
-        tier,
-        priceFen: 10_000,
-        from: '2022-09-09T00:00:00+08:00',
-        to: '2022-09-10T00:00:00+08:00',
-      },
+  it("PRICE-1/2: 001's three tier examples (2022-04-15 ruleset) and the earlier same-tier rule", async () => {
+    const cp = (campaign: string, tier: string, day: string) => [
+      { campaign, tier, priceFen: 10_000, from: `${day}T00:00:00+08:00`, to: `${day}T23:59:59+08:00` },
     ]
     app = await worldApp({
-      at: '2022-12-01T10:00:00+08:00',
+      at: '2022-09-20T10:00:00+08:00',
       lines: [
         { kind: 'merchants', row: merchant('m-1') },
-        { kind: 'skus', row: sku('s-99', 'm-1', { campaignPrices: cp('99', 'S2') as never }) },
-        { kind: 'skus', row: sku('s-jhs', 'm-1', { campaignPrices: cp('juhuasuan', 'S2') as never }) },
-        { kind: 'skus', row: sku('s-d12', 'm-1', { campaignPrices: cp('double12', 'S1') as never }) },
+        { kind: 'skus', row: sku('s-99', 'm-1', { campaignPrices: cp('99', 'S2', '2022-09-09') as never }) },
+        {
+          kind: 'skus',
+          row: sku('s-jhs', 'm-1', { campaignPrices: cp('juhuasuan', 'S2', '2022-09-09') as never }),
+        },
+        {
+          kind: 'skus',
+          row: sku('s-d12', 'm-1', { campaignPrices: cp('double12', 'S1', '2022-09-09') as never }),
+        },
+        {
+          kind: 'skus',
+          row: sku('s-99-2021', 'm-1', { campaignPrices: cp('99', 'S2', '2021-09-09') as never }),
+        },
       ],
     })
     const check = (skuId: string, campaign: string) =>
       post(app, '/merchant/m-1/price-check', { skuId, campaign, priceFen: 15_000 })
     // 99 then Juhuasuan: same tier (S2), not validated → a higher price passes.
-    expect((await check('s-99', 'juhuasuan')).body).toMatchObject({ ok: true, ruleId: 'PRICE-2' })
+    expect((await check('s-99', 'juhuasuan')).body).toMatchObject({ ok: true, ruleset: '2022-04-15' })
     // Juhuasuan then Double 12: S1 validates S2 → must not exceed 100 yuan.
     expect((await check('s-jhs', 'double12')).body).toMatchObject({
       ok: false,
+      ruleId: 'PRICE-2',
       ceilingFen: 10_000,
       source: 'juhuasuan',
     })
     // Double 12 then Billion-Subsidy: S1 is never validated.
     expect((await check('s-d12', 'billion-subsidy')).body).toMatchObject({ ok: true })
     // Before 2022-04-15 the same tier did validate itself.
-    await setClock(app, '2021-12-01T10:00:00+08:00')
-    expect((await check('s-99', 'juhuasuan')).body).toMatchObject({ ok: false, ceilingFen: 10_000 })
+    await setClock(app, '2021-09-20T10:00:00+08:00')
+    expect((await check('s-99-2021', 'juhuasuan')).body).toMatchObject({
+      ok: false,
+      ceilingFen: 10_000,
+      ruleset: '2009-11-11',
+    })
   })
 })
 
@@ -286,15 +306,22 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     expect((await get(app, '/merchant/m-1/sla')).body.payoutsFen).toBe(21_000)
   })
 
-  it('PAY-6: mass delay warns, then removes the merchant from the campaign', async () => {
-    app = await worldApp({ at: SPOT, config: { massDelayWarn: 2, massDelayRemove: 3 } })
+  it('PAY-6: a delay rate past the ruleset thresholds warns, then removes the merchant', async () => {
+    app = await worldApp({ at: SPOT })
+    const ids = []
+    for (let i = 0; i < 20; i++) ids.push(await paidOrder(app))
+    for (const id of ids.slice(1)) await post(app, `/merchant/m-1/orders/${id}/pickup`)
+    await post(app, '/admin/clock/advance', { ms: 49 * 3_600_000 })
+    // 1 of 20 judged orders late = 5 %: warning (2009-11-11 ruleset defaults).
+    expect((await rows(app, 'kind=merchant.warned'))[0]?.rule_id).toBe('PAY-6')
+    expect(await rows(app, 'kind=merchant.removed')).toHaveLength(0)
     for (let i = 0; i < 3; i++) await paidOrder(app)
     await post(app, '/admin/clock/advance', { ms: 49 * 3_600_000 })
-    expect((await rows(app, 'kind=merchant.warned'))[0]?.rule_id).toBe('PAY-6')
+    // 4 of 23 = 17 %: removal.
     expect((await rows(app, 'kind=merchant.removed'))[0]?.rule_id).toBe('PAY-6')
     const sla = (await get(app, '/merchant/m-1/sla')).body
-    expect(sla).toMatchObject({ warned: true, removed: true, lateOrders: 3, pickup48hRate: 0 })
-    expect(sla.experienceScore).toBeLessThan(4)
+    expect(sla).toMatchObject({ warned: true, removed: true, lateOrders: 4 })
+    expect(sla.pickup48hRate).toBeCloseTo(19 / 23)
     await setClock(app, REG)
     expect((await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave1Spot'))).body.ruleId).toBe(
       'PAY-6',

@@ -66,10 +66,15 @@ describe('webhooks', () => {
 
   it('gives up after the last attempt and records the failure', async () => {
     const r = await receiver(100)
-    app = await worldApp({ at: '2020-11-01T10:00:00+08:00', config: { webhookBackoffMs: 5, webhookAttempts: 3 } })
+    app = await worldApp({
+      at: '2020-11-01T10:00:00+08:00',
+      config: { webhookBackoffMs: 5, webhookAttempts: 3 },
+    })
     await post(app, '/admin/webhooks', { merchantId: 'm-1', url: r.url })
     await paidOrder(app)
-    await vi.waitFor(async () => expect(await rows(app, 'kind=webhook.failed')).toHaveLength(1), { timeout: 5_000 })
+    await vi.waitFor(async () => expect(await rows(app, 'kind=webhook.failed')).toHaveLength(1), {
+      timeout: 5_000,
+    })
     expect(r.got).toHaveLength(3)
   })
 })

@@ -1,4 +1,4 @@
-import { type CurveParams, CurveError, defaultCurveParams, type Stream, type StreamParams } from './params.ts'
+import { CurveError, type CurveParams, defaultCurveParams, type Stream, type StreamParams } from './params.ts'
 import { DAY_MS, MINUTE_MS, SHANGHAI_OFFSET_MS, shanghaiHour } from './time.ts'
 
 /**
@@ -147,7 +147,8 @@ export class Curve {
       const lo = Math.max(a, s.at)
       const hi = Math.min(b, s.at + s.windowMs)
       if (hi <= lo) continue
-      sum += s.amplitude * s.decayMs * (Math.exp(-(lo - s.at) / s.decayMs) - Math.exp(-(hi - s.at) / s.decayMs))
+      sum +=
+        s.amplitude * s.decayMs * (Math.exp(-(lo - s.at) / s.decayMs) - Math.exp(-(hi - s.at) / s.decayMs))
     }
     return sum / (b - a)
   }
@@ -155,7 +156,9 @@ export class Curve {
   /** Relative intensity (per minute) of the minute starting at `minuteStart`. */
   minute(minuteStart: number): number {
     const mid = minuteStart + MINUTE_MS / 2
-    return this.diurnal(mid) * this.phaseMultiplier(mid) + this.spikeMean(minuteStart, minuteStart + MINUTE_MS)
+    return (
+      this.diurnal(mid) * this.phaseMultiplier(mid) + this.spikeMean(minuteStart, minuteStart + MINUTE_MS)
+    )
   }
 
   /** Relative intensities of each whole minute in `[from, to)` (`from` floored to a minute). */

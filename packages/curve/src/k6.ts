@@ -1,5 +1,5 @@
 import { Curve, type CurveCalendar } from './curve.ts'
-import { type CurveParams, CurveError, defaultCurveParams, type Stream } from './params.ts'
+import { CurveError, type CurveParams, defaultCurveParams, type Stream } from './params.ts'
 import { MINUTE_MS, toShanghaiIso } from './time.ts'
 
 export interface K6StageOptions {

@@ -77,7 +77,10 @@ export function loadCurveParams(file: string | URL = DEFAULT_PARAMS_FILE): Curve
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new CurveError(`CAL-3: cannot read curve params "${String(file)}": ${(err as Error).message}`, 'params')
+    throw new CurveError(
+      `CAL-3: cannot read curve params "${String(file)}": ${(err as Error).message}`,
+      'params',
+    )
   }
   return validateCurveParams(parse(text), String(file))
 }

@@ -8,7 +8,8 @@ export const HOUR_MS = 3_600_000
 export const DAY_MS = 86_400_000
 export const SHANGHAI_OFFSET_MS = 8 * HOUR_MS
 
-const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/
+const LOCAL =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/
 
 /**
  * Parses `2022-11-10T23:50`, `2022-11-10`, or a full ISO string with offset. A time without an

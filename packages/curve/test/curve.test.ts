@@ -23,7 +23,8 @@ function dailyTotals(calendarId: string): Array<[string, number]> {
 function spotDays(calendarId: string, wave: 0 | 1): string[] {
   const spot = getCalendar(calendarId).waves[wave].spot
   const days: string[] = []
-  for (let t = spot.opens; t < spot.closes; t += HOUR) if (!days.includes(shanghaiDay(t))) days.push(shanghaiDay(t))
+  for (let t = spot.opens; t < spot.closes; t += HOUR)
+    if (!days.includes(shanghaiDay(t))) days.push(shanghaiDay(t))
   return days
 }
 
@@ -106,15 +107,19 @@ describe('MinuteCdf', () => {
   it('inverse is non-decreasing, inside the window, and undoes cdf (property)', () => {
     const cdf = worldCdf(getCalendar('2022'))
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 0.999999, noNaN: true }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (a, b) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a]
-        const ta = cdf.inverse(lo)
-        const tb = cdf.inverse(hi)
-        expect(ta).toBeLessThanOrEqual(tb)
-        expect(ta).toBeGreaterThanOrEqual(cdf.from)
-        expect(tb).toBeLessThan(cdf.to)
-        expect(cdf.cdf(ta)).toBeCloseTo(lo, 4)
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (a, b) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a]
+          const ta = cdf.inverse(lo)
+          const tb = cdf.inverse(hi)
+          expect(ta).toBeLessThanOrEqual(tb)
+          expect(ta).toBeGreaterThanOrEqual(cdf.from)
+          expect(tb).toBeLessThan(cdf.to)
+          expect(cdf.cdf(ta)).toBeCloseTo(lo, 4)
+        },
+      ),
     )
   })
 
@@ -130,7 +135,9 @@ describe('parameters', () => {
   })
 
   it('names the bad field', () => {
-    const bad = structuredClone(defaultCurveParams()) as unknown as { streams: { orders: { phases: { spot: unknown } } } }
+    const bad = structuredClone(defaultCurveParams()) as unknown as {
+      streams: { orders: { phases: { spot: unknown } } }
+    }
     bad.streams.orders.phases.spot = 'high'
     expect(() => validateCurveParams(bad)).toThrow(/CAL-3.*streams\.orders\.phases\.spot/)
   })

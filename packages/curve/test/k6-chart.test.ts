@@ -41,7 +41,13 @@ describe('k6 ramping-arrival-rate stages', () => {
   })
 
   it('shortens only the last stage when the window does not divide evenly', () => {
-    const s = k6Stages({ calendar: cal, from: at('2022-11-11T00:00'), to: at('2022-11-11T00:25'), compress: 60, peakRps: 10 })
+    const s = k6Stages({
+      calendar: cal,
+      from: at('2022-11-11T00:00'),
+      to: at('2022-11-11T00:25'),
+      compress: 60,
+      peakRps: 10,
+    })
     expect(s.stages.map((x) => x.duration)).toEqual(['10s', '10s', '5s'])
   })
 
@@ -52,7 +58,13 @@ describe('k6 ramping-arrival-rate stages', () => {
 
 describe('chart (ECharts SSR)', () => {
   it('renders an SVG with both series and rasterizes it to PNG', async () => {
-    const svg = await renderCurveSvg({ calendar: cal, from: at('2022-11-10'), to: at('2022-11-12'), width: 600, height: 300 })
+    const svg = await renderCurveSvg({
+      calendar: cal,
+      from: at('2022-11-10'),
+      to: at('2022-11-12'),
+      width: 600,
+      height: 300,
+    })
     expect(svg.startsWith('<svg')).toBe(true)
     expect(svg).toContain('orders')
     expect(svg).toContain('consultations')

@@ -11,7 +11,13 @@ export function renderChunk(
   to: number,
   format: NonNullable<GeneratorOptions['format']>,
 ): string {
-  const parts: string[] = []
-  for (let i = from; i < to; i++) parts.push(serializeRow(world.row(kind, i), format))
-  return parts.join('')
+  let text = ''
+  if (format === 'ndjson' && kind === 'orders') {
+    for (let i = from; i < to; i++) text += `${world.orderJson(i)}\n`
+  } else if (format === 'ndjson' && kind === 'consultations') {
+    for (let i = from; i < to; i++) text += `${world.consultationJson(i)}\n`
+  } else {
+    for (let i = from; i < to; i++) text += serializeRow(world.row(kind, i), format)
+  }
+  return text
 }

@@ -26,7 +26,14 @@ export interface ScaleCounts {
 /** The named scales (`--scale`). Registrations are two per SKU. */
 export const SCALES = {
   /** CI: ~10k orders, a few seconds */
-  tiny: { merchants: 20, skusPerMerchant: 20, buyers: 3_000, orders: 10_000, consultations: 3_000, afterSales: 800 },
+  tiny: {
+    merchants: 20,
+    skusPerMerchant: 20,
+    buyers: 3_000,
+    orders: 10_000,
+    consultations: 3_000,
+    afterSales: 800,
+  },
   /** ~1M orders */
   small: {
     merchants: 500,
@@ -63,7 +70,14 @@ export const DEFAULT_CONSULTATION_MIX: Record<ConsultationTopic, number> = {
 
 /** Sub-topics per EXP-4 topic; after-sale includes the ten logistics complaint types of 004. */
 export const CONSULTATION_SUBTOPICS: Record<ConsultationTopic, readonly string[]> = {
-  'presale-question': ['campaign-rules', 'gift', 'coupon-stacking', 'address-change', 'deposit', 'size-advice'],
+  'presale-question': [
+    'campaign-rules',
+    'gift',
+    'coupon-stacking',
+    'address-change',
+    'deposit',
+    'size-advice',
+  ],
   'payment-reminder': ['final-payment-due', 'unpaid-order'],
   'shipping-inquiry': ['when-ship', 'trace-not-updated', 'carrier-choice', 'delivery-eta'],
   'after-sale': [

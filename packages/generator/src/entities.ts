@@ -283,7 +283,9 @@ export interface WorldManifest {
 export function entityId(kind: EntityKind, index: number): string {
   const [prefix, width] = ID_FORMAT[kind]
   const digits = `${index + 1}`
-  return digits.length >= width ? `${prefix}-${digits}` : `${prefix}-${ZEROS.slice(digits.length - width)}${digits}`
+  return digits.length >= width
+    ? `${prefix}-${digits}`
+    : `${prefix}-${ZEROS.slice(digits.length - width)}${digits}`
 }
 
 /** Index (0-based) back from an id made by {@link entityId}. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
+import { once } from 'node:events'
 import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, type WriteStream } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
 import { renderChunk } from './chunk.ts'
 import { GeneratorError, type GeneratorOptions } from './config.ts'
@@ -17,7 +17,7 @@ export interface GenerateOptions extends GeneratorOptions {
   shard?: { index: number; count: number } | null
   /** worker threads; 1 renders in this thread. @default 1 */
   workers?: number
-  /** rows per chunk handed to a worker. @default 20000 */
+  /** rows per chunk handed to a worker. @default 5000 */
   chunkRows?: number
   /** called after each chunk is written */
   onProgress?: (p: { kind: EntityKind; rowsDone: number; rowsTotal: number }) => void
@@ -30,7 +30,10 @@ export const GENERATOR_VERSION: string = (
 /** Index range `[from, to)` of shard `index`/`count` (1-based) over `total` rows. */
 export function shardRange(total: number, shard?: { index: number; count: number } | null): [number, number] {
   if (!shard) return [0, total]
-  return [Math.floor((total * (shard.index - 1)) / shard.count), Math.floor((total * shard.index) / shard.count)]
+  return [
+    Math.floor((total * (shard.index - 1)) / shard.count),
+    Math.floor((total * shard.index) / shard.count),
+  ]
 }
 
 interface Task {
@@ -58,7 +61,7 @@ export async function generateWorld(opts: GenerateOptions): Promise<WorldManifes
   const ext = format === 'csv' ? 'csv' : 'ndjson'
   const ranges = {} as Record<EntityKind, [number, number]>
   for (const kind of ENTITY_KINDS) ranges[kind] = shardRange(world.counts[kind], opts.shard)
-  const chunkRows = Math.max(1, opts.chunkRows ?? 20_000)
+  const chunkRows = Math.max(1, opts.chunkRows ?? 5_000)
   const tasks: Task[] = []
   for (const kind of ENTITY_KINDS) {
     const [from, to] = ranges[kind]
@@ -69,7 +72,9 @@ export async function generateWorld(opts: GenerateOptions): Promise<WorldManifes
   const tmpPaths: string[] = []
   const workers = Math.max(1, Math.floor(opts.workers ?? 1))
   const pool = workers > 1 ? new ChunkPool(workers, { ...stripFunctions(opts), format }) : undefined
-  let current: { kind: EntityKind; stream: WriteStream; hash: ReturnType<typeof createHash>; bytes: number } | undefined
+  let current:
+    | { kind: EntityKind; stream: WriteStream; hash: ReturnType<typeof createHash>; bytes: number }
+    | undefined
   let rowsDone = 0
 
   const openKind = async (kind: EntityKind) => {
@@ -104,7 +109,7 @@ export async function generateWorld(opts: GenerateOptions): Promise<WorldManifes
   try {
     const pending: Array<{ task: Task; result: Promise<Uint8Array> }> = []
     let next = 0
-    const window = workers * 3
+    const window = workers * 2
     const submit = () => {
       while (next < tasks.length && pending.length < window) {
         const task = tasks[next++]!
@@ -171,7 +176,8 @@ export async function generateWorld(opts: GenerateOptions): Promise<WorldManifes
   try {
     // An old manifest must not vouch for a half-renamed directory.
     rmSync(join(out, 'manifest.json'), { force: true })
-    for (const kind of ENTITY_KINDS) renameSync(join(out, `${kind}.${ext}${tag}`), join(out, files[kind].file))
+    for (const kind of ENTITY_KINDS)
+      renameSync(join(out, `${kind}.${ext}${tag}`), join(out, files[kind].file))
     await writeFile(tmpManifest, `${JSON.stringify(manifest, null, 2)}\n`)
     renameSync(tmpManifest, join(out, 'manifest.json'))
   } catch (err) {
@@ -189,7 +195,9 @@ function stripFunctions(opts: GenerateOptions): GeneratorOptions {
 /** Worker threads rendering chunks; tasks go round-robin, so each worker answers in order. */
 class ChunkPool {
   private readonly workers: Worker[]
-  private readonly waiting: Array<Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>>
+  private readonly waiting: Array<
+    Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>
+  >
   private nextId = 0
 
   constructor(n: number, options: GeneratorOptions) {

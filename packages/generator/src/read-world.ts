@@ -18,10 +18,16 @@ export async function readManifest(dir: string): Promise<WorldManifest> {
  * for await (const order of readWorld('data/', 'orders')) console.log(order.id, order.totalFen)
  * ```
  */
-export async function* readWorld<K extends EntityKind>(dir: string, kind: K): AsyncGenerator<EntityByKind[K]> {
+export async function* readWorld<K extends EntityKind>(
+  dir: string,
+  kind: K,
+): AsyncGenerator<EntityByKind[K]> {
   const manifest = await readManifest(dir)
   const entry = manifest.files[kind]
-  const lines = createInterface({ input: createReadStream(join(dir, entry.file)), crlfDelay: Number.POSITIVE_INFINITY })
+  const lines = createInterface({
+    input: createReadStream(join(dir, entry.file)),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })
   if (manifest.format === 'ndjson') {
     for await (const line of lines) if (line) yield JSON.parse(line) as EntityByKind[K]
     return
@@ -36,6 +42,6 @@ export async function* readWorld<K extends EntityKind>(dir: string, kind: K): As
     const cells = splitCsvLine(line)
     const row: Record<string, unknown> = {}
     for (let i = 0; i < columns.length; i++) row[columns[i]!] = parseCsvCell(cells[i] ?? '')
-    yield row as EntityByKind[K]
+    yield row as unknown as EntityByKind[K]
   }
 }

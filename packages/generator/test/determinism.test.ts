@@ -61,7 +61,9 @@ describe('determinism (seed, kind, index) at tiny', { timeout: 60_000 }, () => {
   it('gives the same CSV bytes whether sharded or not (header only in shard 1)', async () => {
     const whole = await generateWorld({ ...base, format: 'csv', out: tempDir('csv') })
     const dirs = [tempDir('c1'), tempDir('c2')]
-    await Promise.all(dirs.map((out, i) => generateWorld({ ...base, format: 'csv', out, shard: { index: i + 1, count: 2 } })))
+    await Promise.all(
+      dirs.map((out, i) => generateWorld({ ...base, format: 'csv', out, shard: { index: i + 1, count: 2 } })),
+    )
     for (const kind of ENTITY_KINDS) {
       expect(sha256(...dirs.map((d) => join(d, `${kind}.csv`))), kind).toBe(whole.files[kind].sha256)
     }

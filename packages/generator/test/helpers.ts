@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createHash } from 'node:crypto'
 
 export function tempDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `d11-gen-${name}-`))

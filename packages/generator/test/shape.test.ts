@@ -1,5 +1,5 @@
-import { getCalendar } from '@d11/rules/calendar'
 import { shanghaiDay } from '@d11/curve/time'
+import { getCalendar } from '@d11/rules/calendar'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_CONSULTATION_MIX } from '../src/config.ts'
 import type { Consultation, Order, Registration } from '../src/entities.ts'
@@ -29,7 +29,8 @@ describe('two waves in the generated orders (CAL-1, CAL-3), seed 42 tiny', () =>
     for (const o of orders) days.set(shanghaiDay(o.simTime), (days.get(shanghaiDay(o.simTime)) ?? 0) + 1)
     const ranked = [...days].sort((a, b) => b[1] - a[1]).map(([d]) => d)
     const wave1Spot: string[] = []
-    for (let t = cal.waves[0].spot.opens; t < cal.waves[0].spot.closes; t += HOUR) wave1Spot.push(shanghaiDay(t))
+    for (let t = cal.waves[0].spot.opens; t < cal.waves[0].spot.closes; t += HOUR)
+      wave1Spot.push(shanghaiDay(t))
     expect(ranked[0]).toBe('2022-11-11')
     expect(wave1Spot).toContain(ranked[1])
     // The busiest day clearly beats the calmest full day of the presale weeks.
@@ -45,12 +46,15 @@ describe('two waves in the generated orders (CAL-1, CAL-3), seed 42 tiny', () =>
     expect(inHour.length).toBeGreaterThan(200)
     expect(rateFirst10 / hourMean).toBeGreaterThan(3)
     // ... and the same 10 minutes a day earlier are far calmer (the spike is Nov 11's, not the clock's).
-    const dayBefore = orders.filter((o) => o.simTime >= t0 - 24 * HOUR && o.simTime < t0 - 24 * HOUR + 10 * 60_000)
+    const dayBefore = orders.filter(
+      (o) => o.simTime >= t0 - 24 * HOUR && o.simTime < t0 - 24 * HOUR + 10 * 60_000,
+    )
     expect(first10).toBeGreaterThan(10 * dayBefore.length)
   })
 
   it('keeps orders time-ordered (stratified inverse-CDF draws) inside the world window', () => {
-    for (let i = 1; i < orders.length; i++) expect(orders[i]!.simTime).toBeGreaterThanOrEqual(orders[i - 1]!.simTime)
+    for (let i = 1; i < orders.length; i++)
+      expect(orders[i]!.simTime).toBeGreaterThanOrEqual(orders[i - 1]!.simTime)
     expect(new Date(orders[0]!.createdAt).getTime()).toBe(orders[0]!.simTime)
   })
 
@@ -74,7 +78,8 @@ describe('two waves in the generated orders (CAL-1, CAL-3), seed 42 tiny', () =>
     expect(multi.length / orders.length).toBeGreaterThan(0.15)
     for (const o of orders.slice(0, 2000)) {
       expect(new Set(o.items.map((i) => i.merchantId)).size).toBe(o.shopCount)
-      for (const it of o.items) expect(Math.floor(entityIndex(it.skuId) / 20)).toBe(entityIndex(it.merchantId))
+      for (const it of o.items)
+        expect(Math.floor(entityIndex(it.skuId) / 20)).toBe(entityIndex(it.merchantId))
       expect(o.totalFen).toBe(o.items.reduce((s, i) => s + i.quantity * i.unitPriceFen, 0))
     }
   })
@@ -115,7 +120,9 @@ describe('campaign registrations: a share deliberately invalid', () => {
     const invalid = registrations.filter((r) => r.expectedRejection !== null)
     expect(invalid.length / registrations.length).toBeGreaterThan(0.07)
     expect(invalid.length / registrations.length).toBeLessThan(0.17)
-    expect(new Set(invalid.map((r) => r.expectedRejection))).toEqual(new Set(['REG-1', 'PRICE-2', 'REG-2', 'REG-4']))
+    expect(new Set(invalid.map((r) => r.expectedRejection))).toEqual(
+      new Set(['REG-1', 'PRICE-2', 'REG-2', 'REG-4']),
+    )
   })
 
   it('makes each invalid registration break exactly the rule it names', () => {

@@ -72,8 +72,15 @@ export class Response {
   }
 }
 
+const canonicalNames = new Map<string, string>()
+/** `content-type` → `Content-Type`, as k6 (Go's net/http) reports header names. */
 function canonical(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())
+  let c = canonicalNames.get(name)
+  if (c === undefined) {
+    c = name.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase())
+    if (canonicalNames.size < 1000) canonicalNames.set(name, c)
+  }
+  return c
 }
 
 const ERROR_CODES: Record<string, number> = {
@@ -131,7 +138,7 @@ export class Http {
       keepAliveMaxTimeout: 60_000,
       ...(connectionsPerHost ? { connections: connectionsPerHost } : {}),
     })
-    for (const [name, fn] of CHANNELS) diagnostics.subscribe(name, fn)
+    if (!process.env.NODIAG) for (const [name, fn] of CHANNELS) diagnostics.subscribe(name, fn)
     const names = [
       'http_reqs',
       'http_req_duration',

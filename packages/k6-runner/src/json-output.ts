@@ -11,6 +11,9 @@ export class JsonOutput implements SampleOutput {
   private bytes = 0
   private lastMs = -1
   private lastIso = ''
+  // the samples of one request share one tags object: serialize it once
+  private lastTags: Tags | undefined
+  private lastTagsJson = ''
 
   constructor(
     path: string,
@@ -36,8 +39,12 @@ export class JsonOutput implements SampleOutput {
       this.lastMs = ms
       this.lastIso = new Date(ms).toISOString()
     }
+    if (tags !== this.lastTags) {
+      this.lastTags = tags
+      this.lastTagsJson = JSON.stringify(tags)
+    }
     this.push(
-      `{"metric":${JSON.stringify(metric)},"type":"Point","data":{"time":"${this.lastIso}","value":${value},"tags":${JSON.stringify(tags)}}}`,
+      `{"metric":${JSON.stringify(metric)},"type":"Point","data":{"time":"${this.lastIso}","value":${value},"tags":${this.lastTagsJson}}}`,
     )
   }
 

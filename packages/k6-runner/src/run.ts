@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { register } from 'node:module'
 import { dirname, resolve } from 'node:path'
@@ -47,12 +48,23 @@ const RUNTIME_KEY = Symbol.for('@d11/k6-runner/runtime')
 const HOOKS_KEY = Symbol.for('@d11/k6-runner/hooks')
 const LATENCY_METRIC = 'd11_iteration_latency_from_schedule'
 /**
- * `import()` through Node's own loader (where the k6 resolve hook is registered), even when this
- * module itself was loaded by another module runner (vitest, tsx).
+ * `import()` through Node's own loader (where the k6 resolve hook is registered). Under another
+ * module runner (vitest) a plain `new Function` import has no loader callback; a vm Script with
+ * the main-context loader does.
  */
-const nativeImport = new Script('(url) => import(url)', {
-  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-}).runInThisContext() as (url: string) => Promise<Record<string, unknown>>
+async function nativeImport(url: string): Promise<Record<string, unknown>> {
+  try {
+    return await (
+      new Function('url', 'return import(url)') as (u: string) => Promise<Record<string, unknown>>
+    )(url)
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') throw err
+    const viaVm = new Script('(url) => import(url)', {
+      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    }).runInThisContext() as (u: string) => Promise<Record<string, unknown>>
+    return viaVm(url)
+  }
+}
 let runCounter = 0
 
 function registerHooks(): void {
@@ -559,6 +571,8 @@ class Run implements HttpHost {
 
   private async runScenario(spec: ScenarioSpec, fn: IterationFn): Promise<void> {
     const controller = new AbortController()
+    // every in-flight request listens on the scenario's signal
+    setMaxListeners(0, controller.signal)
     this.controllers.push(controller)
     if (this.stopCode) return
     if (spec.startTimeMs > 0) {

@@ -67,6 +67,12 @@ export function checkSchema<T extends TSchema>(
   if (!first) throw configError(file, '(root)', 'does not match the schema', ruleFor('(root)'))
   let field = pointerToField(first.instancePath)
   let what = first.message
+  if (first.keyword === 'const') {
+    const allowed = errors
+      .filter((e) => e.keyword === 'const' && e.instancePath === first.instancePath)
+      .map((e) => JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue))
+    what = `must be one of ${allowed.join(', ')}`
+  }
   if (first.keyword === 'additionalProperties') {
     const extra = (first.params as { additionalProperties?: string[] }).additionalProperties?.[0]
     if (extra !== undefined) {

@@ -80,6 +80,10 @@ describe('bad ruleset files are rejected naming file, field and rule', () => {
       'ruleset-bad-mix.yaml',
       'test/fixtures/ruleset-bad-mix.yaml: experience.consultationMix: shares must sum to 10000 bp, got 10100 (EXP-4)',
     ],
+    [
+      'ruleset-bad-stacking.yaml',
+      'test/fixtures/ruleset-bad-stacking.yaml: crossStoreCoupon.stacking: must be one of "per-threshold", "once" (got "twice") (PRICE-3)',
+    ],
     ['ruleset-not-yaml.yaml', 'test/fixtures/ruleset-not-yaml.yaml: (file): not valid YAML/JSON'],
   ]
   for (const [file, message] of cases) {

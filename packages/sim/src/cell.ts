@@ -1,4 +1,4 @@
-import { deriveSeed, type EvidenceSink, type Evidence, simulate, type CellResult } from './engine.ts'
+import { type CellResult, deriveSeed, type Evidence, type EvidenceSink, simulate } from './engine.ts'
 import { rulesJudge } from './judge.ts'
 import type { Cell, GridValue, Scenario } from './scenario.ts'
 
@@ -38,16 +38,26 @@ export interface CellRun {
 
 /** Canonical text of a cell's parameters (sorted keys), the input of its seed and run id. */
 export function canonicalParams(params: Record<string, GridValue>): string {
-  return JSON.stringify(Object.keys(params).sort().map((k) => [k, params[k]]))
+  return JSON.stringify(
+    Object.keys(params)
+      .sort()
+      .map((k) => [k, params[k]]),
+  )
 }
 
-export function cellSeed(s: Scenario, params: Record<string, GridValue>, seeding: Seeding = 'common'): number {
+export function cellSeed(
+  s: Scenario,
+  params: Record<string, GridValue>,
+  seeding: Seeding = 'common',
+): number {
   return seeding === 'per-cell' ? deriveSeed(s.seed, canonicalParams(params)) : s.seed
 }
 
 /** Deterministic run id: the same scenario, seed and cell always land on the same run (re-loads dedup). */
 export function cellRunId(s: Scenario, params: Record<string, GridValue>, seed: number): string {
-  const h = deriveSeed(seed, `${s.name}|${canonicalParams(params)}`).toString(16).padStart(8, '0')
+  const h = deriveSeed(seed, `${s.name}|${canonicalParams(params)}`)
+    .toString(16)
+    .padStart(8, '0')
   return `whatif-${s.name.replace(/[^\w-]/g, '_')}-${h}`
 }
 
@@ -115,7 +125,12 @@ export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellR
       },
     }
   }
-  const result = simulate(s, { judge, seed, ...(sink ? { sink } : {}), evidence: opts.evidence ?? 'violations' })
+  const result = simulate(s, {
+    judge,
+    seed,
+    ...(sink ? { sink } : {}),
+    evidence: opts.evidence ?? 'violations',
+  })
   const run: CellRun = {
     index: cell.index,
     id: cell.id,

@@ -26,6 +26,7 @@ const SHANGHAI = 8 * HOUR
 const EV_RESTOCK = 0
 const EV_ARRIVAL = 1
 const EV_DEADLINE = 2
+const EV_DEADLINE_ONE = 3
 
 // order flags
 const F_ACCEPTED = 1
@@ -187,7 +188,16 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
   let pickW = Number.NEGATIVE_INFINITY
   const waves = scenario.warehouse.pickupWaves.map(minuteOfDay).sort((a, b) => a - b)
   const backorders: IndexQueue[] = scenario.skus.map(() => new IndexQueue(16))
-  const deadlineQ: IndexQueue[] = scenario.skus.map(() => new IndexQueue(1024))
+  // SHIP-1 deadlines: one FIFO per deadline class (SKUs sharing presaleShipHours), since orders
+  // arrive in time order their deadlines come out in order; an order whose deadline would jump
+  // the queue (a rules window boundary) gets its own heap event instead.
+  const classHours = [...new Set(scenario.skus.map((k) => k.presaleShipHours))]
+  const classOf = new Uint16Array(K)
+  scenario.skus.forEach((k, i) => {
+    classOf[i] = classHours.indexOf(k.presaleShipHours)
+  })
+  const deadlineQ: IndexQueue[] = classHours.map(() => new IndexQueue(1024))
+  const lastDeadline = new Float64Array(classHours.length).fill(Number.NEGATIVE_INFINITY)
   // customer service: the same FIFO server over complaints, 24 h a day (PAY-5 judges its delay)
   const csMs =
     scenario.service.complaintsPerHour > 0
@@ -427,9 +437,16 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
             flags[i] = F_ACCEPTED
             release(i, t)
           }
-          const dq = deadlineQ[k]!
-          if (dq.length === 0) heap.push(judge.shipDeadline(t, shipHours[k]!), EV_DEADLINE, EV_DEADLINE, k)
-          dq.push(i)
+          const cls = classOf[k]!
+          const d = judge.shipDeadline(t, shipHours[k]!)
+          if (d < lastDeadline[cls]!) {
+            heap.push(d, EV_DEADLINE, EV_DEADLINE_ONE, i)
+          } else {
+            lastDeadline[cls] = d
+            const dq = deadlineQ[cls]!
+            if (dq.length === 0) heap.push(d, EV_DEADLINE, EV_DEADLINE, cls)
+            dq.push(i)
+          }
         }
         if (next < N) heap.push(times[next]!, EV_ARRIVAL, EV_ARRIVAL, 0)
         break
@@ -449,14 +466,21 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
         physical[k]! += units
         break
       }
+      case EV_DEADLINE_ONE: {
+        judgeDeadline(arg, sku[arg]!, now)
+        break
+      }
       case EV_DEADLINE: {
-        const k = arg
-        const dq = deadlineQ[k]!
+        const dq = deadlineQ[arg]!
+        // a batch: this SKU's deadlines that fall before every other pending event
+        const limit = heap.peekTime()
+        const limitPrio = heap.peekPriority()
         while (dq.length > 0) {
           const i = dq.peek()
+          const k = sku[i]!
           const d = judge.shipDeadline(times[i]!, shipHours[k]!)
-          if (d > now) {
-            heap.push(d, EV_DEADLINE, EV_DEADLINE, k)
+          if (d > now && (d > limit || (d === limit && limitPrio <= EV_DEADLINE))) {
+            heap.push(d, EV_DEADLINE, EV_DEADLINE, arg)
             break
           }
           dq.shift()

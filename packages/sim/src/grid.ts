@@ -11,6 +11,7 @@ export interface GridOptions extends CellOptions {
   onCell?: (done: number, total: number, run: CellRun) => void
 }
 
+/** Workers run the TypeScript source: a small .mjs registers tsx in the thread, then imports the entry. */
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url)
 const ENTRY = new URL('./grid-worker.ts', import.meta.url).href
 
@@ -41,28 +42,39 @@ export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<C
   const pool: Worker[] = []
   try {
     await new Promise<void>((resolve, reject) => {
+      const busy = new Map<Worker, number>()
       const feed = (w: Worker) => {
+        // idle workers wait; the pool terminates them all at the end (terminate() on a worker
+        // that already exited on its own may never settle)
         if (next >= total) {
-          w.postMessage('exit')
+          busy.delete(w)
           return
         }
+        busy.set(w, next)
         w.postMessage({ cell: cells[next++], opts: cellOpts })
       }
       for (let i = 0; i < workers; i++) {
         const w = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY } })
         pool.push(w)
-        w.on('message', (msg: { ready?: boolean; ok?: boolean; run?: CellRun; index?: number; error?: string }) => {
-          if (msg.ready) return feed(w)
-          if (!msg.ok || !msg.run) {
-            reject(new SimError('SIM_ERR_WORKER', `cell ${msg.index}: ${msg.error}`))
-            return
-          }
-          out[msg.run.index] = msg.run
-          onCell?.(++done, total, msg.run)
-          if (done === total) resolve()
-          else feed(w)
-        })
+        w.on(
+          'message',
+          (msg: { ready?: boolean; ok?: boolean; run?: CellRun; index?: number; error?: string }) => {
+            if (msg.ready) return feed(w)
+            if (!msg.ok || !msg.run) {
+              reject(new SimError('SIM_ERR_WORKER', `cell ${msg.index}: ${msg.error}`))
+              return
+            }
+            out[msg.run.index] = msg.run
+            onCell?.(++done, total, msg.run)
+            if (done === total) resolve()
+            else feed(w)
+          },
+        )
         w.on('error', (err) => reject(new SimError('SIM_ERR_WORKER', `grid worker failed: ${err.message}`)))
+        w.on('exit', (code) => {
+          const cell = busy.get(w)
+          if (cell !== undefined) reject(new SimError('SIM_ERR_WORKER', `grid worker exited (code ${code}) during cell ${cell}`))
+        })
       }
     })
   } finally {

@@ -14,7 +14,12 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`
 const fmtYuan = (fen: number) => `¥${yuan(fen).toLocaleString('en-US')}`
 
 /** Heatmap of the total payout (yuan) over two axes; other axes fixed at their first value. */
-export function payoutHeatmap(runs: CellRun[], x: GridAxis, y: GridAxis, fixed: Record<string, unknown>): ChartOption {
+export function payoutHeatmap(
+  runs: CellRun[],
+  x: GridAxis,
+  y: GridAxis,
+  fixed: Record<string, unknown>,
+): ChartOption {
   const data: Array<[number, number, number]> = []
   let max = 0
   for (const r of runs) {
@@ -29,8 +34,21 @@ export function payoutHeatmap(runs: CellRun[], x: GridAxis, y: GridAxis, fixed: 
   return {
     tooltip: { position: 'top' },
     grid: { left: 110, right: 40, top: 20, bottom: 90 },
-    xAxis: { type: 'category', data: x.values.map(String), name: x.path, nameLocation: 'middle', nameGap: 28, splitArea: { show: true } },
-    yAxis: { type: 'category', data: y.values.map(String), name: y.path, nameLocation: 'end', splitArea: { show: true } },
+    xAxis: {
+      type: 'category',
+      data: x.values.map(String),
+      name: x.path,
+      nameLocation: 'middle',
+      nameGap: 28,
+      splitArea: { show: true },
+    },
+    yAxis: {
+      type: 'category',
+      data: y.values.map(String),
+      name: y.path,
+      nameLocation: 'end',
+      splitArea: { show: true },
+    },
     visualMap: {
       min: 0,
       max: Math.max(1, max),
@@ -69,8 +87,18 @@ export function whatIfReport(input: WhatIfReportInput): string {
       'PAY-3 oversell, PAY-4 presale multiplier, PAY-5 48 h complaint handling, PAY-6 mass-delay warning/removal.',
     figures: [
       { label: 'cells', value: String(sorted.length) },
-      ...(worst ? [{ label: `highest payout (${worst.id})`, value: fmtYuan(worst.result.payouts.totalFen), bad: true }] : []),
-      ...(best ? [{ label: `lowest payout (${best.id})`, value: fmtYuan(best.result.payouts.totalFen) }] : []),
+      ...(worst
+        ? [
+            {
+              label: `highest payout (${worst.id})`,
+              value: fmtYuan(worst.result.payouts.totalFen),
+              bad: true,
+            },
+          ]
+        : []),
+      ...(best
+        ? [{ label: `lowest payout (${best.id})`, value: fmtYuan(best.result.payouts.totalFen) }]
+        : []),
     ],
   })
   const labels = sorted.map((r) => r.id)
@@ -89,7 +117,10 @@ export function whatIfReport(input: WhatIfReportInput): string {
       barChart({
         categories: labels,
         series: [
-          { name: 'late_shipment (PAY-1/PAY-4)', data: sorted.map((r) => yuan(r.result.payouts.late_shipment.amountFen)) },
+          {
+            name: 'late_shipment (PAY-1/PAY-4)',
+            data: sorted.map((r) => yuan(r.result.payouts.late_shipment.amountFen)),
+          },
           { name: 'oversell (PAY-3)', data: sorted.map((r) => yuan(r.result.payouts.oversell.amountFen)) },
         ],
         stack: true,

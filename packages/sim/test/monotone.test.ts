@@ -84,7 +84,7 @@ describe('late-shipment payout is monotone in warehouse capacity (fast-check)', 
         // capacity does not change who could buy
         expect(hi.orders.accepted).toBe(lo.orders.accepted)
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     )
   })
 })

@@ -8,18 +8,20 @@
  * 2. Report queries: each analysis query's median latency, and the per-minute latency query read
  *    from the materialized view vs computed from raw samples.
  *
- * BENCH_ROWS (default 1000000) sets the sample count.
+ * BENCH_ROWS (default 1000000) sets the sample count, BENCH_ROUNDS (default 2) the rounds.
  */
+
+import { once } from 'node:events'
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { once } from 'node:events'
 import * as analysis from '../src/analysis.ts'
 import { openStore, queryRows, type Store } from '../src/connection.ts'
 import { ingestK6 } from '../src/ingest-k6.ts'
 import { k6SynthLines } from '../src/k6-synth.ts'
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const RATE = 200 // iterations/s → 4 points each + 1 target point per second
 const SECONDS = Math.ceil(ROWS / (RATE * 4 + 1))
 
@@ -44,7 +46,11 @@ async function writeFixture(): Promise<number> {
 }
 
 async function count(store: Store, runId: string): Promise<number> {
-  const [r] = await queryRows<{ c: number }>(store, `SELECT count() AS c FROM ${store.t('k6_samples')} WHERE run_id = {r:String}`, { r: runId })
+  const [r] = await queryRows<{ c: number }>(
+    store,
+    `SELECT count() AS c FROM ${store.t('k6_samples')} WHERE run_id = {r:String}`,
+    { r: runId },
+  )
   return Number(r?.c)
 }
 
@@ -66,25 +72,37 @@ const fmt = (ms: number) => `${ms.toFixed(1).padStart(8)} ms`
 async function main() {
   const lines = await writeFixture()
   const store = await openStore({ database: 'd11_bench', path: join(dir, 'clickhouse') })
-  console.log(`# @d11/store bench — ${lines.toLocaleString('en-US')} k6 lines, embedded engine (${store.engine}), ${new Date().toISOString().slice(0, 10)}`)
+  console.log(`# @d11/store bench — ${lines.toLocaleString('en-US')} k6 lines, ${store.engine} engine`)
 
-  // Baseline: the engine reads the file itself (same columns, same MV).
-  const [engineMs] = await time(() =>
+  // Each contestant loads into a fresh run (its own rows, no dedup hits); best of ROUNDS.
+  const engineInsert = (runId: string) =>
     store.client.command({
       query: `INSERT INTO ${store.t('k6_samples')} (run_id, source, line, metric, type, value, tags, ts)
-        SELECT 'engine', 'k6.json', rowNumberInAllBlocks() + 1, metric, '', data.value, data.tags, parseDateTime64BestEffort(data.time, 3)
+        SELECT '${runId}', 'k6.json', rowNumberInAllBlocks() + 1, metric, '', data.value, data.tags, parseDateTime64BestEffort(data.time, 3)
         FROM file('${file}', 'JSONEachRow', 'type String, metric String, data Tuple(time String, value Float64, tags Map(String, String))')
         WHERE type = 'Point'`,
-    }),
+    })
+  let engineMs = Number.POSITIVE_INFINITY
+  let nodeMs = Number.POSITIVE_INFINITY
+  let rows = 0
+  for (let round = 0; round < ROUNDS; round++) {
+    // baseline: the engine reads the file itself (same columns, same materialized view)
+    engineMs = Math.min(engineMs, (await time(() => engineInsert(`engine-${round}`)))[0])
+    const [ms, res] = await time(() => ingestK6(store, file, { runId: `node-${round}` }))
+    nodeMs = Math.min(nodeMs, ms)
+    const [a, b] = [await count(store, `engine-${round}`), await count(store, `node-${round}`)]
+    if (a !== b || b !== res.points)
+      throw new Error(`row mismatch: engine ${a}, ingestK6 ${b}, reported ${res.points}`)
+    rows = b
+  }
+  const engineRate = rows / (engineMs / 1000)
+  const nodeRate = rows / (nodeMs / 1000)
+  console.log(
+    `\n## ingest of ${rows.toLocaleString('en-US')} samples (rows/s, best of ${ROUNDS}, higher is better)`,
   )
-  const engineRows = await count(store, 'engine')
-  const [nodeMs, res] = await time(() => ingestK6(store, file, { runId: 'node' }))
-  const nodeRows = await count(store, 'node')
-  if (nodeRows !== res.points || nodeRows !== engineRows) throw new Error(`row mismatch: node ${nodeRows}, engine ${engineRows}`)
-  const engineRate = engineRows / (engineMs / 1000)
-  const nodeRate = nodeRows / (nodeMs / 1000)
-  console.log('\n## ingest (rows/s, higher is better)')
-  console.log(`engine file() INSERT … SELECT (baseline) ${Math.round(engineRate).toLocaleString('en-US').padStart(12)} rows/s  1.00×`)
+  console.log(
+    `engine file() INSERT … SELECT (baseline) ${Math.round(engineRate).toLocaleString('en-US').padStart(12)} rows/s  1.00×`,
+  )
   console.log(
     `d11 ingestK6                             ${Math.round(nodeRate).toLocaleString('en-US').padStart(12)} rows/s  ${(nodeRate / engineRate).toFixed(2)}×  (target ≥ 0.70×)`,
   )
@@ -94,19 +112,21 @@ async function main() {
     queryRows(
       store,
       `SELECT scenario, toStartOfMinute(ts) AS minute, count(), quantiles(0.5, 0.95, 0.99)(value)
-       FROM ${store.t('k6_samples')} FINAL WHERE run_id = 'node' AND metric = 'http_req_duration' GROUP BY scenario, minute`,
+       FROM ${store.t('k6_samples')} FINAL WHERE run_id = 'node-0' AND metric = 'http_req_duration' GROUP BY scenario, minute`,
     )
   const base = await median(rawLatency)
-  const mv = await median(() => analysis.latencyByMinute(store, 'node'))
+  const mv = await median(() => analysis.latencyByMinute(store, 'node-0'))
   console.log(`latency per minute from raw samples (baseline) ${fmt(base)}  1.00×`)
-  console.log(`latencyByMinute from k6_minute view            ${fmt(mv)}  ${(mv / base).toFixed(2)}× the time`)
+  console.log(
+    `latencyByMinute from k6_minute view            ${fmt(mv)}  ${(mv / base).toFixed(2)}× the time`,
+  )
   const queries: Array<[string, () => Promise<unknown>]> = [
-    ['loadSummary', () => analysis.loadSummary(store, 'node')],
-    ['arrivalByMinute', () => analysis.arrivalByMinute(store, 'node')],
-    ['errorRateByMinute', () => analysis.errorRateByMinute(store, 'node')],
-    ['slaCompliance', () => analysis.slaCompliance(store, 'node')],
-    ['payoutsBy cause', () => analysis.payoutsBy(store, 'node', 'cause')],
-    ['payoutsByHour', () => analysis.payoutsByHour(store, 'node')],
+    ['loadSummary', () => analysis.loadSummary(store, 'node-0')],
+    ['arrivalByMinute', () => analysis.arrivalByMinute(store, 'node-0')],
+    ['errorRateByMinute', () => analysis.errorRateByMinute(store, 'node-0')],
+    ['slaCompliance', () => analysis.slaCompliance(store, 'node-0')],
+    ['payoutsBy cause', () => analysis.payoutsBy(store, 'node-0', 'cause')],
+    ['payoutsByHour', () => analysis.payoutsByHour(store, 'node-0')],
   ]
   let total = 0
   for (const [name, fn] of queries) {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto'
 import { createReadStream, statSync } from 'node:fs'
-import { basename } from 'node:path'
-import { createInterface } from 'node:readline'
-import { Transform } from 'node:stream'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
-import type { Store } from './connection.ts'
+import { queryRows, type Store } from './connection.ts'
 import { StoreError } from './errors.ts'
 
 /**
@@ -42,6 +44,12 @@ export interface IngestK6Options {
    */
   keepBadLines?: number
   onProgress?: (p: IngestProgress) => void
+  /**
+   * Where Point lines are validated and parsed: `engine` hands raw lines to the embedded engine
+   * (fastest; embedded only), `node` parses them in Node and sends only valid rows.
+   * @default 'engine' on the embedded engine, 'node' on a server
+   */
+  validate?: 'engine' | 'node'
 }
 
 export interface BadK6Line {
@@ -59,15 +67,53 @@ export interface IngestK6Result {
   badLines: BadK6Line[]
 }
 
-interface K6Row {
-  run_id: string
-  source: string
-  line: number
-  metric: string
-  type: string
-  value: number
-  tags: Record<string, string>
-  ts: string
+/**
+ * Splits a byte stream into lines, one array per chunk (much cheaper than readline's per-line
+ * promises). Multi-byte characters split across chunks are decoded correctly; a trailing `\r`
+ * is dropped.
+ */
+async function* lineChunks(input: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8')
+  let rest = ''
+  for await (const chunk of input) {
+    const lines = (rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split('\n')
+    rest = lines.pop() ?? ''
+    yield lines.map(stripCr)
+  }
+  rest += decoder.end()
+  if (rest.length > 0) yield [stripCr(rest)]
+}
+
+const stripCr = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l)
+
+/**
+ * Why a raw k6 line is not a loadable Point ('' when it is) — the engine-side twin of `checkPoint`.
+ * `multiIf` evaluates lazily, so each check only runs on lines that passed the previous ones.
+ */
+const REASON_SQL = `multiIf(
+  NOT isValidJSON(raw), 'not JSON',
+  JSONType(raw) != 'Object', 'not a JSON object',
+  JSONExtractString(raw, 'type') != 'Point', '\`type\` must be "Point" or "Metric"',
+  JSONExtractString(raw, 'metric') = '', 'Point without \`metric\`',
+  JSONType(raw, 'data') != 'Object', 'Point without \`data\`',
+  NOT match(JSONExtractString(raw, 'data', 'time'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}'), '\`data.time\` is not an ISO timestamp',
+  JSONType(raw, 'data', 'value') NOT IN ('Int64', 'UInt64', 'Double'), '\`data.value\` is not a finite number',
+  JSONType(raw, 'data', 'tags') NOT IN ('Object', 'Null'), '\`data.tags\` is not an object',
+  '')`
+
+/** TSV-escapes one line (backslash, tab) so the engine reads it back byte for byte. */
+function tsv(text: string): string {
+  return text.includes('\\') || text.includes('\t') ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t') : text
+}
+
+/** Columns of the `k6_ingest` Null table (migration 005). */
+const INGEST_STRUCTURE =
+  'run_id String, source String, l UInt64, t String, p Tuple(metric String, data Tuple(time String, value Float64, tags Map(String, String)))'
+
+function allStrings(o: Record<string, unknown> | null | undefined): boolean {
+  if (!o) return false
+  for (const k in o) if (typeof o[k] !== 'string') return false
+  return true
 }
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/
@@ -100,6 +146,13 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
   const batchLines = opts.batchLines ?? 50_000
   const keepBad = opts.keepBadLines ?? 1000
   const result: IngestK6Result = { runId, source, lines: 0, points: 0, metrics: 0, badCount: 0, badLines: [] }
+  const mode = opts.validate ?? (store.engine === 'embedded' ? 'engine' : 'node')
+  if (mode === 'engine' && store.engine !== 'embedded') {
+    throw new StoreError(
+      'STORE_ERR_VALIDATE',
+      "ingestK6: validate: 'engine' needs the embedded engine; use 'node'",
+    )
+  }
   const types = new Map<string, string>()
   const declarations: Record<string, unknown>[] = []
 
@@ -112,9 +165,14 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
   })
   const raw = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(counter)
   const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw
-  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
 
-  let batch: K6Row[] = []
+  // Each valid Point goes to the engine as {"run_id","source","l":<line>,"t":<type>,"p":<the k6
+  // line>}: the raw text is embedded, not re-serialized, and the `k6_ingest` view (migration 005)
+  // shapes it into k6_samples. Node only validates; the row is parsed once, natively.
+  const prefix = `{"run_id":${JSON.stringify(runId)},"source":${JSON.stringify(source)},"l":`
+  const typeJson = new Map<string, string>()
+  let tmp: string | undefined
+  let batch: string[] = []
   let inFlight: Promise<unknown> = Promise.resolve()
   // Dedup token: run, source, batch position and the batch's raw content.
   let hash = createHash('sha1')
@@ -125,18 +183,48 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
       .update(`\u0000${runId}\u0000${source}\u0000${batchLines}\u0000${batchIndex}`)
       .digest('hex')
     hash = createHash('sha1')
-    await inFlight
     if (values.length === 0) return
-    const pending = store.client.insert({
-      table: store.t('k6_samples'),
-      values,
-      format: 'JSONEachRow',
-      clickhouse_settings: {
-        date_time_input_format: 'best_effort',
-        insert_deduplication_token: token,
-        deduplicate_blocks_in_dependent_materialized_views: 1,
-      },
-    })
+    const body = `${values.join('\n')}\n`
+    let f = ''
+    if (mode === 'engine') {
+      tmp ??= await mkdtemp(join(tmpdir(), 'd11-ingest-'))
+      const file = join(tmp, `batch-${batchIndex}.tsv`)
+      await writeFile(file, body)
+      await inFlight
+      const pending = engineInsert(file, token, values.length).finally(() => rm(file, { force: true }))
+      pending.catch(() => undefined)
+      inFlight = pending
+      return
+    }
+    if (store.engine === 'embedded') {
+      // In process the engine's own file reader is several times faster than inline INSERT data.
+      tmp ??= await mkdtemp(join(tmpdir(), 'd11-ingest-'))
+      f = join(tmp, `batch-${batchIndex}.ndjson`)
+      await writeFile(f, body)
+    }
+    await inFlight
+    const settings = {
+      input_format_json_ignore_unknown_keys_in_named_tuple: 1,
+      insert_deduplication_token: token,
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+    } as const
+    let pending: Promise<unknown>
+    if (f) {
+      pending = store.client
+        .command({
+          query: `INSERT INTO ${store.t('k6_ingest')} SELECT * FROM file('${f.replace(/[\\']/g, '\\$&')}', 'JSONEachRow', '${INGEST_STRUCTURE}')`,
+          clickhouse_settings: settings,
+        })
+        .finally(() => rm(f, { force: true }))
+    } else {
+      pending = store.client
+        .exec({
+          query: `INSERT INTO ${store.t('k6_ingest')} FORMAT JSONEachRow`,
+          values: Readable.from([body]),
+          clickhouse_settings: settings,
+        })
+        .then((r) => r.stream.destroy())
+    }
     // Awaited before the next batch; the no-op handler keeps an early failure from going unhandled.
     pending.catch(() => undefined)
     inFlight = pending
@@ -146,60 +234,100 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
     if (result.badLines.length < keepBad) result.badLines.push({ line, reason })
   }
 
+  // Engine validation: the batch file holds `<line>\t<raw k6 line>`; one INSERT … SELECT keeps the
+  // valid Points, one SELECT lists the rejected lines with the reason.
+  const engineInsert = async (file: string, token: string, lines: number) => {
+    const src = `file('${file.replace(/[\\']/g, '\\$&')}', 'TSV', 'l UInt64, raw String')`
+    const names = [...types.keys()]
+    await store.client.command({
+      query: `INSERT INTO ${store.t('k6_samples')} (run_id, source, line, metric, type, value, tags, ts)
+        SELECT {run:String}, {source:String}, l, JSONExtractString(raw, 'metric') AS m,
+               transform(m, {names:Array(String)}, {types:Array(String)}, ''),
+               JSONExtractFloat(raw, 'data', 'value'), JSONExtract(raw, 'data', 'tags', 'Map(String, String)'),
+               parseDateTime64BestEffort(JSONExtractString(raw, 'data', 'time'), 3)
+        FROM ${src} WHERE ${REASON_SQL} = ''`,
+      query_params: { run: runId, source, names, types: names.map((n) => types.get(n) ?? '') },
+      clickhouse_settings: {
+        insert_deduplication_token: token,
+        deduplicate_blocks_in_dependent_materialized_views: 1,
+      },
+    })
+    const rejected = await queryRows<{ l: number; reason: string }>(
+      store,
+      `SELECT l, reason FROM (SELECT l, ${REASON_SQL} AS reason FROM ${src}) WHERE reason != '' ORDER BY l`,
+    )
+    for (const r of rejected) bad(Number(r.l), r.reason)
+    result.points += lines - rejected.length
+  }
+
   let lineNo = 0
   try {
-    for await (const text of rl) {
-      lineNo += 1
-      hash.update(text).update('\n')
-      if (text.length > 0 && text.trim() !== '') {
-        let v: { type?: unknown; metric?: unknown; data?: Record<string, unknown> }
-        try {
-          v = JSON.parse(text)
-        } catch {
-          v = { type: Symbol.for('bad') }
+    for await (const chunk of lineChunks(input)) {
+      for (const text of chunk) {
+        lineNo += 1
+        hash.update(text).update('\n')
+        if (mode === 'engine' && !text.includes('"Metric"')) {
+          // Points (and anything malformed) go to the engine as they are; declarations stay here.
+          if (text.trim() !== '') batch.push(`${lineNo}\t${tsv(text)}`)
+        } else if (text.length > 0 && text.trim() !== '') {
+          let v: { type?: unknown; metric?: unknown; data?: Record<string, unknown> }
+          try {
+            v = JSON.parse(text)
+          } catch {
+            v = { type: Symbol.for('bad') }
+          }
+          if (typeof v !== 'object' || v === null) bad(lineNo, 'not a JSON object')
+          else if (v.type === 'Point') {
+            const reason = checkPoint(v as Parameters<typeof checkPoint>[0])
+            if (reason) bad(lineNo, reason)
+            else if (mode === 'engine') batch.push(`${lineNo}\t${tsv(text)}`)
+            else {
+              const d = v.data as { time: string; value: number; tags?: Record<string, unknown> | null }
+              const metric = v.metric as string
+              let t = typeJson.get(metric)
+              if (t === undefined) {
+                t = JSON.stringify(types.get(metric) ?? '')
+                typeJson.set(metric, t)
+              }
+              if (allStrings(d.tags)) {
+                batch.push(`${prefix}${lineNo},"t":${t},"p":${text}}`)
+              } else {
+                // Unusual shape (no tags, non-string tag values): normalize before sending.
+                const tags = Object.fromEntries(
+                  Object.entries(d.tags ?? {}).map(([k, x]) => [
+                    k,
+                    typeof x === 'string' ? x : JSON.stringify(x),
+                  ]),
+                )
+                const p = { metric, data: { time: d.time, value: d.value, tags } }
+                batch.push(`${prefix}${lineNo},"t":${t},"p":${JSON.stringify(p)}}`)
+              }
+              result.points += 1
+            }
+          } else if (v.type === 'Metric') {
+            const d = v.data as
+              | { name?: unknown; type?: unknown; contains?: unknown; thresholds?: unknown }
+              | undefined
+            const name = typeof d?.name === 'string' ? d.name : typeof v.metric === 'string' ? v.metric : ''
+            if (!name || typeof d?.type !== 'string') bad(lineNo, 'Metric without `data.name` / `data.type`')
+            else {
+              types.set(name, d.type)
+              declarations.push({
+                run_id: runId,
+                metric: name,
+                type: d.type,
+                contains: typeof d.contains === 'string' ? d.contains : '',
+                thresholds: Array.isArray(d.thresholds) ? d.thresholds.map(String) : [],
+              })
+              result.metrics += 1
+            }
+          } else if (typeof v.type === 'symbol') bad(lineNo, 'not JSON')
+          else bad(lineNo, '`type` must be "Point" or "Metric"')
         }
-        if (typeof v !== 'object' || v === null) bad(lineNo, 'not a JSON object')
-        else if (v.type === 'Point') {
-          const reason = checkPoint(v as Parameters<typeof checkPoint>[0])
-          if (reason) bad(lineNo, reason)
-          else {
-            const d = v.data as { time: string; value: number; tags?: Record<string, string> | null }
-            const metric = v.metric as string
-            batch.push({
-              run_id: runId,
-              source,
-              line: lineNo,
-              metric,
-              type: types.get(metric) ?? '',
-              value: d.value,
-              tags: d.tags ?? {},
-              ts: d.time,
-            })
-            result.points += 1
-          }
-        } else if (v.type === 'Metric') {
-          const d = v.data as
-            | { name?: unknown; type?: unknown; contains?: unknown; thresholds?: unknown }
-            | undefined
-          const name = typeof d?.name === 'string' ? d.name : typeof v.metric === 'string' ? v.metric : ''
-          if (!name || typeof d?.type !== 'string') bad(lineNo, 'Metric without `data.name` / `data.type`')
-          else {
-            types.set(name, d.type)
-            declarations.push({
-              run_id: runId,
-              metric: name,
-              type: d.type,
-              contains: typeof d.contains === 'string' ? d.contains : '',
-              thresholds: Array.isArray(d.thresholds) ? d.thresholds.map(String) : [],
-            })
-            result.metrics += 1
-          }
-        } else if (typeof v.type === 'symbol') bad(lineNo, 'not JSON')
-        else bad(lineNo, '`type` must be "Point" or "Metric"')
-      }
-      if (lineNo % batchLines === 0) {
-        await flush(lineNo / batchLines - 1)
-        opts.onProgress?.({ bytes, totalBytes, lines: lineNo, points: result.points, bad: result.badCount })
+        if (lineNo % batchLines === 0) {
+          await flush(lineNo / batchLines - 1)
+          opts.onProgress?.({ bytes, totalBytes, lines: lineNo, points: result.points, bad: result.badCount })
+        }
       }
     }
     await flush(Math.floor(lineNo / batchLines))
@@ -207,8 +335,11 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
   } catch (err) {
     await inFlight.catch(() => undefined)
     throw err
+  } finally {
+    if (tmp) await rm(tmp, { recursive: true, force: true })
   }
   result.lines = lineNo
+  result.badLines.sort((a, b) => a.line - b.line)
   if (declarations.length > 0) {
     await store.client.insert({ table: store.t('k6_metrics'), values: declarations, format: 'JSONEachRow' })
   }

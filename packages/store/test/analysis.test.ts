@@ -177,6 +177,21 @@ describe('analysis', () => {
     })
   })
 
+  it('without a d11_target_rate metric the target comes from the run parameters', async () => {
+    const file = join(dir, 'no-target.json')
+    const lines = [...k6SynthLines({ seconds: 60, rate: 6 })].filter((l) => !l.includes('"d11_target_rate"'))
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    await ingestK6(store, file, { runId: 'run-p' })
+    await upsertRun(
+      store,
+      { runId: 'run-p', kind: 'load', status: 'passed', parameters: { targetRate: 12 } },
+      1,
+    )
+    const [a] = await arrivalByMinute(store, 'run-p')
+    expect(a?.targetRate).toBe(12)
+    expect(a?.achievedRate).toBeCloseTo(6, 6)
+  })
+
   it('run manifests: latest version wins; listRuns sees the run', async () => {
     await upsertRun(
       store,
@@ -188,9 +203,9 @@ describe('analysis', () => {
       seed: 42,
       parameters: { targetRate: 10 },
     })
-    expect(await listRuns(store)).toEqual([
-      { runId: 'run-x', kind: 'load', status: 'failed', k6Samples: points },
-    ])
+    const runs = await listRuns(store)
+    expect(runs.map((r) => r.runId)).toEqual(['run-p', 'run-x'])
+    expect(runs[1]).toEqual({ runId: 'run-x', kind: 'load', status: 'failed', k6Samples: points })
     await expect(upsertRun(store, { runId: 'r', kind: 'nope' as 'load', status: 'passed' })).rejects.toThrow(
       /kind "nope"/,
     )

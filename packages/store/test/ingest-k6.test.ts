@@ -83,6 +83,36 @@ describe('ingestK6', () => {
     expect((await counts('r2')).base).toBe(res.points)
   })
 
+  it('reads CRLF files, non-string tags and multi-byte text across read chunks', async () => {
+    const point = (i: number, tags: unknown) =>
+      JSON.stringify({
+        type: 'Point',
+        metric: 'http_reqs',
+        data: { time: '2022-11-11T00:00:01.5+08:00', value: i, tags },
+      })
+    const lines = [
+      JSON.stringify({ type: 'Metric', data: { name: 'http_reqs', type: 'counter' }, metric: 'http_reqs' }),
+      // ~100 KiB of Chinese tag text so chunks (64 KiB) split multi-byte characters
+      ...Array.from({ length: 40 }, (_, i) =>
+        point(i, { scenario: '双十一零点', name: '订单'.repeat(600 + i) }),
+      ),
+      point(99, { scenario: 'x', status: 200 }),
+      point(100, null),
+    ]
+    const file = join(dir, 'crlf.json')
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`)
+    const res = await ingestK6(store, file, { runId: 'r4', batchLines: 7 })
+    expect(res).toMatchObject({ points: 42, metrics: 1, badCount: 0 })
+    const rows = await queryRows<{ v: number; scenario: string; n: number; status: string }>(
+      store,
+      `SELECT value AS v, scenario, lengthUTF8(tags['name']) AS n, tags['status'] AS status FROM ${store.t('k6_samples')} WHERE run_id = 'r4' ORDER BY v`,
+    )
+    expect(rows[0]).toEqual({ v: 0, scenario: '双十一零点', n: 1200, status: '' })
+    expect(rows[39]?.n).toBe(1278)
+    expect(rows[40]).toEqual({ v: 99, scenario: 'x', n: 0, status: '200' })
+    expect(rows[41]).toEqual({ v: 100, scenario: '', n: 0, status: '' })
+  })
+
   it('names the missing file and the missing run id', async () => {
     await expect(ingestK6(store, join(dir, 'nope.json'), { runId: 'r3' })).rejects.toThrow(/nope\.json/)
     await expect(ingestK6(store, join(dir, 'run1.json'), { runId: '' })).rejects.toThrow(/--run/)

@@ -25,19 +25,34 @@ function failInput(message: string): never {
 export function register(program: Command): void {
   program
     .command('curve')
-    .description('The Double 11 traffic curve (CAL-3): k6 ramping-arrival-rate stages, counts per minute, or a chart.')
+    .description(
+      'The Double 11 traffic curve (CAL-3): k6 ramping-arrival-rate stages, counts per minute, or a chart.',
+    )
     .option('--calendar <id>', 'calendar from @d11/rules: 2020 | 2022, e.g. --calendar 2020', '2022')
-    .option('--from <time>', 'window start, Asia/Shanghai unless it has an offset (default: world start), e.g. --from 2022-11-10T23:50')
+    .option(
+      '--from <time>',
+      'window start, Asia/Shanghai unless it has an offset (default: world start), e.g. --from 2022-11-10T23:50',
+    )
     .option('--to <time>', 'window end, exclusive (default: world end), e.g. --to 2022-11-11T01:00')
     .option('--stream <name>', 'orders | consultations, e.g. --stream consultations', 'orders')
     .option('--k6', 'print a k6 ramping-arrival-rate scenario as JSON (stages of 10 s)')
     .option('--compress <x>', 'simulated seconds per real second for --k6, e.g. --compress 60', '60')
-    .option('--peak-rps <n>', 'arrival rate of the busiest stage (--k6) or chart scale, e.g. --peak-rps 2000', '1000')
-    .option('--svg <file>', 'draw orders and consultations to an SVG (ECharts server-side), e.g. --svg curve.svg')
+    .option(
+      '--peak-rps <n>',
+      'arrival rate of the busiest stage (--k6) or chart scale, e.g. --peak-rps 2000',
+      '1000',
+    )
+    .option(
+      '--svg <file>',
+      'draw orders and consultations to an SVG (ECharts server-side), e.g. --svg curve.svg',
+    )
     .option('--png <file>', 'draw to a PNG (ECharts SVG rasterized by resvg), e.g. --png curve.png')
     .option('--width <px>', 'chart width, e.g. --width 1600', '1200')
     .option('--height <px>', 'chart height, e.g. --height 600', '500')
-    .option('--params <file>', 'curve parameter file (default: packages/curve/curve-params.yaml), e.g. --params my-curve.yaml')
+    .option(
+      '--params <file>',
+      'curve parameter file (default: packages/curve/curve-params.yaml), e.g. --params my-curve.yaml',
+    )
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .addHelpText(
       'after',
@@ -56,7 +71,9 @@ Examples:
       const { loadCurveParams, defaultCurveParams, CurveError } = await import('@d11/curve/params')
       const { worldWindow, Curve } = await import('@d11/curve/curve')
       if (!listCalendars().includes(flags.calendar)) {
-        failInput(`--calendar: unknown calendar "${flags.calendar}" (CAL-2; known: ${listCalendars().join(', ')})`)
+        failInput(
+          `--calendar: unknown calendar "${flags.calendar}" (CAL-2; known: ${listCalendars().join(', ')})`,
+        )
       }
       const calendar = getCalendar(flags.calendar)
       let params: ReturnType<typeof defaultCurveParams>
@@ -69,7 +86,8 @@ Examples:
       const time = (flag: string, text: string | undefined, fallback: number): number => {
         if (text === undefined) return fallback
         const ms = parseShanghaiTime(text)
-        if (ms === undefined) failInput(`${flag}: "${text}" is not a time like 2022-11-10T23:50 (Asia/Shanghai)`)
+        if (ms === undefined)
+          failInput(`${flag}: "${text}" is not a time like 2022-11-10T23:50 (Asia/Shanghai)`)
         return ms
       }
       const from = time('--from', flags.from, world.from)
@@ -108,7 +126,10 @@ Examples:
           const lines: string[] = []
           for (let i = 0; i < w.length; i++) {
             lines.push(
-              JSON.stringify({ minute: toShanghaiIso(start + i * 60_000), relative: Math.round(w[i]! * 1e4) / 1e4 }),
+              JSON.stringify({
+                minute: toShanghaiIso(start + i * 60_000),
+                relative: Math.round(w[i]! * 1e4) / 1e4,
+              }),
             )
           }
           process.stdout.write(`${lines.join('\n')}\n`)

@@ -27,11 +27,7 @@ export function register(program: Command): void {
       'Generate a seeded Double 11 world: merchants, SKUs, registrations, buyers, orders, consultations, after-sales.',
     )
     .option('--seed <n>', 'integer seed 0..4294967295, e.g. --seed 7', '42')
-    .option(
-      '--scale <name>',
-      'tiny (~10k orders) | small (~1M) | large (~10M), e.g. --scale small',
-      'tiny',
-    )
+    .option('--scale <name>', 'tiny (~10k orders) | small (~1M) | large (~10M), e.g. --scale small', 'tiny')
     .option(
       '--calendar <id>',
       'Double 11 calendar from @d11/rules: 2020 | 2022, e.g. --calendar 2020',

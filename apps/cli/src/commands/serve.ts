@@ -29,17 +29,38 @@ export function register(program: Command): void {
     .description(
       'Start the mock Tmall platform and the reference merchant service (a capacity profile) with a world; prints both URLs. Ctrl-C stops both.',
     )
-    .option('--world <dir>', 'world directory from `d11 gen` (default: none, load one later with POST /admin/world), e.g. --world data/')
-    .option('--profile <name|file>', 'merchant capacity profile: prepared | understaffed | oversell-prone | a YAML file, e.g. --profile understaffed', 'prepared')
-    .option('--set <path=value>', 'override any profile parameter (repeatable), e.g. --set warehouse.picksPerHour=4000', collect, [])
+    .option(
+      '--world <dir>',
+      'world directory from `d11 gen` (default: none, load one later with POST /admin/world), e.g. --world data/',
+    )
+    .option(
+      '--profile <name|file>',
+      'merchant capacity profile: prepared | understaffed | oversell-prone | a YAML file, e.g. --profile understaffed',
+      'prepared',
+    )
+    .option(
+      '--set <path=value>',
+      'override any profile parameter (repeatable), e.g. --set warehouse.picksPerHour=4000',
+      collect,
+      [],
+    )
     .option('--clock-rate <x>', 'simulated seconds per wall second, e.g. --clock-rate 600', '60')
-    .option('--clock-start <iso>', 'simulated start with offset (default 2020-11-01T00:00:00+08:00), e.g. --clock-start 2020-11-10T23:50:00+08:00')
+    .option(
+      '--clock-start <iso>',
+      'simulated start with offset (default 2020-11-01T00:00:00+08:00), e.g. --clock-start 2020-11-10T23:50:00+08:00',
+    )
     .option('--calendar <id>', 'Double 11 calendar (CAL-2): 2020 | 2022, e.g. --calendar 2022', '2020')
     .option('--platform-port <n>', 'platform port, 0 = any free port, e.g. --platform-port 3000', '0')
     .option('--merchant-port <n>', 'merchant service port, 0 = any free port, e.g. --merchant-port 4000', '0')
     .option('--host <addr>', 'interface to listen on, e.g. --host 0.0.0.0', '127.0.0.1')
-    .option('--spool <dir>', 'platform event spool for `d11 ingest` (default: in memory only), e.g. --spool .d11/spool')
-    .option('--journal <file>', 'merchant push journal, replayed on restart (default: none), e.g. --journal .d11/merchant.ndjson')
+    .option(
+      '--spool <dir>',
+      'platform event spool for `d11 ingest` (default: in memory only), e.g. --spool .d11/spool',
+    )
+    .option(
+      '--journal <file>',
+      'merchant push journal, replayed on restart (default: none), e.g. --journal .d11/merchant.ndjson',
+    )
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .addHelpText(
       'after',
@@ -49,7 +70,7 @@ every merchant's webhook points at the merchant service, which answers in simula
 
 Examples:
   d11 serve --world data/ --profile understaffed --clock-rate 600
-  d11 serve --world data/ --profile oversell-prone --set stock.syncLagMinutes=60 --platform-port 3000 --merchant-port 4000
+  d11 serve --world data/ --profile oversell-prone --set customerService.agents.count=5 --platform-port 3000 --merchant-port 4000
   curl -s localhost:3000/admin/clock; curl -s localhost:4000/stats`,
     )
     .action(async (flags: ServeFlags) => {
@@ -62,25 +83,37 @@ Examples:
         profile = loadProfile(flags.profile, { set: flags.set })
       } catch (err) {
         if (err instanceof MerchantError) {
-          const flag = err.code === 'MERCH_ERR_OVERRIDE' || err.message.includes('(with overrides)') ? '--set' : '--profile'
+          const flag =
+            err.code === 'MERCH_ERR_OVERRIDE' || err.message.includes('(with overrides)')
+              ? '--set'
+              : '--profile'
           failInput(`${flag}: ${err.message}`)
         }
         throw err
       }
       const rate = Number(flags.clockRate)
-      if (!(Number.isFinite(rate) && rate >= 0 && rate <= 1e7)) failInput(`--clock-rate: "${flags.clockRate}" is not a number in 0..1e7`)
+      if (!(Number.isFinite(rate) && rate >= 0 && rate <= 1e7))
+        failInput(`--clock-rate: "${flags.clockRate}" is not a number in 0..1e7`)
       const port = (flag: string, text: string): number => {
         const n = Number(text)
-        if (!(Number.isInteger(n) && n >= 0 && n <= 65535)) failInput(`${flag}: "${text}" is not a port (0-65535)`)
+        if (!(Number.isInteger(n) && n >= 0 && n <= 65535))
+          failInput(`${flag}: "${text}" is not a port (0-65535)`)
         return n
       }
       const platformPort = port('--platform-port', flags.platformPort)
       const merchantPort = port('--merchant-port', flags.merchantPort)
-      if (flags.calendar !== '2020' && flags.calendar !== '2022') failInput(`--calendar: "${flags.calendar}" is not 2020 or 2022 (CAL-2)`)
-      if (flags.clockStart !== undefined && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(flags.clockStart)) {
-        failInput(`--clock-start: "${flags.clockStart}" must be an ISO instant with offset, e.g. 2020-11-11T00:00:00+08:00`)
+      if (flags.calendar !== '2020' && flags.calendar !== '2022')
+        failInput(`--calendar: "${flags.calendar}" is not 2020 or 2022 (CAL-2)`)
+      if (
+        flags.clockStart !== undefined &&
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(flags.clockStart)
+      ) {
+        failInput(
+          `--clock-start: "${flags.clockStart}" must be an ISO instant with offset, e.g. 2020-11-11T00:00:00+08:00`,
+        )
       }
-      if (flags.world !== undefined && !existsSync(flags.world)) failInput(`--world: ${flags.world} does not exist (generate one with d11 gen)`)
+      if (flags.world !== undefined && !existsSync(flags.world))
+        failInput(`--world: ${flags.world} does not exist (generate one with d11 gen)`)
       let served: Awaited<ReturnType<typeof serve>>
       try {
         served = await serve({
@@ -103,7 +136,9 @@ Examples:
       process.stdout.write(
         `platform  ${served.platformUrl}  (docs ${served.platformUrl}/docs, clock ${served.platformUrl}/admin/clock)\n` +
           `merchant  ${served.merchantUrl}/webhooks  (profile ${profile.name}, stats ${served.merchantUrl}/stats)\n` +
-          (w ? `world     ${flags.world}: ${w.merchants} merchants, ${w.skus} SKUs, ${w.buyers} buyers\n` : 'world     none loaded (POST /admin/world)\n') +
+          (w
+            ? `world     ${flags.world}: ${w.merchants} merchants, ${w.skus} SKUs, ${w.buyers} buyers\n`
+            : 'world     none loaded (POST /admin/world)\n') +
           'Ctrl-C stops both.\n',
       )
       let stopping = false

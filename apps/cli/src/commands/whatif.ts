@@ -21,7 +21,8 @@ evidence goes through the spool (--spool) and is loaded into the store (embedded
 function positiveInt(flag: string) {
   return (v: string) => {
     const n = Number(v)
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be an integer >= 0, got "${v}"`)
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidArgumentError(`${flag} must be an integer >= 0, got "${v}"`)
     return n
   }
 }
@@ -54,7 +55,11 @@ async function progress(total: number) {
   if (process.stderr.isTTY) {
     const { SingleBar, Presets } = await import('cli-progress')
     const bar = new SingleBar(
-      { format: 'whatif [{bar}] {value}/{total} cells | {cell} | {eta_formatted}', stream: process.stderr, hideCursor: true },
+      {
+        format: 'whatif [{bar}] {value}/{total} cells | {cell} | {eta_formatted}',
+        stream: process.stderr,
+        hideCursor: true,
+      },
       Presets.shades_classic,
     )
     bar.start(total, 0, { cell: '' })
@@ -102,7 +107,9 @@ async function action(file: string, flags: WhatIfFlags): Promise<void> {
 
   const yuan = (fen: number) => `¥${Math.round(fen / 100).toLocaleString('en-US')}`
   const width = Math.max(4, ...runs.map((r) => r.id.length))
-  process.stdout.write(`${'cell'.padEnd(width)}  ${'late'.padStart(7)}  ${'pickup48h'.padStart(9)}  ${'payout'.padStart(12)}\n`)
+  process.stdout.write(
+    `${'cell'.padEnd(width)}  ${'late'.padStart(7)}  ${'pickup48h'.padStart(9)}  ${'payout'.padStart(12)}\n`,
+  )
   for (const r of runs) {
     const x = r.result
     process.stdout.write(
@@ -110,7 +117,9 @@ async function action(file: string, flags: WhatIfFlags): Promise<void> {
     )
   }
   const orders = runs.reduce((a, r) => a + r.result.orders.arrived, 0)
-  process.stdout.write(`${runs.length} cell(s), ${orders.toLocaleString('en-US')} simulated orders in ${(wallMs / 1000).toFixed(1)} s\n`)
+  process.stdout.write(
+    `${runs.length} cell(s), ${orders.toLocaleString('en-US')} simulated orders in ${(wallMs / 1000).toFixed(1)} s\n`,
+  )
 
   let stored = 'not stored (--no-store)'
   if (flags.store) {
@@ -130,7 +139,12 @@ async function action(file: string, flags: WhatIfFlags): Promise<void> {
               seed: r.seed,
               calendar: r.calendar,
               scenario: r.scenario,
-              parameters: { cell: r.id, ...r.params, payoutFen: r.result.payouts.totalFen, lateTotal: r.result.late.total },
+              parameters: {
+                cell: r.id,
+                ...r.params,
+                payoutFen: r.result.payouts.totalFen,
+                lateTotal: r.result.late.total,
+              },
               startedAt: started,
               finishedAt: started + wallMs,
             },
@@ -152,7 +166,12 @@ async function action(file: string, flags: WhatIfFlags): Promise<void> {
   mkdirSync(dirname(out), { recursive: true })
   writeFileSync(
     out,
-    whatIfReport({ scenario: scenario.name, axes, runs, subtitle: `${file} · seed ${scenario.seed} · ${stored}` }),
+    whatIfReport({
+      scenario: scenario.name,
+      axes,
+      runs,
+      subtitle: `${file} · seed ${scenario.seed} · ${stored}`,
+    }),
   )
   process.stdout.write(`report: ${out}\n`)
   if (flags.json) {
@@ -166,13 +185,31 @@ async function action(file: string, flags: WhatIfFlags): Promise<void> {
 export function register(program: Command): void {
   program
     .command('whatif')
-    .description('Simulate oversell and capacity what-ifs in virtual time (a grid of cells across worker threads)')
+    .description(
+      'Simulate oversell and capacity what-ifs in virtual time (a grid of cells across worker threads)',
+    )
     .argument('<scenario>', 'scenario file (YAML or JSON), e.g. examples/phone-oversell.yaml')
-    .option('--grid <path=values>', 'a grid axis, repeatable, e.g. --grid oversell.buffer=0,2,5%', collect, [])
-    .option('--workers <n>', 'worker threads, 0 = run in this thread (default: available cores), e.g. --workers 2', positiveInt('--workers'))
-    .option('--seed <n>', "override the scenario's seed (default: the file's), e.g. --seed 7", positiveInt('--seed'))
+    .option(
+      '--grid <path=values>',
+      'a grid axis, repeatable, e.g. --grid oversell.buffer=0,2,5%',
+      collect,
+      [],
+    )
+    .option(
+      '--workers <n>',
+      'worker threads, 0 = run in this thread (default: available cores), e.g. --workers 2',
+      positiveInt('--workers'),
+    )
+    .option(
+      '--seed <n>',
+      "override the scenario's seed (default: the file's), e.g. --seed 7",
+      positiveInt('--seed'),
+    )
     .addOption(
-      new Option('--seeding <mode>', 'common: every cell uses the seed; per-cell: seed from (seed, cell parameters)')
+      new Option(
+        '--seeding <mode>',
+        'common: every cell uses the seed; per-cell: seed from (seed, cell parameters)',
+      )
         .choices(['common', 'per-cell'])
         .default('common'),
     )
@@ -181,9 +218,16 @@ export function register(program: Command): void {
         .choices(['summary', 'violations', 'all'])
         .default('violations'),
     )
-    .option('--out <file>', 'HTML report (default: reports/whatif-<name>.html), e.g. --out reports/phone.html')
+    .option(
+      '--out <file>',
+      'HTML report (default: reports/whatif-<name>.html), e.g. --out reports/phone.html',
+    )
     .option('--json <file>', 'also write every cell result as JSON, e.g. --json reports/phone.json')
-    .option('--spool <dir>', 'spool folder for evidence rows, e.g. --spool .d11/spool/whatif', '.d11/spool/whatif')
+    .option(
+      '--spool <dir>',
+      'spool folder for evidence rows, e.g. --spool .d11/spool/whatif',
+      '.d11/spool/whatif',
+    )
     .option('--no-store', 'do not load the spool into the store (default: load it)')
     .option('--db <name>', 'database name (default: $CLICKHOUSE_DB or "d11"), e.g. --db d11_ci')
     .option('--data <dir>', 'embedded data folder (default: .d11/clickhouse), e.g. --data /tmp/d11-ch')

@@ -45,7 +45,9 @@ export const servicesPlugin = fp(
       (config.spoolDir
         ? new SpoolWriter({ dir: config.spoolDir, writerId: `platform-${config.runId}` })
         : null)
-    const sink = new EventSink(config.runId, wall, spool)
+    const sink = new EventSink(config.runId, wall, spool, 1000, (err) =>
+      app.log.error({ err }, 'spool write failed'),
+    )
     let platformRef: Platform | undefined
     const webhooks = new WebhookPusher({
       resolveUrl: (id) => platformRef?.merchants.get(id)?.webhookUrl,

@@ -106,6 +106,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       platform.reset()
+      sink.clearRecent()
       const body = req.body as { dir: string } | string
       return typeof body === 'string'
         ? loadWorldNdjson(platform, body)
@@ -124,6 +125,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () => {
       platform.reset()
+      sink.clearRecent()
       return { ok: true }
     },
   )

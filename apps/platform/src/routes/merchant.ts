@@ -79,8 +79,12 @@ export const merchantRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             ok: Type.Boolean(),
             ceilingFen: Type.Union([Type.Integer(), Type.Null()]),
-            source: Type.String(),
+            source: Type.String({
+              description: "the validated kind that sets the ceiling ('daily' or a campaign)",
+            }),
             ruleId: Type.String(),
+            reason: Type.String(),
+            ruleset: Type.String({ description: 'ruleset version in force at the simulated instant' }),
           }),
           ...errors,
         },

@@ -1,0 +1,103 @@
+import type { Command } from 'commander'
+
+/**
+ * `d11 run`: from nothing to a report. Generates (or reuses) a world, starts the platform and the
+ * reference merchant service in a child process, replays a peak with `d11 load` in another child,
+ * then — as the one process that owns the store — loads the world, the k6 samples and the
+ * platform's spool into ClickHouse and writes the HTML report.
+ */
+
+interface RunFlags {
+  seed: string
+  scale: string
+  calendar: string
+  scenario: string
+  profile: string
+  engine: string
+  duration: string
+  peakRps: string
+  runId?: string
+  reportDir: string
+  workers?: string
+  settle: string
+}
+
+function failInput(message: string): never {
+  process.stderr.write(`d11 run: ${message}\n`)
+  process.exit(2)
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'The whole rehearsal in one command: generate a world, serve platform + merchant, replay a peak, ingest everything into ClickHouse, write the report.',
+    )
+    .option('--seed <n>', 'world seed (same seed, same world), e.g. --seed 7', '42')
+    .option(
+      '--scale <name>',
+      'world size: tiny (~10k orders) | small (~1M) | large (~10M), e.g. --scale small',
+      'tiny',
+    )
+    .option('--calendar <id>', 'Double 11 calendar (CAL-2): 2020 | 2022, e.g. --calendar 2020', '2022')
+    .option(
+      '--scenario <name>',
+      'peak to replay: presale-open | final-payment | spot-burst-nov1 | peak-nov11 | consultation-storm | after-sale | merchant-direct',
+      'peak-nov11',
+    )
+    .option(
+      '--profile <name|file>',
+      'merchant capacity profile: prepared | understaffed | oversell-prone | a YAML file',
+      'prepared',
+    )
+    .option(
+      '--engine <name>',
+      'load engine: auto (k6 when on PATH or K6_BIN, else builtin) | k6 | builtin',
+      'auto',
+    )
+    .option('--duration <d>', 'wall-clock length of the replayed window, e.g. --duration 2m', '60s')
+    .option(
+      '--peak-rps <n>',
+      'arrivals per second at the busiest moment of the window, e.g. --peak-rps 200',
+      '50',
+    )
+    .option(
+      '--run-id <id>',
+      'run id in the store (default: run-<scenario>-<utc time>), e.g. --run-id nightly-42',
+    )
+    .option('--report-dir <dir>', 'where the HTML report goes, e.g. --report-dir public/', 'reports')
+    .option(
+      '--settle <hours>',
+      'simulated hours to run on after the load so 48 h pickup / 24 h trace deadlines are judged (0 skips), e.g. --settle 96h',
+      '72h',
+    )
+    .option('--workers <n>', 'generator worker threads (default: all cores), e.g. --workers 1')
+    .addHelpText(
+      'after',
+      `
+Stages: world (d11 gen, cached under .d11/worlds) → serve (d11 serve) → load (d11 load) → settle
+(the clock runs on so deadlines fall due) → ingest
+(d11 ingest: world, k6 samples, platform events) → report (d11 report). ClickHouse is embedded
+(.d11/clickhouse) unless CLICKHOUSE_URL points at a server. Every option may also sit in
+d11.config.json / d11.config.yaml (flags win).
+
+Exit code: 0 when every threshold (SLO) held, 99 when one broke, 130 when interrupted
+(Ctrl-C keeps what was ingested and marks the run interrupted), 2 for bad flags, 1 otherwise.
+
+Examples:
+  d11 run
+  d11 run --scenario presale-open --profile understaffed --duration 2m
+  d11 run --seed 7 --scale small --peak-rps 500 --run-id nightly-7
+  CLICKHOUSE_URL=http://localhost:8123 d11 run --engine k6`,
+    )
+    .action(async (flags: RunFlags) => {
+      const { runPipeline, RunInputError } = await import('../run-pipeline.ts')
+      try {
+        const code = await runPipeline(flags)
+        process.exit(code)
+      } catch (err) {
+        if (err instanceof RunInputError) failInput(err.message)
+        throw err
+      }
+    })
+}

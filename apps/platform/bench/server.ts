@@ -1,0 +1,33 @@
+/** Child process of bench/index.ts: `bare` (one trivial Fastify route) or `platform` with a world. */
+import Fastify from 'fastify'
+import { buildApp } from '../src/app.ts'
+import { baseWorld, ndjson, sku } from '../test/helpers.ts'
+
+const mode = process.argv[2]
+let app: Awaited<ReturnType<typeof buildApp>>
+if (mode === 'bare') {
+  app = Fastify() as unknown as typeof app
+  app.post('/bare', async () => ({ ok: true }))
+} else {
+  app = await buildApp({
+    docs: false,
+    config: { clockRate: 0, clockStart: '2020-11-01T10:00:00+08:00', maxInFlight: 100_000 },
+  })
+  const lines: unknown[] = [...baseWorld()]
+  for (let i = 0; i < 1000; i++)
+    lines.push({ kind: 'skus', row: sku(`s-b${i}`, 'm-1', { listPriceFen: 9_900 + i, stock: 10_000_000 }) })
+  await app.ready()
+  await app.inject({
+    method: 'POST',
+    url: '/admin/world',
+    headers: { 'content-type': 'application/x-ndjson' },
+    payload: ndjson(lines),
+  })
+}
+await app.listen({ port: 0, host: '127.0.0.1' })
+const addr = app.server.address()
+process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0 })
+process.on('message', async () => {
+  await app.close()
+  process.exit(0)
+})

@@ -1,0 +1,88 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cellSeed } from '../src/cell.ts'
+import { runCells } from '../src/grid.ts'
+import { whatIfReport } from '../src/report.ts'
+import { expandGrid, gridAxesOf, loadScenario, parseGridFlag } from '../src/scenario.ts'
+import { EXAMPLES } from './helpers.ts'
+
+const small = (s: ReturnType<typeof loadScenario>) => ({
+  ...s,
+  arrivals: { ...s.arrivals, orders: 4000 },
+  skus: [{ ...s.skus[0]!, stock: 2000 }],
+  restock: [{ at: '2020-11-14T10:00:00+08:00', units: 200 }],
+})
+
+describe('grid runs across worker threads', () => {
+  const base = small(loadScenario(`${EXAMPLES}phone-oversell-grid.yaml`))
+  const axes = gridAxesOf(base)
+  const cells = expandGrid(base, axes)
+
+  it('the example grid has 3 × 3 cells over buffer and capacity', () => {
+    expect(axes.map((a) => a.path)).toEqual(['oversell.buffer', 'warehouse.picksPerHour'])
+    expect(cells).toHaveLength(9)
+  })
+
+  it('workers give the same results as one thread, in cell order, and write evidence to the spool', async () => {
+    const spool = mkdtempSync(join(tmpdir(), 'd11-sim-spool-'))
+    let calls = 0
+    const inWorkers = await runCells(cells, { workers: 2, spoolDir: spool, onCell: () => calls++ })
+    const inThread = await runCells(cells, { workers: 0 })
+    expect(calls).toBe(9)
+    expect(inWorkers.map((r) => r.result)).toEqual(inThread.map((r) => r.result))
+    expect(inWorkers.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])
+
+    // one spool file per cell (run); payout rows add up to the cell's total
+    const files = readdirSync(spool).filter((f) => f.endsWith('.ndjson'))
+    expect(files).toHaveLength(9)
+    for (const run of inWorkers) {
+      const file = files.find((f) => f.startsWith(run.runId))
+      expect(file).toBeDefined()
+      const rows = readFileSync(join(spool, file!), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { table: string; row: Record<string, unknown> })
+      const paid = rows
+        .filter((r) => r.table === 'payouts')
+        .reduce((a, r) => a + (r.row.amount_fen as number), 0)
+      expect(paid).toBe(run.result.payouts.totalFen)
+      expect(rows.every((r) => r.row.run_id === run.runId)).toBe(true)
+      expect(rows.every((r) => Number.isInteger(r.row.sim_time))).toBe(true)
+      const summary = rows.find((r) => r.table === 'events' && r.row.kind === 'whatif_cell')
+      expect(JSON.parse(summary!.row.detail as string).result).toEqual(run.result)
+    }
+  })
+
+  it('more buffer and more capacity never cost more in this grid', async () => {
+    const runs = await runCells(cells, { workers: 0 })
+    const at = (b: number, c: number) =>
+      runs.find((r) => r.params['oversell.buffer'] === b && r.params['warehouse.picksPerHour'] === c)!.result
+        .payouts.totalFen
+    for (const b of [0, 2, 5]) {
+      expect(at(b, 1000)).toBeLessThanOrEqual(at(b, 400))
+      expect(at(b, 4000)).toBeLessThanOrEqual(at(b, 1000))
+    }
+    for (const c of [400, 1000, 4000]) expect(at(5, c)).toBeLessThanOrEqual(at(0, c))
+  })
+
+  it('per-cell seeding derives each seed from (seed, cell parameters)', () => {
+    const a = cellSeed(base, cells[0]!.params, 'per-cell')
+    expect(cellSeed(base, cells[0]!.params, 'per-cell')).toBe(a)
+    expect(cellSeed(base, cells[1]!.params, 'per-cell')).not.toBe(a)
+    expect(cellSeed(base, cells[1]!.params, 'common')).toBe(base.seed)
+  })
+
+  it('the report is one self-contained HTML file with a heatmap, payouts by cause and the cell table', async () => {
+    const grid = [parseGridFlag('oversell.buffer=0,5%'), parseGridFlag('warehouse.picksPerHour=400,4000')]
+    const runs = await runCells(expandGrid(base, grid), { workers: 0 })
+    const html = whatIfReport({ scenario: base.name, axes: grid, runs })
+    expect(html.startsWith('<!doctype html>')).toBe(true)
+    expect(html).toContain('Payout heatmap: oversell.buffer × warehouse.picksPerHour')
+    expect(html).toContain('Payout by cause')
+    expect((html.match(/<svg/g) ?? []).length).toBe(2)
+    expect(html).not.toMatch(/<script|src="http|href="http/)
+    for (const r of runs) expect(html).toContain(r.runId)
+  })
+})

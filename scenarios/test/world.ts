@@ -1,0 +1,31 @@
+import { mkdtempSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { generateWorld } from '@d11/generator/generate'
+import { buildMerchantApp } from '@d11/merchant/app'
+import { loadProfile } from '@d11/merchant/profile'
+import { buildApp } from '@d11/platform/app'
+
+/** A tiny 2022 world on disk plus the platform and one merchant service on real ports. */
+export async function startStack() {
+  const dir = mkdtempSync(join(tmpdir(), 'd11-scenarios-'))
+  const world = join(dir, 'world')
+  await generateWorld({ seed: 42, scale: 'tiny', calendar: '2022', out: world })
+  const platform = await buildApp({ config: { calendar: '2022' }, docs: false })
+  await platform.listen({ port: 0, host: '127.0.0.1' })
+  const baseUrl = `http://127.0.0.1:${(platform.server.address() as AddressInfo).port}`
+  const merchant = await buildMerchantApp({ profile: loadProfile('prepared'), platformUrl: baseUrl })
+  await merchant.listen({ port: 0, host: '127.0.0.1' })
+  const merchantUrl = `http://127.0.0.1:${(merchant.server.address() as AddressInfo).port}`
+  return {
+    dir,
+    world,
+    baseUrl,
+    merchantUrl,
+    close: async () => {
+      await merchant.close()
+      await platform.close()
+    },
+  }
+}
