@@ -291,7 +291,19 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
       display.start('serve')
       const serveLog = join(runDir, 'serve.log')
       serveChild = startChild(
-        ['serve', '--world', worldDir, '--profile', v.profile, '--calendar', v.calendar, '--spool', spoolDir],
+        [
+          'serve',
+          '--world',
+          worldDir,
+          '--profile',
+          v.profile,
+          '--calendar',
+          v.calendar,
+          '--spool',
+          spoolDir,
+          '--run-id',
+          v.runId,
+        ],
         serveLog,
       )
       children.add(serveChild)

@@ -18,7 +18,9 @@ let basePoints = 0
 
 async function d11(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, [MAIN, ...args, ...flags], { env: { ...process.env, FORCE_COLOR: '0' } })
+    const { stdout, stderr } = await run(TSX, [MAIN, ...args, ...flags], {
+      env: { ...process.env, FORCE_COLOR: '0' },
+    })
     return { code: 0, stdout, stderr }
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string }
@@ -53,7 +55,9 @@ describe('d11 ingest / report / compare', () => {
     expect((await d11('ingest', 'k6', join(dir, 'same.json'), '--run', 'same')).code).toBe(0)
     const slow = await d11('ingest', 'k6', join(dir, 'slow.json'), '--run', 'slow')
     expect(slow.code).toBe(0)
-    expect(slow.stdout).toMatch(/2 malformed line\(s\) skipped: 3 \(not JSON\), 8 \(`data.time` is not an ISO timestamp\)/)
+    expect(slow.stdout).toMatch(
+      /2 malformed line\(s\) skipped: 3 \(not JSON\), 8 \(`data.time` is not an ISO timestamp\)/,
+    )
   }, 120_000)
 
   it('compare: identical run exits 0, seeded regression exits 1, bad budget exits 2', async () => {

@@ -130,7 +130,7 @@ async function throughput(): Promise<void> {
   await merchant.close()
   await bare.close()
   console.log(
-    `pushes: ${PUSHES} per round, best of ${ROUNDS} rounds, concurrency ${CONCURRENCY}, node ${process.version}`,
+    `pushes: ${PUSHES} per round, ${ROUNDS} alternating rounds (medians), concurrency ${CONCURRENCY}, node ${process.version}`,
   )
   console.log(`bare Fastify route (baseline)   ${baseline.toFixed(0).padStart(8)} req/s   1.00×`)
   console.log(

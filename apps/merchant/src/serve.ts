@@ -27,6 +27,8 @@ export interface ServeOptions {
   host?: string
   /** Platform event spool folder. @default none */
   spoolDir?: string
+  /** Run id stamped on every platform event, verdict and payout. @default the platform's */
+  runId?: string
   /** Merchant push journal. @default none */
   journalPath?: string
 }
@@ -50,6 +52,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
       ...(opts.clockStart ? { clockStart: opts.clockStart } : {}),
       ...(opts.calendar ? { calendar: opts.calendar } : {}),
       ...(opts.spoolDir ? { spoolDir: opts.spoolDir } : {}),
+      ...(opts.runId ? { runId: opts.runId } : {}),
     },
   })
   let merchant: FastifyInstance | undefined

@@ -40,11 +40,11 @@ const requests = Array.from({ length: 1000 }, (_, i) => ({
   headers: { 'content-type': 'application/json' },
 }))
 
-async function load(port: number, path: string, overallRate?: number) {
+async function load(port: number, path: string, overallRate?: number, duration = seconds) {
   const r = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
-    duration: seconds,
+    duration,
     ...(overallRate ? { overallRate } : {}),
     requests:
       path === '/bare'
@@ -62,9 +62,11 @@ async function load(port: number, path: string, overallRate?: number) {
 
 console.log(`# @d11/platform bench: ${seconds}s per run, ${connections} connections, node ${process.version}`)
 const bare = await start('bare')
+await load(bare.port, '/bare', undefined, 1) // warm-up (JIT)
 const bareMax = await load(bare.port, '/bare')
 await stop(bare.child)
 const plat = await start('platform')
+await load(plat.port, '/buyer/orders', undefined, 1) // warm-up (JIT)
 const platMax = await load(plat.port, '/buyer/orders')
 const platRate = await load(plat.port, '/buyer/orders', rate)
 await stop(plat.child)

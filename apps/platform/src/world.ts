@@ -1,7 +1,5 @@
-import { createReadStream, existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import type { Buyer, Merchant, Registration, Sku } from '@d11/generator/entities'
+import type { Buyer, Merchant, Registration, Sku, WorldManifest } from '@d11/generator/entities'
+import { readManifest, readWorld } from '@d11/generator/read-world'
 import Type from 'typebox'
 import Compile from 'typebox/compile'
 import { fail, PlatformError } from './errors.ts'
@@ -115,23 +113,26 @@ function parseLine(line: string, where: string): unknown {
   }
 }
 
-/** Load a generated world directory (NDJSON files per kind, docs/contracts.md). */
+/** Load a generated world directory (NDJSON or CSV per its manifest) with `@d11/generator/read-world`. */
 export async function loadWorldDir(p: Platform, dir: string): Promise<WorldLoadResult> {
-  if (!existsSync(join(dir, 'manifest.json')))
-    fail('PLAT_ERR_WORLD_LOAD', 'dir', `${dir} has no manifest.json`)
+  let manifest: WorldManifest
+  try {
+    manifest = await readManifest(dir)
+  } catch {
+    return fail('PLAT_ERR_WORLD_LOAD', 'dir', `${dir} has no readable manifest.json (generate a world first)`)
+  }
   const res = emptyResult()
   for (const kind of KINDS) {
-    const file = join(dir, `${kind}.ndjson`)
-    if (!existsSync(file)) {
-      if (existsSync(join(dir, `${kind}.csv`)))
-        fail('PLAT_ERR_WORLD_LOAD', 'dir', `${kind}.csv: generate the world with --format ndjson`)
-      continue
-    }
-    const rl = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })
+    if (!manifest.files?.[kind]) continue
     let n = 0
-    for await (const line of rl) {
-      n += 1
-      if (line.trim()) apply(p, kind, parseLine(line, `${kind}.ndjson:${n}`), res, `${kind}.ndjson:${n}`)
+    try {
+      for await (const row of readWorld(dir, kind)) {
+        n += 1
+        apply(p, kind, row, res, `${manifest.files[kind].file}:${n}`)
+      }
+    } catch (err) {
+      if (err instanceof PlatformError) throw err
+      fail('PLAT_ERR_WORLD_LOAD', `${manifest.files[kind].file}:${n + 1}`, `${kind} could not be read (${(err as Error).name})`)
     }
   }
   return res

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.ts'
-import { baseWorld, get, post, rows, worldApp } from './helpers.ts'
+import { baseWorld, closeApps, get, post, rows, worldApp } from './helpers.ts'
 
 type App = Awaited<ReturnType<typeof buildApp>>
 let app: App
-afterEach(async () => app?.close())
+afterEach(async () => {
+  await closeApps()
+  await app?.close()
+})
 
 describe('admin: clock', () => {
   it('sets start and rate, re-anchors on a rate change, advances and refuses going back', async () => {
@@ -75,7 +78,8 @@ describe('admin: world', () => {
       ])
       for (const [k, list] of byKind)
         writeFileSync(join(dir, `${k}.ndjson`), `${list.map((r) => JSON.stringify(r)).join('\n')}\n`)
-      writeFileSync(join(dir, 'manifest.json'), '{}')
+      const files = Object.fromEntries([...byKind.keys()].map((k) => [k, { file: `${k}.ndjson`, sha256: '', bytes: 0 }]))
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'ndjson', files }))
       app = await buildApp({ docs: false, config: { clockRate: 0 } })
       const r = await post(app, '/admin/world', { dir })
       expect(r.body).toEqual({

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { paidOrder, post, rows, worldApp } from './helpers.ts'
+import { closeApps, paidOrder, post, rows, worldApp } from './helpers.ts'
 
 type App = Awaited<ReturnType<typeof worldApp>>
 let app: App
 let server: Server
 afterEach(async () => {
-  await app?.close()
+  await closeApps()
   await new Promise((r) => server?.close(r))
 })
 

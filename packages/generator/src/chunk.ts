@@ -12,12 +12,6 @@ export function renderChunk(
   format: NonNullable<GeneratorOptions['format']>,
 ): string {
   let text = ''
-  if (format === 'ndjson' && kind === 'orders') {
-    for (let i = from; i < to; i++) text += `${world.orderJson(i)}\n`
-  } else if (format === 'ndjson' && kind === 'consultations') {
-    for (let i = from; i < to; i++) text += `${world.consultationJson(i)}\n`
-  } else {
-    for (let i = from; i < to; i++) text += serializeRow(world.row(kind, i), format)
-  }
+  for (let i = from; i < to; i++) text += serializeRow(world.row(kind, i), format)
   return text
 }

@@ -71,7 +71,7 @@ export async function generateWorld(opts: GenerateOptions): Promise<WorldManifes
   const files = {} as WorldManifest['files']
   const tmpPaths: string[] = []
   const workers = Math.max(1, Math.floor(opts.workers ?? 1))
-  const pool = workers > 1 ? new ChunkPool(workers, { ...stripFunctions(opts), format }) : undefined
+  const pool = workers > 1 ? new ChunkPool(workers, { ...stripFunctions(opts), format }, world) : undefined
   let current:
     | { kind: EntityKind; stream: WriteStream; hash: ReturnType<typeof createHash>; bytes: number }
     | undefined
@@ -192,18 +192,24 @@ function stripFunctions(opts: GenerateOptions): GeneratorOptions {
   return rest
 }
 
-/** Worker threads rendering chunks; tasks go round-robin, so each worker answers in order. */
+/**
+ * `n` renderers: this thread plus `n - 1` worker threads (one V8 heap fewer than `n` workers, so
+ * peak RSS stays lower). Tasks go round-robin, so each renderer answers in order.
+ */
 class ChunkPool {
-  private readonly workers: Worker[]
+  private readonly workers: Worker[] = []
   private readonly waiting: Array<
     Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>
-  >
+  > = []
+  private readonly encoder = new TextEncoder()
   private nextId = 0
 
-  constructor(n: number, options: GeneratorOptions) {
-    this.workers = []
-    this.waiting = []
-    for (let w = 0; w < n; w++) {
+  constructor(
+    private readonly n: number,
+    private readonly options: GeneratorOptions,
+    private readonly world: World,
+  ) {
+    for (let w = 1; w < n; w++) {
       const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: options })
       const waiting = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>()
       worker.on('message', (msg: { id: number; bytes: Uint8Array }) => {
@@ -221,10 +227,22 @@ class ChunkPool {
 
   run(task: Task): Promise<Uint8Array> {
     const id = this.nextId++
-    const w = id % this.workers.length
+    const slot = id % this.n
+    if (slot === 0) {
+      // This thread's share, rendered after pending I/O so writes keep flowing.
+      return new Promise((resolve) =>
+        setImmediate(() =>
+          resolve(
+            this.encoder.encode(
+              renderChunk(this.world, task.kind, task.from, task.to, this.options.format ?? 'ndjson'),
+            ),
+          ),
+        ),
+      )
+    }
     return new Promise((resolve, reject) => {
-      this.waiting[w]!.set(id, { resolve, reject })
-      this.workers[w]!.postMessage({ id, ...task })
+      this.waiting[slot - 1]!.set(id, { resolve, reject })
+      this.workers[slot - 1]!.postMessage({ id, ...task })
     })
   }
 

@@ -596,31 +596,6 @@ export class World {
     }
   }
 
-  /**
-   * `JSON.stringify(this.order(i))` without the intermediate objects: the hot path of `orders.ndjson`
-   * (every string here is an id, a region or an ISO time: nothing needs escaping). A test holds the
-   * two byte-identical.
-   */
-  orderJson(i: number): string {
-    const d = this.orderDraw(i)
-    let totalFen = 0
-    let items = ''
-    for (const it of d.items) {
-      totalFen += it.quantity * it.unitPriceFen
-      items += `${items ? ',' : ''}{"skuId":"${entityId('skus', it.sku)}","merchantId":"${entityId('merchants', it.merchant)}","quantity":${it.quantity},"unitPriceFen":${it.unitPriceFen}}`
-    }
-    const finalPaidAt = d.finalPaidAt < 0 ? 'null' : `"${toShanghaiIso(d.finalPaidAt)}"`
-    const paidAt = d.paidAt < 0 ? 'null' : `"${toShanghaiIso(d.paidAt)}"`
-    return `{"id":"${entityId('orders', i)}","buyerId":"${entityId('buyers', d.buyer)}","kind":"${d.presale ? 'presale' : 'spot'}","wave":${d.wave},"region":"${this.buyerRegion(d.buyer)}","items":[${items}],"shopCount":${d.shopCount},"totalFen":${totalFen},"createdAt":"${toShanghaiIso(d.t)}","simTime":${d.t},"depositFen":${d.depositFen},"finalPaymentFen":${d.finalPaymentFen},"finalPaidAt":${finalPaidAt},"paidAt":${paidAt}}`
-  }
-
-  /** `JSON.stringify(this.consultation(j))`, formatted directly (see {@link orderJson}). */
-  consultationJson(j: number): string {
-    const c = this.consultation(j)
-    const orderId = c.orderId === null ? 'null' : `"${c.orderId}"`
-    return `{"id":"${c.id}","merchantId":"${c.merchantId}","buyerId":"${c.buyerId}","orderId":${orderId},"topic":"${c.topic}","subtopic":"${c.subtopic}","startedAt":"${c.startedAt}","simTime":${c.simTime},"turns":${c.turns},"botOnly":${c.botOnly}}`
-  }
-
   consultation(j: number): Consultation {
     const r = this.rr
     r.seed(entitySeed(this.seed, T.consultations, j))

@@ -138,7 +138,7 @@ export class Http {
       keepAliveMaxTimeout: 60_000,
       ...(connectionsPerHost ? { connections: connectionsPerHost } : {}),
     })
-    if (!process.env.NODIAG) for (const [name, fn] of CHANNELS) diagnostics.subscribe(name, fn)
+    for (const [name, fn] of CHANNELS) diagnostics.subscribe(name, fn)
     const names = [
       'http_reqs',
       'http_req_duration',

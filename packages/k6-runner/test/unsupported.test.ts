@@ -22,6 +22,12 @@ describe('APIs the runner lacks fail loudly, naming the API', () => {
     expect(r.error).toContain('k6/http.parseHTML is not provided by the built-in runner')
   })
 
+  it('group() with an async function, which k6 refuses too', async () => {
+    const r = await run('async-group.js', {})
+    expect(r.exitCode).toBe(107)
+    expect(r.error).toContain('group() with an async function is not supported')
+  })
+
   it('sleep() explains why it cannot block', async () => {
     const r = await run('sleep.js', {})
     expect(r.exitCode).toBe(107)

@@ -1,5 +1,5 @@
 import { type CellResult, deriveSeed, type Evidence, type EvidenceSink, simulate } from './engine.ts'
-import { rulesJudge } from './judge.ts'
+import { type Judge, rulesJudge } from './judge.ts'
 import type { Cell, GridValue, Scenario } from './scenario.ts'
 
 /**
@@ -61,13 +61,25 @@ export function cellRunId(s: Scenario, params: Record<string, GridValue>, seed: 
   return `whatif-${s.name.replace(/[^\w-]/g, '_')}-${h}`
 }
 
+const judges = new Map<string, Judge>()
+/** One judge per calendar per thread (loading rulesets is the slow part of a small cell). */
+function judgeFor(s: Scenario): Judge {
+  const key = `${s.calendar}|${s.window.from}`
+  let j = judges.get(key)
+  if (!j) {
+    j = rulesJudge(s.calendar, Date.parse(s.window.from))
+    judges.set(key, j)
+  }
+  return j
+}
+
 const orderId = (i: number) => `o-${String(i + 1).padStart(9, '0')}`
 
 export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellRun> {
   const s = cell.scenario
   const seed = cellSeed(s, cell.params, opts.seeding)
   const runId = cellRunId(s, cell.params, seed)
-  const judge = rulesJudge(s.calendar)
+  const judge = judgeFor(s)
   const wall = opts.wallTime ?? 0
   const m = s.merchantId
   let writer: import('@d11/store/spool').SpoolWriter | undefined

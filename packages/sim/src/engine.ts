@@ -326,7 +326,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
         simTime: now,
       })
     }
-    const level = judge.massDelay(lateOversell + lateCapacity, due)
+    const level = judge.massDelay(lateOversell + lateCapacity, due, upheld)
     if (level > massLevel) {
       if (level >= 1 && warnedAt === null) {
         warnedAt = now

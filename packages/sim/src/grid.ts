@@ -34,7 +34,8 @@ export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<C
     for (const cell of cells) {
       const run = await runCell(cell, cellOpts)
       out[cell.index] = run
-      onCell?.(++done, total, run)
+      done++
+      onCell?.(done, total, run)
     }
     return out
   }
@@ -65,7 +66,8 @@ export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<C
               return
             }
             out[msg.run.index] = msg.run
-            onCell?.(++done, total, msg.run)
+            done++
+            onCell?.(done, total, msg.run)
             if (done === total) resolve()
             else feed(w)
           },
@@ -73,7 +75,8 @@ export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<C
         w.on('error', (err) => reject(new SimError('SIM_ERR_WORKER', `grid worker failed: ${err.message}`)))
         w.on('exit', (code) => {
           const cell = busy.get(w)
-          if (cell !== undefined) reject(new SimError('SIM_ERR_WORKER', `grid worker exited (code ${code}) during cell ${cell}`))
+          if (cell !== undefined)
+            reject(new SimError('SIM_ERR_WORKER', `grid worker exited (code ${code}) during cell ${cell}`))
         })
       }
     })

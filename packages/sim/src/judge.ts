@@ -1,5 +1,13 @@
 import { getCalendar } from '@d11/rules/calendar'
+import {
+  complaintHandlingVerdict,
+  inNoAutoCompensationWindow,
+  lateShipmentCompensation,
+  massDelayVerdict,
+  oversellCompensation,
+} from '@d11/rules/compensation'
 import { rulesetAt } from '@d11/rules/ruleset'
+import { shipDeadline } from '@d11/rules/shipping'
 import { SimError } from './errors.ts'
 
 export type PayoutCause = 'late_shipment' | 'oversell' | 'price_protection'
@@ -17,22 +25,15 @@ export interface Judge {
   oversell(paidFen: number, presale: boolean): { amountFen: number; ruleId: string }
   /** PAY-2: true when a late order is compensated automatically at `simTime` (outside the no-auto-compensation window). */
   autoCompensates(simTime: number): boolean
-  /** PAY-5: when the platform intervenes on a complaint filed at `filedAt` that the merchant has not handled. */
+  /** PAY-5: when the platform intervenes on a complaint filed at `filedAt` that the merchant has not handled (inclusive). */
   complaintDeadline(filedAt: number): number
-  /** PAY-6: 0 ok, 1 warning, 2 removal from the campaign, for `late` delayed of `due` orders. */
-  massDelay(late: number, due: number): 0 | 1 | 2
-}
-
-const HOUR = 3_600_000
-
-function amount(paidFen: number, a: { rateBp: number; minFen: number; maxFen: number }): number {
-  const raw = Math.round((paidFen * a.rateBp) / 10_000)
-  return Math.min(a.maxFen, Math.max(a.minFen, raw))
+  /** PAY-6: 0 ok, 1 warning, 2 removal from the campaign, for `late` delayed of `due` orders and upheld complaints. */
+  massDelay(late: number, due: number, poorService: number): 0 | 1 | 2
 }
 
 /**
- * The judge for a calendar, reading the ruleset in force (`rulesetAt`) and the calendar's
- * no-auto-compensation window (PAY-2).
+ * The judge for a calendar and the ruleset in force at `at` (the start of the simulated window;
+ * the platform applies the version in force at the simulated time of the action).
  */
 export function rulesJudge(calendarId: string, at?: number): Judge {
   let calendar: ReturnType<typeof getCalendar>
@@ -41,42 +42,31 @@ export function rulesJudge(calendarId: string, at?: number): Judge {
   } catch (err) {
     throw new SimError('SIM_ERR_SCENARIO', `calendar: ${(err as Error).message}`)
   }
-  const win = calendar.noAutoCompensationWindow
-  const rs = rulesetAt(at ?? win.from)
-  const c = rs.compensation
-  const presaleBp = c.presaleMultiplierBp
-  const withPresale = (fen: number, presale: boolean) =>
-    presale ? Math.round((fen * presaleBp) / 10_000) : fen
-  const pickupMs = rs.shipping.pickupHours * HOUR
-  const windows = rs.shipping.deadlineWindows
-  const md = c.massDelay
+  const rs = rulesetAt(at ?? calendar.noAutoCompensationWindow.from)
+  const standard = {}
+  const money = (v: { ok: boolean; ruleId: string; reason: string; amountFen: number }) => {
+    if (!v.ok) throw new SimError('SIM_ERR_RULES', `${v.ruleId}: ${v.reason}`)
+    return { amountFen: v.amountFen, ruleId: v.ruleId }
+  }
   return {
     shipDeadline(paidAt, presaleShipHours) {
-      if (presaleShipHours > 0) return paidAt + presaleShipHours * HOUR
-      for (const w of windows) if (paidAt >= w.from && paidAt < w.to) return paidAt + w.pickupHours * HOUR
-      return paidAt + pickupMs
+      return shipDeadline(paidAt, presaleShipHours > 0 ? { presaleShipHours } : standard, rs)
     },
     lateShipment(paidFen, presale) {
-      return {
-        amountFen: withPresale(amount(paidFen, c.lateShipment), presale),
-        ruleId: presale ? 'PAY-4' : 'PAY-1',
-      }
+      return money(lateShipmentCompensation({ paidFen, presale }, rs))
     },
     oversell(paidFen, presale) {
-      return { amountFen: withPresale(amount(paidFen, c.oversell), presale), ruleId: 'PAY-3' }
+      return money(oversellCompensation({ paidFen, presale }, rs))
     },
     autoCompensates(simTime) {
-      return !(simTime >= win.from && simTime < win.to)
+      return !inNoAutoCompensationWindow(simTime, calendar)
     },
     complaintDeadline(filedAt) {
-      return filedAt + c.complaintHandlingHours * HOUR
+      return complaintHandlingVerdict({ filedAt, now: filedAt }, rs).deadline
     },
-    massDelay(late, due) {
-      if (due < md.minOrders) return 0
-      const bp = (late * 10_000) / due
-      if (bp >= md.removeDelayRateBp) return 2
-      if (bp >= md.warnDelayRateBp) return 1
-      return 0
+    massDelay(late, due, poorService) {
+      const level = massDelayVerdict({ orders: due, delayedOrders: late, poorServiceCount: poorService }, rs).level
+      return level === 'removal' ? 2 : level === 'warning' ? 1 : 0
     },
   }
 }

@@ -24,10 +24,6 @@ describe('d11 whatif', () => {
     expect(r1.status).toBe(2)
     expect(r1.stderr.trim().split('\n')).toHaveLength(1)
     expect(r1.stderr).toContain('warehouse.picksPerHour: must be >= 0')
-
-    const r2 = d11(PHONE, '--grid', 'oversell.buffer', '--no-store')
-    expect(r2.status).toBe(2)
-    expect(r2.stderr).toContain('--grid')
   })
 
   it('runs a grid and writes the report and JSON', () => {

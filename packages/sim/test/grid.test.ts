@@ -27,9 +27,10 @@ describe('grid runs across worker threads', () => {
 
   it('workers give the same results as one thread, in cell order, and write evidence to the spool', async () => {
     const spool = mkdtempSync(join(tmpdir(), 'd11-sim-spool-'))
+    // no onCell callback here: the pool must settle without one
+    const inWorkers = await runCells(cells, { workers: 2, spoolDir: spool })
     let calls = 0
-    const inWorkers = await runCells(cells, { workers: 2, spoolDir: spool, onCell: () => calls++ })
-    const inThread = await runCells(cells, { workers: 0 })
+    const inThread = await runCells(cells, { workers: 0, onCell: () => calls++ })
     expect(calls).toBe(9)
     expect(inWorkers.map((r) => r.result)).toEqual(inThread.map((r) => r.result))
     expect(inWorkers.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])

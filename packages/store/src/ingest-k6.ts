@@ -6,7 +6,7 @@ import { basename, join } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
-import { queryRows, type Store } from './connection.ts'
+import type { Store } from './connection.ts'
 import { StoreError } from './errors.ts'
 
 /**
@@ -86,25 +86,31 @@ async function* lineChunks(input: AsyncIterable<Buffer | string>): AsyncGenerato
 
 const stripCr = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l)
 
-/**
- * Why a raw k6 line is not a loadable Point ('' when it is) — the engine-side twin of `checkPoint`.
- * `multiIf` evaluates lazily, so each check only runs on lines that passed the previous ones.
- */
-const REASON_SQL = `multiIf(
-  NOT isValidJSON(raw), 'not JSON',
-  JSONType(raw) != 'Object', 'not a JSON object',
-  JSONExtractString(raw, 'type') != 'Point', '\`type\` must be "Point" or "Metric"',
-  JSONExtractString(raw, 'metric') = '', 'Point without \`metric\`',
-  JSONType(raw, 'data') != 'Object', 'Point without \`data\`',
-  NOT match(JSONExtractString(raw, 'data', 'time'), '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}'), '\`data.time\` is not an ISO timestamp',
-  JSONType(raw, 'data', 'value') NOT IN ('Int64', 'UInt64', 'Double'), '\`data.value\` is not a finite number',
-  JSONType(raw, 'data', 'tags') NOT IN ('Object', 'Null'), '\`data.tags\` is not an object',
-  '')`
+const TIME_RE = /"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/
+const VALUE_RE = /"value":-?\d/
 
-/** TSV-escapes one line (backslash, tab) so the engine reads it back byte for byte. */
-function tsv(text: string): string {
-  return text.includes('\\') || text.includes('\t') ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t') : text
+/**
+ * Cheap shape check of a k6 Point line (no parse): the structural keys with the right kinds of
+ * values. In JSON a quote inside a string is always escaped, so these unescaped substrings are
+ * keys. A line passing it goes to the engine unparsed; if the engine then rejects the batch, the
+ * batch is re-checked line by line in Node (see `engineInsert`).
+ */
+function looksLikePoint(text: string): boolean {
+  return (
+    text.charCodeAt(0) === 123 &&
+    text.charCodeAt(text.length - 1) === 125 &&
+    text.includes('"type":"Point"') &&
+    text.includes('"metric":"') &&
+    !text.includes('"metric":""') &&
+    text.includes('"tags":{') &&
+    TIME_RE.test(text) &&
+    VALUE_RE.test(text)
+  )
 }
+
+/** Structure of the engine-mode batch file: `{"l": <line>, "p": <k6 line>}` per row. */
+const WRAPPED_STRUCTURE =
+  'l UInt64, p Tuple(type String, metric String, data Tuple(time String, value Float64, tags Map(String, String)))'
 
 /** Columns of the `k6_ingest` Null table (migration 005). */
 const INGEST_STRUCTURE =
@@ -188,10 +194,10 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
     let f = ''
     if (mode === 'engine') {
       tmp ??= await mkdtemp(join(tmpdir(), 'd11-ingest-'))
-      const file = join(tmp, `batch-${batchIndex}.tsv`)
+      const file = join(tmp, `batch-${batchIndex}.ndjson`)
       await writeFile(file, body)
       await inFlight
-      const pending = engineInsert(file, token, values.length).finally(() => rm(file, { force: true }))
+      const pending = engineInsert(file, token, values).finally(() => rm(file, { force: true }))
       pending.catch(() => undefined)
       inFlight = pending
       return
@@ -234,30 +240,62 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
     if (result.badLines.length < keepBad) result.badLines.push({ line, reason })
   }
 
-  // Engine validation: the batch file holds `<line>\t<raw k6 line>`; one INSERT … SELECT keeps the
-  // valid Points, one SELECT lists the rejected lines with the reason.
-  const engineInsert = async (file: string, token: string, lines: number) => {
-    const src = `file('${file.replace(/[\\']/g, '\\$&')}', 'TSV', 'l UInt64, raw String')`
+  // Engine mode: the batch file holds `{"l":<line>,"p":<k6 line>}`; the engine parses it natively
+  // (like its own file reader would) in one INSERT … SELECT. When the engine rejects the batch
+  // (a line that looked right but is not), Node re-checks that batch line by line, reports the bad
+  // lines and inserts the rest under a distinct token.
+  const engineInsert = async (file: string, token: string, wrapped: string[]) => {
     const names = [...types.keys()]
-    await store.client.command({
-      query: `INSERT INTO ${store.t('k6_samples')} (run_id, source, line, metric, type, value, tags, ts)
-        SELECT {run:String}, {source:String}, l, JSONExtractString(raw, 'metric') AS m,
-               transform(m, {names:Array(String)}, {types:Array(String)}, ''),
-               JSONExtractFloat(raw, 'data', 'value'), JSONExtract(raw, 'data', 'tags', 'Map(String, String)'),
-               parseDateTime64BestEffort(JSONExtractString(raw, 'data', 'time'), 3)
-        FROM ${src} WHERE ${REASON_SQL} = ''`,
-      query_params: { run: runId, source, names, types: names.map((n) => types.get(n) ?? '') },
-      clickhouse_settings: {
-        insert_deduplication_token: token,
-        deduplicate_blocks_in_dependent_materialized_views: 1,
-      },
-    })
-    const rejected = await queryRows<{ l: number; reason: string }>(
-      store,
-      `SELECT l, reason FROM (SELECT l, ${REASON_SQL} AS reason FROM ${src}) WHERE reason != '' ORDER BY l`,
-    )
-    for (const r of rejected) bad(Number(r.l), r.reason)
-    result.points += lines - rejected.length
+    const insertFrom = (f: string, tok: string) =>
+      store.client.command({
+        query: `INSERT INTO ${store.t('k6_samples')} (run_id, source, line, metric, type, value, tags, ts)
+          SELECT {run:String}, {source:String}, l, p.metric, transform(p.metric, {names:Array(String)}, {types:Array(String)}, ''),
+                 p.data.value, p.data.tags, parseDateTime64BestEffort(p.data.time, 3)
+          FROM file('${f.replace(/[\\']/g, '\\$&')}', 'JSONEachRow', '${WRAPPED_STRUCTURE}')`,
+        query_params: { run: runId, source, names, types: names.map((n) => types.get(n) ?? '') },
+        clickhouse_settings: {
+          input_format_json_ignore_unknown_keys_in_named_tuple: 1,
+          input_format_skip_unknown_fields: 1,
+          insert_deduplication_token: tok,
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+        },
+      })
+    try {
+      await insertFrom(file, token)
+      result.points += wrapped.length
+      return
+    } catch {
+      // fall through: find the offending lines
+    }
+    const good: string[] = []
+    for (const w of wrapped) {
+      const cut = w.indexOf(',"p":')
+      const n = Number(w.slice(5, cut))
+      const text = w.slice(cut + 5, -1)
+      let v: unknown
+      try {
+        v = JSON.parse(text)
+      } catch {
+        bad(n, 'not JSON')
+        continue
+      }
+      const reason =
+        typeof v === 'object' && v !== null
+          ? checkPoint(v as Parameters<typeof checkPoint>[0])
+          : 'not a JSON object'
+      if (reason) bad(n, reason)
+      else good.push(w)
+    }
+    if (good.length > 0) {
+      const checked = `${file}.checked`
+      await writeFile(checked, `${good.join('\n')}\n`)
+      try {
+        await insertFrom(checked, `${token}:checked`)
+      } finally {
+        await rm(checked, { force: true })
+      }
+    }
+    result.points += good.length
   }
 
   let lineNo = 0
@@ -266,9 +304,8 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
       for (const text of chunk) {
         lineNo += 1
         hash.update(text).update('\n')
-        if (mode === 'engine' && !text.includes('"Metric"')) {
-          // Points (and anything malformed) go to the engine as they are; declarations stay here.
-          if (text.trim() !== '') batch.push(`${lineNo}\t${tsv(text)}`)
+        if (mode === 'engine' && looksLikePoint(text)) {
+          batch.push(`{"l":${lineNo},"p":${text}}`)
         } else if (text.length > 0 && text.trim() !== '') {
           let v: { type?: unknown; metric?: unknown; data?: Record<string, unknown> }
           try {
@@ -280,8 +317,17 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
           else if (v.type === 'Point') {
             const reason = checkPoint(v as Parameters<typeof checkPoint>[0])
             if (reason) bad(lineNo, reason)
-            else if (mode === 'engine') batch.push(`${lineNo}\t${tsv(text)}`)
-            else {
+            else if (mode === 'engine') {
+              const d = v.data as { time: string; value: number; tags?: Record<string, unknown> | null }
+              const tags = Object.fromEntries(
+                Object.entries(d.tags ?? {}).map(([k, x]) => [
+                  k,
+                  typeof x === 'string' ? x : JSON.stringify(x),
+                ]),
+              )
+              const p = { type: 'Point', metric: v.metric, data: { time: d.time, value: d.value, tags } }
+              batch.push(`{"l":${lineNo},"p":${JSON.stringify(p)}}`)
+            } else {
               const d = v.data as { time: string; value: number; tags?: Record<string, unknown> | null }
               const metric = v.metric as string
               let t = typeJson.get(metric)

@@ -30,26 +30,26 @@ const counts = async (runId: string) => {
   return { base: Number(base?.c), minute: Number(mv?.c) }
 }
 
-describe('ingestK6', () => {
+describe.each(['engine', 'node'] as const)('ingestK6 (validate: %s)', (validate) => {
   it('loads points and declarations; loading the same file twice leaves counts unchanged', async () => {
     const lines = [...k6SynthLines({ seconds: 30, rate: 10 })]
-    const file = join(dir, 'run1.json')
+    const file = join(dir, `run1-${validate}.json`)
     writeFileSync(file, `${lines.join('\n')}\n`)
-    const first = await ingestK6(store, file, { runId: 'r1', batchLines: 500 })
+    const first = await ingestK6(store, file, { runId: `r1-${validate}`, batchLines: 500, validate })
     expect(first.metrics).toBe(6)
     expect(first.points).toBe(lines.length - 6)
     expect(first.badCount).toBe(0)
-    const once = await counts('r1')
+    const once = await counts(`r1-${validate}`)
     expect(once.base).toBe(first.points)
     expect(once.minute).toBe(first.points)
 
-    const second = await ingestK6(store, file, { runId: 'r1', batchLines: 500 })
+    const second = await ingestK6(store, file, { runId: `r1-${validate}`, batchLines: 500, validate })
     expect(second.points).toBe(first.points)
-    expect(await counts('r1')).toEqual(once)
+    expect(await counts(`r1-${validate}`)).toEqual(once)
 
     const [t] = await queryRows<{ type: string; scenario: string }>(
       store,
-      `SELECT type, scenario FROM ${store.t('k6_samples')} WHERE run_id = 'r1' AND metric = 'http_req_duration' LIMIT 1`,
+      `SELECT type, scenario FROM ${store.t('k6_samples')} WHERE run_id = 'r1-${validate}' AND metric = 'http_req_duration' LIMIT 1`,
     )
     expect(t).toEqual({ type: 'trend', scenario: 'spot-open' })
   })
@@ -57,7 +57,7 @@ describe('ingestK6', () => {
   it('keeps simulated time exact: +08:00 timestamps land as the right UTC instant', async () => {
     const [r] = await queryRows<{ ms: number }>(
       store,
-      `SELECT toUnixTimestamp64Milli(min(ts)) AS ms FROM ${store.t('k6_samples')} WHERE run_id = 'r1'`,
+      `SELECT toUnixTimestamp64Milli(min(ts)) AS ms FROM ${store.t('k6_samples')} WHERE run_id = 'r1-${validate}'`,
     )
     expect(Number(r?.ms)).toBe(Date.UTC(2022, 10, 10, 16, 0, 0))
   })
@@ -73,14 +73,22 @@ describe('ingestK6', () => {
       '{"type":"Point","metric":"http_reqs","data":{"time":"2022-11-11T00:00:00+08:00","value":"1"}}',
     ) // 15
     lines.splice(20, 0, '{"type":"Thing"}') // 21
-    const file = join(dir, 'bad.json.gz')
+    // looks like a Point to the cheap shape check but is not JSON (trailing comma): the engine
+    // rejects its batch and the batch is re-checked line by line
+    lines.splice(
+      23,
+      0,
+      '{"type":"Point","metric":"http_reqs","data":{"time":"2022-11-11T00:00:00+08:00","value":1,"tags":{"a":"b"},}}',
+    ) // 24
+    const file = join(dir, `bad-${validate}.json.gz`)
     writeFileSync(file, gzipSync(`${lines.join('\n')}\n`))
-    const res = await ingestK6(store, file, { runId: 'r2', batchLines: 8 })
-    expect(res.badLines.map((b) => b.line)).toEqual([4, 10, 15, 21])
-    expect(res.badCount).toBe(4)
+    const res = await ingestK6(store, file, { runId: `r2-${validate}`, batchLines: 8, validate })
+    expect(res.badLines.map((b) => b.line)).toEqual([4, 10, 15, 21, 24])
+    expect(res.badLines[4]?.reason).toBe('not JSON')
+    expect(res.badCount).toBe(5)
     expect(res.badLines[0]?.reason).toMatch(/data\.time/)
     expect(res.points).toBe(good.length - 6)
-    expect((await counts('r2')).base).toBe(res.points)
+    expect((await counts(`r2-${validate}`)).base).toBe(res.points)
   })
 
   it('reads CRLF files, non-string tags and multi-byte text across read chunks', async () => {
@@ -99,13 +107,13 @@ describe('ingestK6', () => {
       point(99, { scenario: 'x', status: 200 }),
       point(100, null),
     ]
-    const file = join(dir, 'crlf.json')
+    const file = join(dir, `crlf-${validate}.json`)
     writeFileSync(file, `${lines.join('\r\n')}\r\n`)
-    const res = await ingestK6(store, file, { runId: 'r4', batchLines: 7 })
+    const res = await ingestK6(store, file, { runId: `r4-${validate}`, batchLines: 7, validate })
     expect(res).toMatchObject({ points: 42, metrics: 1, badCount: 0 })
     const rows = await queryRows<{ v: number; scenario: string; n: number; status: string }>(
       store,
-      `SELECT value AS v, scenario, lengthUTF8(tags['name']) AS n, tags['status'] AS status FROM ${store.t('k6_samples')} WHERE run_id = 'r4' ORDER BY v`,
+      `SELECT value AS v, scenario, lengthUTF8(tags['name']) AS n, tags['status'] AS status FROM ${store.t('k6_samples')} WHERE run_id = 'r4-${validate}' ORDER BY v`,
     )
     expect(rows[0]).toEqual({ v: 0, scenario: '双十一零点', n: 1200, status: '' })
     expect(rows[39]?.n).toBe(1278)
@@ -114,7 +122,9 @@ describe('ingestK6', () => {
   })
 
   it('names the missing file and the missing run id', async () => {
-    await expect(ingestK6(store, join(dir, 'nope.json'), { runId: 'r3' })).rejects.toThrow(/nope\.json/)
-    await expect(ingestK6(store, join(dir, 'run1.json'), { runId: '' })).rejects.toThrow(/--run/)
+    await expect(ingestK6(store, join(dir, 'nope.json'), { runId: `r3-${validate}` })).rejects.toThrow(
+      /nope\.json/,
+    )
+    await expect(ingestK6(store, join(dir, `run1-${validate}.json`), { runId: '' })).rejects.toThrow(/--run/)
   })
 })

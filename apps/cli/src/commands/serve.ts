@@ -14,6 +14,7 @@ interface ServeFlags {
   host: string
   spool?: string
   journal?: string
+  runId?: string
 }
 
 function failInput(message: string): never {
@@ -56,6 +57,10 @@ export function register(program: Command): void {
     .option(
       '--spool <dir>',
       'platform event spool for `d11 ingest` (default: in memory only), e.g. --spool .d11/spool',
+    )
+    .option(
+      '--run-id <id>',
+      'run id stamped on every platform event row (default: run-local), e.g. --run-id peak-1',
     )
     .option(
       '--journal <file>',
@@ -127,6 +132,7 @@ Examples:
           ...(flags.clockStart ? { clockStart: flags.clockStart } : {}),
           ...(flags.spool ? { spoolDir: flags.spool } : {}),
           ...(flags.journal ? { journalPath: flags.journal } : {}),
+          ...(flags.runId ? { runId: flags.runId } : {}),
         })
       } catch (err) {
         const msg = (err as Error).message
