@@ -10,10 +10,12 @@ import {
   campaignPriceCheck,
   compensationFen,
   eligibility,
+  experience,
   inNoAutoCompensationWindow,
   massDelayLevel,
   priceHistory,
   type RegistrationNode,
+  serviceThresholds,
 } from './rules-port.ts'
 import type { Deadline, Scheduler } from './scheduler.ts'
 import type { EventSink } from './sink.ts'
@@ -1309,13 +1311,23 @@ export class Platform {
     const replyRate = consulted ? answered / consulted : 1
     const manualResponseSec = m.manualTurns ? m.manualResponseMsSum / m.manualTurns / 1000 : 0
     const pickup48hRate = m.pickupJudged ? m.pickupOnTime / m.pickupJudged : 1
+    // EXP-3 from the ruleset: the world's 30-day inputs, with live pickup and response figures.
     const e = m.merchant.experience
-    // EXP-3 (default weights, equal thirds, scale 0..5): product, logistics, service.
-    const product = 1 - Math.min(1, (e.firstReturnRate + e.negativeReviewRate) / 2)
-    const logistics = pickup48hRate
-    const responseSec = m.manualTurns ? manualResponseSec : e.manualResponseSec
-    const service = (1 - Math.min(1, responseSec / 120) + (1 - e.disputeLiabilityRate)) / 2
-    const experienceScore = Math.round(((product + logistics + service) / 3) * 5 * 100) / 100
+    const experienceScore =
+      Math.round(
+        experience(
+          {
+            firstReturnRate: e.firstReturnRate,
+            negativeReviewRate: e.negativeReviewRate,
+            pickup48hRate: m.pickupJudged ? pickup48hRate : e.pickup48hRate,
+            deliveryHours: e.deliveryHours,
+            manualResponseSeconds: m.manualTurns ? manualResponseSec : e.manualResponseSec,
+            refundProcessingHours: e.refundProcessingHours,
+            disputeLiabilityRate: e.disputeLiabilityRate,
+          },
+          at,
+        ) * 100,
+      ) / 100
     return {
       merchantId,
       simTime: formatSimInstant(at),
@@ -1329,5 +1341,41 @@ export class Platform {
       removed: m.removed,
       ruleIds: ['EXP-1', 'EXP-2', 'EXP-3', 'SHIP-1', 'PAY-6'],
     }
+  }
+
+  /** Write EXP-1/2/3 verdict rows for every merchant (thresholds of the ruleset in force at `at`). */
+  evaluateSla(at: number): number {
+    const t = serviceThresholds(at)
+    let n = 0
+    for (const id of this.merchants.keys()) {
+      const d = this.sla(id, at)
+      const base = { merchant_id: id, sim_time: at }
+      this.deps.sink.verdict({
+        ...base,
+        rule_id: 'EXP-1',
+        metric: 'reply_rate',
+        ok: d.replyRate >= t.replyRate ? 1 : 0,
+        value: d.replyRate,
+        threshold: t.replyRate,
+      })
+      this.deps.sink.verdict({
+        ...base,
+        rule_id: 'EXP-2',
+        metric: 'manual_response_time',
+        ok: d.manualResponseSec <= t.manualResponseSec ? 1 : 0,
+        value: d.manualResponseSec,
+        threshold: t.manualResponseSec,
+      })
+      this.deps.sink.verdict({
+        ...base,
+        rule_id: 'EXP-3',
+        metric: 'experience_score',
+        ok: d.experienceScore >= t.experienceScore ? 1 : 0,
+        value: d.experienceScore,
+        threshold: t.experienceScore,
+      })
+      n += 3
+    }
+    return n
   }
 }

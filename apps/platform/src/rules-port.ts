@@ -9,6 +9,7 @@ import {
   massDelayVerdict,
   oversellCompensation,
 } from '@d11/rules/compensation'
+import { experienceScore } from '@d11/rules/experience'
 import {
   apportionCoupon,
   crossStoreDiscountFen,
@@ -122,4 +123,19 @@ export function eligibility(
 /** PAY-6 level from judged and delayed orders. */
 export function massDelayLevel(orders: number, delayedOrders: number, at: number) {
   return massDelayVerdict({ orders, delayedOrders }, rulesetAt(at))
+}
+
+/** EXP-3 composite score (ruleset weights and scale) from the metrics known. */
+export function experience(metrics: Record<string, number>, at: number): number {
+  return experienceScore(metrics, rulesetAt(at)).score
+}
+
+/** EXP-1 minimum reply rate, EXP-2 maximum manual response seconds, EXP-3 admission minimum. */
+export function serviceThresholds(at: number) {
+  const rs = rulesetAt(at)
+  return {
+    replyRate: rs.experience.replyRate.minRateBp / 10_000,
+    manualResponseSec: rs.experience.manualResponse.maxSeconds,
+    experienceScore: rs.registration.eligibility.minExperienceScore,
+  }
 }

@@ -132,7 +132,11 @@ export async function loadWorldDir(p: Platform, dir: string): Promise<WorldLoadR
       }
     } catch (err) {
       if (err instanceof PlatformError) throw err
-      fail('PLAT_ERR_WORLD_LOAD', `${manifest.files[kind].file}:${n + 1}`, `${kind} could not be read (${(err as Error).name})`)
+      fail(
+        'PLAT_ERR_WORLD_LOAD',
+        `${manifest.files[kind].file}:${n + 1}`,
+        `${kind} could not be read (${(err as Error).name})`,
+      )
     }
   }
   return res

@@ -78,7 +78,9 @@ describe('admin: world', () => {
       ])
       for (const [k, list] of byKind)
         writeFileSync(join(dir, `${k}.ndjson`), `${list.map((r) => JSON.stringify(r)).join('\n')}\n`)
-      const files = Object.fromEntries([...byKind.keys()].map((k) => [k, { file: `${k}.ndjson`, sha256: '', bytes: 0 }]))
+      const files = Object.fromEntries(
+        [...byKind.keys()].map((k) => [k, { file: `${k}.ndjson`, sha256: '', bytes: 0 }]),
+      )
       writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'ndjson', files }))
       app = await buildApp({ docs: false, config: { clockRate: 0 } })
       const r = await post(app, '/admin/world', { dir })

@@ -61,6 +61,19 @@ describe('end to end at a compressed clock (2020 calendar)', () => {
     ])
   })
 
+  it('PAY-3: outside the PAY-2 window an oversold order is compensated automatically as oversell', async () => {
+    const lines = [...baseWorld(), { kind: 'skus', row: sku('s-last', 'm-1', { listPriceFen: 50_000, stock: 1 }) }]
+    app = await worldApp({ at: '2020-11-20T10:00:00+08:00', lines, config: { oversellPolicy: 'lagging' } })
+    const first = await paidOrder(app, 's-last')
+    const second = await paidOrder(app, 's-last')
+    await post(app, `/merchant/m-1/orders/${first}/pickup`)
+    await post(app, '/admin/clock/advance', { ms: 48 * H })
+    // Paid 500 − 40 (PRICE-3) = 460 yuan; 30 % = 138 yuan, under the ruleset's oversell figures.
+    expect(await rows(app, 'table=payouts')).toEqual([
+      expect.objectContaining({ order_id: second, cause: 'oversell', rule_id: 'PAY-3', amount_fen: 13_800 }),
+    ])
+  })
+
   it("000's worked example: a phone oversold by ~500 units, 335 upheld complaints at 500 yuan → 167,500 yuan", async () => {
     const lines = [
       ...baseWorld(),

@@ -231,6 +231,17 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     expect(sla.manualResponseSec).toBe(45)
     await post(app, `/merchant/m-1/consultations/${c1}/reply`, { mode: 'bot', text: 'answer' })
     expect((await get(app, '/merchant/m-1/sla')).body.replyRate).toBe(1)
+    // Verdict rows for every merchant, judged against the ruleset's thresholds.
+    expect((await post(app, '/admin/sla/evaluate')).body.verdicts).toBe(9)
+    const v = (await rows(app, 'table=sla_verdicts')).filter((r) => r.merchant_id === 'm-1')
+    expect(v.map((r) => [r.rule_id, r.metric])).toEqual([
+      ['EXP-1', 'reply_rate'],
+      ['EXP-2', 'manual_response_time'],
+      ['EXP-3', 'experience_score'],
+    ])
+    expect(v[0]).toMatchObject({ value: 1, ok: 1 })
+    expect(v[1]).toMatchObject({ value: 45 })
+    expect(v[1]?.ok).toBe((v[1]?.value as number) <= (v[1]?.threshold as number) ? 1 : 0)
   })
 
   it('PAY-5: a complaint unhandled for 48 h is judged by the platform; handled ones are on time', async () => {

@@ -125,6 +125,10 @@ const CHANNELS: Array<[string, (msg: unknown) => void]> = [
 /** `k6/http` on undici: a keep-alive pool shared by every VU; only the asynchronous API. */
 export class Http {
   private readonly agent: Agent
+  /** `options.userAgent` */
+  userAgent = 'd11-k6-runner/0.1 (k6 compatible)'
+  /** `options.discardResponseBodies` makes it 'none' */
+  defaultResponseType = 'text'
   private callback: ResponseCallback | null = { [EXPECTED]: [{ min: 200, max: 399 }] }
   private readonly m: Record<string, Metric>
 
@@ -215,7 +219,7 @@ export class Http {
       throw new K6RunnerError('K6R_INVALID_URL', `http.asyncRequest: '${url}' is not an absolute URL`)
     }
     const p = params ?? {}
-    const headers: Record<string, string> = { 'user-agent': 'd11-k6-runner/0.1 (k6 compatible)' }
+    const headers: Record<string, string> = { 'user-agent': this.userAgent }
     for (const [k, v] of Object.entries((p.headers as Record<string, unknown>) ?? {}))
       headers[k.toLowerCase()] = String(v)
     let payload: string | Buffer | undefined
@@ -228,7 +232,13 @@ export class Http {
       headers['content-type'] ??= 'application/x-www-form-urlencoded'
     } else payload = String(body)
     const timeoutMs = p.timeout === undefined ? 60_000 : parseDuration(p.timeout, 'params.timeout')
-    const responseType = (p.responseType as string | undefined) ?? 'text'
+    const responseType = (p.responseType as string | undefined) ?? this.defaultResponseType
+    if (!['text', 'binary', 'none'].includes(responseType)) {
+      throw new K6RunnerError(
+        'K6R_INVALID_ARGUMENT',
+        `params.responseType must be text, binary or none (got '${responseType}')`,
+      )
+    }
     const callback =
       p.responseCallback === undefined ? this.callback : (p.responseCallback as ResponseCallback | null)
     const upper = method.toUpperCase()

@@ -66,6 +66,25 @@ async function nativeImport(url: string): Promise<Record<string, unknown>> {
   }
 }
 let runCounter = 0
+/** `options` keys the runner acts on, or that change nothing on one machine (timeouts, reporting). */
+const HANDLED_OPTIONS = new Set([
+  'scenarios',
+  'thresholds',
+  'tags',
+  'vus',
+  'duration',
+  'iterations',
+  'stages',
+  'summaryTrendStats',
+  'summaryTimeUnit',
+  'userAgent',
+  'discardResponseBodies',
+  'setupTimeout',
+  'teardownTimeout',
+  'noUsageReport',
+  'ext',
+  'cloud',
+])
 
 function registerHooks(): void {
   const g = globalThis as Record<symbol, unknown>
@@ -226,7 +245,10 @@ class Run implements HttpHost {
         const result = als.run(inner, fn)
         if (result instanceof Promise) {
           // k6 (>= 0.43) refuses async functions in group() too: its group would end at the first await
-          unsupported('group() with an async function', 'await the requests outside group() or tag them with params.tags')
+          unsupported(
+            'group() with an async function',
+            'await the requests outside group() or tag them with params.tags',
+          )
         }
         als.run(inner, done)
         return result
@@ -622,6 +644,7 @@ class Run implements HttpHost {
     this.optionTags = Object.fromEntries(
       Object.entries((this.options.tags as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]),
     )
+    this.applyHttpOptions()
     const specs = parseScenarios(this.options)
     const fns = specs.map((s) => {
       const fn = mod[s.exec]
@@ -714,6 +737,17 @@ class Run implements HttpHost {
     await this.emitSummary(mod.handleSummary as ((d: SummaryData) => unknown) | undefined, summary)
     if (error) this.log(`ERRO ${error}\n`)
     return error === undefined ? { exitCode, summary } : { exitCode, summary, error }
+  }
+
+  /** Options that shape HTTP; any option the runner does not act on is named in a warning. */
+  private applyHttpOptions(): void {
+    const o = this.options
+    if (typeof o.userAgent === 'string') this.http.userAgent = o.userAgent
+    if (o.discardResponseBodies === true) this.http.defaultResponseType = 'none'
+    const ignored = Object.keys(o).filter((k) => !HANDLED_OPTIONS.has(k))
+    if (ignored.length) {
+      this.log(`WARN options ${ignored.map((k) => `'${k}'`).join(', ')} are ignored by the built-in runner\n`)
+    }
   }
 
   private async emitSummary(

@@ -28,6 +28,12 @@ describe('APIs the runner lacks fail loudly, naming the API', () => {
     expect(r.error).toContain('group() with an async function is not supported')
   })
 
+  it('options the runner does not act on are named in a warning', async () => {
+    const r = await run('ignored-option.js', {})
+    expect(r.exitCode).toBe(0)
+    expect(r.stderr).toContain("WARN options 'noConnectionReuse' are ignored by the built-in runner")
+  })
+
   it('sleep() explains why it cannot block', async () => {
     const r = await run('sleep.js', {})
     expect(r.exitCode).toBe(107)

@@ -5,10 +5,13 @@ import { yuan } from '../src/run-report.ts'
 
 describe('renderChart', () => {
   it('renders an ECharts option to a sized SVG string with the series drawn', () => {
-    const svg = renderChart(lineChart({ x: ['00:00', '00:01', '00:02'], series: [{ name: 'p99', data: [120, 180, 90] }] }), {
-      width: 640,
-      height: 200,
-    })
+    const svg = renderChart(
+      lineChart({ x: ['00:00', '00:01', '00:02'], series: [{ name: 'p99', data: [120, 180, 90] }] }),
+      {
+        width: 640,
+        height: 200,
+      },
+    )
     expect(svg.startsWith('<svg')).toBe(true)
     expect(svg).toContain('width="640"')
     expect(svg).toContain('height="200"')
@@ -17,7 +20,13 @@ describe('renderChart', () => {
   })
 
   it('bar charts carry their category labels', () => {
-    const svg = renderChart(barChart({ categories: ['m-000001', 'm-000002'], series: [{ name: 'yuan', data: [5, 3] }], horizontal: true }))
+    const svg = renderChart(
+      barChart({
+        categories: ['m-000001', 'm-000002'],
+        series: [{ name: 'yuan', data: [5, 3] }],
+        horizontal: true,
+      }),
+    )
     expect(svg).toContain('m-000001')
     expect(svg).toContain('m-000002')
   })

@@ -3,7 +3,16 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { compareFigures, formatComparison, parseBudgets } from '../src/compare.ts'
 
-const base: RunFigures = { p50: 40, p95: 80, p99: 100, error_rate: 0.01, dropped: 0, achieved: 1, payout: 1_000_000, sla_ok: 0.95 }
+const base: RunFigures = {
+  p50: 40,
+  p95: 80,
+  p99: 100,
+  error_rate: 0.01,
+  dropped: 0,
+  achieved: 1,
+  payout: 1_000_000,
+  sla_ok: 0.95,
+}
 
 describe('parseBudgets', () => {
   it('reads relative and absolute budgets', () => {
@@ -39,10 +48,19 @@ describe('compareFigures', () => {
 
   it('property: a relative budget breaks iff the worsening exceeds it', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 200_000 }), fc.integer({ min: 0, max: 100 }), (b, r, pct) => {
-        const [row] = compareFigures({ ...base, p99: b }, { ...base, p99: r }, parseBudgets(`p99+${pct}%`)).filter((x) => x.figure === 'p99')
-        expect(row?.broken).toBe(r - b > (b * pct) / 100 + 1e-9 * b)
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 0, max: 200_000 }),
+        fc.integer({ min: 0, max: 100 }),
+        (b, r, pct) => {
+          const [row] = compareFigures(
+            { ...base, p99: b },
+            { ...base, p99: r },
+            parseBudgets(`p99+${pct}%`),
+          ).filter((x) => x.figure === 'p99')
+          expect(row?.broken).toBe(r - b > (b * pct) / 100 + 1e-9 * b)
+        },
+      ),
     )
   })
 })

@@ -65,7 +65,10 @@ export function rulesJudge(calendarId: string, at?: number): Judge {
       return complaintHandlingVerdict({ filedAt, now: filedAt }, rs).deadline
     },
     massDelay(late, due, poorService) {
-      const level = massDelayVerdict({ orders: due, delayedOrders: late, poorServiceCount: poorService }, rs).level
+      const level = massDelayVerdict(
+        { orders: due, delayedOrders: late, poorServiceCount: poorService },
+        rs,
+      ).level
       return level === 'removal' ? 2 : level === 'warning' ? 1 : 0
     },
   }

@@ -180,17 +180,16 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
   let tmp: string | undefined
   let batch: string[] = []
   let inFlight: Promise<unknown> = Promise.resolve()
-  // Dedup token: run, source, batch position and the batch's raw content.
-  let hash = createHash('sha1')
   const flush = async (batchIndex: number) => {
     const values = batch
     batch = []
-    const token = hash
-      .update(`\u0000${runId}\u0000${source}\u0000${batchLines}\u0000${batchIndex}`)
-      .digest('hex')
-    hash = createHash('sha1')
     if (values.length === 0) return
     const body = `${values.join('\n')}\n`
+    // Dedup token: run, source, batch position and the batch content (line numbers included).
+    const token = createHash('sha1')
+      .update(`${runId}\u0000${source}\u0000${batchLines}\u0000${batchIndex}\u0000${mode}\u0000`)
+      .update(body)
+      .digest('hex')
     let f = ''
     if (mode === 'engine') {
       tmp ??= await mkdtemp(join(tmpdir(), 'd11-ingest-'))
@@ -303,7 +302,6 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
     for await (const chunk of lineChunks(input)) {
       for (const text of chunk) {
         lineNo += 1
-        hash.update(text).update('\n')
         if (mode === 'engine' && looksLikePoint(text)) {
           batch.push(`{"l":${lineNo},"p":${text}}`)
         } else if (text.length > 0 && text.trim() !== '') {

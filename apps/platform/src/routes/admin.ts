@@ -194,6 +194,22 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
+    '/sla/evaluate',
+    {
+      schema: {
+        tags,
+        description:
+          'Write EXP-1 reply_rate, EXP-2 manual_response_time and EXP-3 experience_score verdicts for every merchant now (thresholds from the ruleset in force).',
+        response: { 200: Type.Object({ verdicts: Type.Integer() }), ...errors },
+      },
+    },
+    async () => {
+      platform.requireWorld()
+      return { verdicts: platform.evaluateSla(clock.now()) }
+    },
+  )
+
+  app.post(
     '/flush',
     {
       schema: {
