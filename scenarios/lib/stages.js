@@ -12,23 +12,28 @@ export const PRESETS = {
   ramp: (x) => Math.min(1, 0.05 + x * 2),
 }
 
-/** Preset stages: one stage per `stageSeconds` real seconds, target = shape at the stage's end. */
+/**
+ * Preset stages: one stage per `stageSeconds` real seconds targeting the shape's mean over that
+ * slice, scaled so the busiest stage reaches PEAK_RPS (as the curve's stages are).
+ */
 export function presetStages(preset, window, momentMs) {
   const shape = PRESETS[preset]
   if (!shape) throw new Error(`unknown stage preset "${preset}" (known: ${Object.keys(PRESETS).join(', ')})`)
   const realSeconds = Math.max(1, Math.round((window.to - window.from) / 1000 / config.compress))
   const stageSeconds = Math.max(1, Math.min(10, Math.floor(realSeconds / 12)))
   const m = (momentMs - window.from) / (window.to - window.from)
-  const stages = []
+  const slices = []
   for (let t = 0; t < realSeconds; t += stageSeconds) {
     const duration = Math.min(stageSeconds, realSeconds - t)
-    const x = (t + duration) / realSeconds
-    stages.push({
-      target: Math.round(shape(Math.min(x, 0.999), m) * config.peakRps),
-      duration: `${duration}s`,
-    })
+    let sum = 0
+    for (let i = 0; i < 20; i++) sum += shape((t + ((i + 0.5) / 20) * duration) / realSeconds, m)
+    slices.push({ mean: sum / 20, duration })
   }
-  return { startRate: Math.round(shape(0, m) * config.peakRps), stages }
+  const scale = config.peakRps / Math.max(...slices.map((s) => s.mean))
+  return {
+    startRate: Math.round(shape(0, m) * scale),
+    stages: slices.map((s) => ({ target: Math.round(s.mean * scale), duration: `${s.duration}s` })),
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,9 +14,9 @@ beforeAll(async () => {
 })
 afterAll(() => stack?.close())
 
-function d11(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function d11(args: string[], k6Bin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env = { ...process.env, D11_CLICKHOUSE_PATH: join(stack.dir, 'clickhouse'), K6_BIN: '' }
+    const env = { ...process.env, D11_CLICKHOUSE_PATH: join(stack.dir, 'clickhouse'), K6_BIN: k6Bin }
     const child = execFile(
       process.execPath,
       ['--import', 'tsx', main, 'load', ...args],
@@ -64,6 +64,30 @@ describe('d11 load', () => {
     // the stages came from the curve for the window
     const stages = JSON.parse(readFileSync(join(stack.dir, 'stages.json'), 'utf8'))
     expect(stages.meta).toMatchObject({ stream: 'consultations', rule: 'CAL-3' })
+  })
+
+  it('--engine auto runs the k6 named by K6_BIN with the scenario, its env and --out json, and returns its exit code', async () => {
+    // a stand-in k6 that records its arguments and fails a threshold
+    const k6 = join(stack.dir, 'fake-k6')
+    const argsFile = join(stack.dir, 'fake-k6-args.json')
+    writeFileSync(
+      k6,
+      `#!${process.execPath}\nrequire('node:fs').writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(process.argv.slice(2)))\nprocess.exit(99)\n`,
+    )
+    chmodSync(k6, 0o755)
+    const out = join(stack.dir, 'k6-engine.json')
+    const r = await d11(
+      ['presale-open', '--data', stack.world, '--compress', '120', '--out', out, '--no-ingest'],
+      k6,
+    )
+    expect(r.code, r.stderr).toBe(99)
+    expect(r.stderr).toContain(`with ${k6}`)
+    const args = JSON.parse(readFileSync(argsFile, 'utf8')) as string[]
+    expect(args.slice(0, 3)).toEqual(['run', '--out', `json=${out}`])
+    expect(args).toContain(`DATA_DIR=${stack.world}`)
+    expect(args).toContain('COMPRESS=120')
+    expect(args.some((a) => a.startsWith('STAGES_FILE='))).toBe(true)
+    expect(args.at(-1)).toBe(join(root, 'scenarios/presale-open.js'))
   })
 
   it("exits with the engine's code: 99 when a threshold is impossible", async () => {

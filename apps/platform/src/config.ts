@@ -3,7 +3,7 @@ export type OversellPolicy = 'strict' | 'buffered' | 'lagging'
 
 /**
  * Platform configuration. Rule figures (tiers, coupon, compensation, eligibility, PAY-6 thresholds)
- * come from the @d11/rules ruleset in force at each simulated instant; only deadlines are here.
+ * and deadlines come from the @d11/rules ruleset in force at each simulated instant.
  */
 export interface PlatformConfig {
   /** Run id stamped on every spool row. @default 'run-local' */
@@ -22,16 +22,10 @@ export interface PlatformConfig {
   maxInFlight: number
   /** Stock reservation policy. @default 'strict' */
   oversellPolicy: OversellPolicy
+  /** Idempotency keys remembered (oldest forgotten first). @default 200000 */
+  idempotencyKeys: number
   /** `buffered`: extra units sold beyond stock, as a fraction of stock. @default 0.05 */
   oversellBuffer: number
-  /** SHIP-1 pickup deadline after payment, hours. @default 48 */
-  pickupHours: number
-  /** SHIP-2 trace update deadline after pickup, hours. @default 24 */
-  traceHours: number
-  /** PAY-5 complaint handling deadline, hours. @default 48 */
-  complaintHours: number
-  /** PAY-7 appeal window, days. @default 30 */
-  appealDays: number
   /** Webhook delivery: attempts and first backoff. @default 5, 200 ms */
   webhookAttempts: number
   webhookBackoffMs: number
@@ -49,10 +43,7 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   maxInFlight: 1024,
   oversellPolicy: 'strict',
   oversellBuffer: 0.05,
-  pickupHours: 48,
-  traceHours: 24,
-  complaintHours: 48,
-  appealDays: 30,
+  idempotencyKeys: 200_000,
   webhookAttempts: 5,
   webhookBackoffMs: 200,
   webhookTimeoutMs: 2000,

@@ -1,3 +1,4 @@
+import { REGIONS } from '@d11/generator/config'
 import type { Buyer, Merchant, Registration, Sku } from '@d11/generator/entities'
 import { shanghaiDay } from '@d11/rules/time'
 import { formatSimInstant } from './clock.ts'
@@ -9,10 +10,13 @@ import {
   type CartLine,
   campaignPriceCheck,
   compensationFen,
+  deadlineFigures,
   eligibility,
   experience,
+  freeShippingClaim,
   inNoAutoCompensationWindow,
   massDelayLevel,
+  pickupDeadline,
   priceHistory,
   type RegistrationNode,
   serviceThresholds,
@@ -200,7 +204,8 @@ export class Platform {
     this.loaded = true
   }
 
-  addSku(s: Sku): void {
+  /** Adds a SKU; returns `false` when its listing breaks SHIP-6 (recorded as a `listing.violation` event). */
+  addSku(s: Sku): boolean {
     if (!this.merchants.has(s.merchantId)) {
       fail('PLAT_ERR_WORLD_LOAD', 'skus.merchantId', `SKU ${s.id} names unknown merchant ${s.merchantId}`)
     }
@@ -212,6 +217,18 @@ export class Platform {
       sold: 0,
       registrations: new Map(),
     })
+    const v = freeShippingClaim(s, REGIONS, this.deps.now())
+    if (!v.ok) {
+      this.deps.sink.event({
+        kind: 'listing.violation',
+        simTime: this.deps.now(),
+        merchantId: s.merchantId,
+        skuId: s.id,
+        ruleId: 'SHIP-6',
+        detail: { reason: v.reason, paidRegions: v.paidRegions.length },
+      })
+    }
+    return v.ok
   }
 
   addBuyer(b: Buyer): void {
@@ -626,8 +643,7 @@ export class Platform {
     o.status = 'paid'
     o.paidAt = at
     const s = this.skus.get(o.skuId)
-    const hours = s?.sku.contractShipHours ?? this.config.pickupHours
-    this.setShipBy(o, at + hours * HOUR)
+    this.setShipBy(o, pickupDeadline(at, s?.sku.contractShipHours ?? null))
     this.deps.sink.event({
       kind: 'order.paid',
       simTime: at,
@@ -771,7 +787,8 @@ export class Platform {
         sim_time: at,
       })
     }
-    const traceBy = at + this.config.traceHours * HOUR
+    const { traceHours } = deadlineFigures(at)
+    const traceBy = at + traceHours * HOUR
     o.trace = this.deps.scheduler.at(traceBy, 'trace', () => {
       o.trace = undefined
       if (o.tracedAt) return
@@ -781,8 +798,8 @@ export class Platform {
         rule_id: 'SHIP-2',
         metric: 'trace_24h',
         ok: 0,
-        value: this.config.traceHours,
-        threshold: this.config.traceHours,
+        value: traceHours,
+        threshold: traceHours,
         sim_time: traceBy,
       })
       this.deps.sink.event({
@@ -811,7 +828,8 @@ export class Platform {
     const first = o.tracedAt === 0
     if (first) {
       o.tracedAt = at
-      const onTime = at - o.pickedUpAt <= this.config.traceHours * HOUR
+      const { traceHours } = deadlineFigures(o.pickedUpAt)
+      const onTime = at - o.pickedUpAt <= traceHours * HOUR
       if (onTime) {
         if (o.trace) o.trace.cancelled = true
         o.trace = undefined
@@ -822,7 +840,7 @@ export class Platform {
           metric: 'trace_24h',
           ok: 1,
           value: (at - o.pickedUpAt) / HOUR,
-          threshold: this.config.traceHours,
+          threshold: traceHours,
           sim_time: at,
         })
       }
@@ -986,7 +1004,8 @@ export class Platform {
       deadline: undefined,
     }
     this.complaints.set(c.id, c)
-    c.deadline = this.deps.scheduler.at(at + this.config.complaintHours * HOUR, 'complaint', (due) => {
+    const { complaintHours } = deadlineFigures(at)
+    c.deadline = this.deps.scheduler.at(at + complaintHours * HOUR, 'complaint', (due) => {
       c.deadline = undefined
       if (c.status !== 'open') return
       // PAY-5: not handled in time, the platform intervenes; an upheld complaint is the merchant's liability.
@@ -996,8 +1015,8 @@ export class Platform {
         rule_id: 'PAY-5',
         metric: 'complaint_48h',
         ok: 0,
-        value: this.config.complaintHours,
-        threshold: this.config.complaintHours,
+        value: complaintHours,
+        threshold: complaintHours,
         sim_time: due,
       })
       this.decideComplaint(c, this.complaintFounded(c), 'platform', due)
@@ -1039,7 +1058,7 @@ export class Platform {
       metric: 'complaint_48h',
       ok: 1,
       value: (at - c.filedAt) / HOUR,
-      threshold: this.config.complaintHours,
+      threshold: deadlineFigures(c.filedAt).complaintHours,
       sim_time: at,
     })
     this.decideComplaint(c, action === 'accept' || this.complaintFounded(c), 'merchant', at)
@@ -1064,7 +1083,7 @@ export class Platform {
     })
   }
 
-  /** PAY-7: one appeal per dispute, within `appealDays` of the decision. */
+  /** PAY-7: one appeal per dispute, within the ruleset's appeal window of the decision. */
   appeal(merchantId: string, complaintId: string, at: number) {
     const c =
       this.complaints.get(complaintId) ??
@@ -1083,8 +1102,9 @@ export class Platform {
         'complaintId',
         `complaint ${complaintId} was already appealed (one appeal per dispute)`,
       )
-    if (at - c.decidedAt > this.config.appealDays * DAY) {
-      fail('PLAT_ERR_APPEAL', 'complaintId', `the ${this.config.appealDays}-day appeal window has passed`)
+    const { appealDays } = deadlineFigures(c.decidedAt)
+    if (at - c.decidedAt > appealDays * DAY) {
+      fail('PLAT_ERR_APPEAL', 'complaintId', `the ${appealDays}-day appeal window has passed`)
     }
     c.appealed = true
     const overturned = !this.complaintFounded(c)

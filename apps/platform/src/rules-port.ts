@@ -19,6 +19,7 @@ import {
 } from '@d11/rules/price'
 import { eligibilityVerdict } from '@d11/rules/registration'
 import { type Ruleset, rulesetAt } from '@d11/rules/ruleset'
+import { freeShippingClaimVerdict, shipDeadline } from '@d11/rules/shipping'
 import { DAY_MS, shanghaiDayStart } from '@d11/rules/time'
 
 export type { Calendar, RegistrationNode, Ruleset }
@@ -138,4 +139,37 @@ export function serviceThresholds(at: number) {
     manualResponseSec: rs.experience.manualResponse.maxSeconds,
     experienceScore: rs.registration.eligibility.minExperienceScore,
   }
+}
+
+/** SHIP-1: pickup deadline (ruleset deadline windows, default 48 h, or the SKU's presale/contract hours). */
+export function pickupDeadline(paidAt: number, presaleShipHours: number | null): number {
+  return shipDeadline(paidAt, presaleShipHours === null ? {} : { presaleShipHours }, rulesetAt(paidAt))
+}
+
+/** SHIP-2 trace hours, PAY-5 complaint handling hours, PAY-7 appeal days, in force at `at`. */
+export function deadlineFigures(at: number) {
+  const rs = rulesetAt(at)
+  return {
+    traceHours: rs.shipping.traceHours,
+    complaintHours: rs.compensation.complaintHandlingHours,
+    appealDays: rs.compensation.appeals.windowDays,
+  }
+}
+
+/**
+ * SHIP-6: a title claiming free shipping needs a free template for every region. Judged over the
+ * world's own region list (`regions`), with the ruleset's free-shipping words.
+ */
+export function freeShippingClaim(
+  sku: { title: string; shippingTemplate: { freeRegions: string[]; feeFen: number } },
+  regions: readonly string[],
+  at: number,
+) {
+  const rs = rulesetAt(at)
+  const free = new Set(sku.shippingTemplate.freeRegions)
+  const template = Object.fromEntries(regions.map((r) => [r, free.has(r) ? 0 : sku.shippingTemplate.feeFen]))
+  return freeShippingClaimVerdict(
+    { title: sku.title, template },
+    { shipping: { ...rs.shipping, regions: [...regions] } },
+  )
 }

@@ -31,6 +31,9 @@ export class EventSink {
   private readonly ring: Array<{ table: string; row: EventRow | SlaVerdictRow | PayoutRow }> = []
   private ringPos = 0
   readonly counts = { events: 0, sla_verdicts: 0, payouts: 0 }
+  /** Rows produced after close() (a late timer or request): kept out of the closed spool, counted here. */
+  dropped = 0
+  private closed = false
 
   private readonly timer: NodeJS.Timeout | undefined
 
@@ -101,6 +104,7 @@ export class EventSink {
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
+    this.closed = true
     await this.spool?.close()
   }
 
@@ -116,6 +120,7 @@ export class EventSink {
       this.ring[this.ringPos] = { table, row }
       this.ringPos = (this.ringPos + 1) % RING
     }
-    this.spool?.append(table, row)
+    if (this.closed) this.dropped += 1
+    else this.spool?.append(table, row)
   }
 }

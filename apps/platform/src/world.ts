@@ -29,6 +29,8 @@ const ROW_SCHEMAS = {
   skus: Type.Object({
     id: Str,
     merchantId: Str,
+    title: Type.String(),
+    shippingTemplate: Type.Object({ freeRegions: Type.Array(Type.String()), feeFen: Fen }),
     restrictedRegions: Type.Array(Type.String()),
     dailyPrices: Type.Object({ pricesFen: Type.Array(Fen) }),
     campaignPrices: Type.Array(Type.Object({ campaign: Type.String(), priceFen: Fen, from: IsoT, to: IsoT })),
@@ -62,12 +64,20 @@ type Kind = (typeof KINDS)[number]
 export interface WorldLoadResult {
   merchants: number
   skus: number
+  /** SKUs whose title claims free shipping without a free template everywhere (SHIP-6) */
+  freeShippingViolations: number
   buyers: number
   registrations: { accepted: number; rejected: number; unexpected: number }
 }
 
 function emptyResult(): WorldLoadResult {
-  return { merchants: 0, skus: 0, buyers: 0, registrations: { accepted: 0, rejected: 0, unexpected: 0 } }
+  return {
+    merchants: 0,
+    skus: 0,
+    freeShippingViolations: 0,
+    buyers: 0,
+    registrations: { accepted: 0, rejected: 0, unexpected: 0 },
+  }
 }
 
 function apply(p: Platform, kind: Kind, row: unknown, res: WorldLoadResult, where: string): void {
@@ -86,7 +96,7 @@ function apply(p: Platform, kind: Kind, row: unknown, res: WorldLoadResult, wher
       res.merchants += 1
       break
     case 'skus':
-      p.addSku(row as unknown as Sku)
+      if (!p.addSku(row as unknown as Sku)) res.freeShippingViolations += 1
       res.skus += 1
       break
     case 'buyers':

@@ -87,6 +87,7 @@ describe('admin: world', () => {
       expect(r.body).toEqual({
         merchants: 3,
         skus: 4,
+        freeShippingViolations: 0,
         buyers: 2,
         registrations: { accepted: 1, rejected: 2, unexpected: 0 },
       })

@@ -171,6 +171,19 @@ describe('buyer API', () => {
     expect(other.body.code).toBe('PLAT_ERR_IDEMPOTENCY')
   })
 
+  it('Idempotency-Key memory is bounded: the oldest key is forgotten first', async () => {
+    app = await worldApp({ at: SPOT, config: { idempotencyKeys: 1 } })
+    const body = (quantity: number) => ({
+      buyerId: 'b-1',
+      kind: 'spot',
+      items: [{ skuId: 's-phone', quantity }],
+    })
+    await post(app, '/buyer/orders', body(1), { 'idempotency-key': 'k1' })
+    await post(app, '/buyer/orders', body(1), { 'idempotency-key': 'k2' })
+    expect((await post(app, '/buyer/orders', body(2), { 'idempotency-key': 'k2' })).status).toBe(409)
+    expect((await post(app, '/buyer/orders', body(2), { 'idempotency-key': 'k1' })).status).toBe(201)
+  })
+
   it('CAL-1: presale deposit then final payment only inside the final-payment window', async () => {
     app = await worldApp({ at: '2020-09-18T10:00:00+08:00' })
     const reg = await post(app, '/merchant/m-1/registrations', {

@@ -62,7 +62,10 @@ describe('end to end at a compressed clock (2020 calendar)', () => {
   })
 
   it('PAY-3: outside the PAY-2 window an oversold order is compensated automatically as oversell', async () => {
-    const lines = [...baseWorld(), { kind: 'skus', row: sku('s-last', 'm-1', { listPriceFen: 50_000, stock: 1 }) }]
+    const lines = [
+      ...baseWorld(),
+      { kind: 'skus', row: sku('s-last', 'm-1', { listPriceFen: 50_000, stock: 1 }) },
+    ]
     app = await worldApp({ at: '2020-11-20T10:00:00+08:00', lines, config: { oversellPolicy: 'lagging' } })
     const first = await paidOrder(app, 's-last')
     const second = await paidOrder(app, 's-last')

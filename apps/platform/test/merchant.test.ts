@@ -186,6 +186,36 @@ describe('merchant API: shipping (SHIP)', () => {
   })
 })
 
+describe('listings (SHIP-6)', () => {
+  it('a title claiming free shipping without a free template everywhere is a SHIP-6 violation', async () => {
+    const { REGIONS } = await import('@d11/generator/config')
+    const tpl = (freeRegions: string[]) => ({
+      id: 't',
+      freeRegions,
+      feeFen: freeRegions.length === REGIONS.length ? 0 : 800,
+    })
+    app = await worldApp({
+      lines: [
+        ...baseWorld(),
+        {
+          kind: 'skus',
+          row: sku('s-free-ok', 'm-1', { title: 'tea 包邮', shippingTemplate: tpl([...REGIONS]) }),
+        },
+        {
+          kind: 'skus',
+          row: sku('s-free-bad', 'm-1', { title: 'tea 包邮', shippingTemplate: tpl(REGIONS.slice(0, 20)) }),
+        },
+        {
+          kind: 'skus',
+          row: sku('s-no-claim', 'm-1', { title: 'tea', shippingTemplate: tpl(REGIONS.slice(0, 20)) }),
+        },
+      ],
+    })
+    const v = await rows(app, 'kind=listing.violation')
+    expect(v).toEqual([expect.objectContaining({ sku_id: 's-free-bad', rule_id: 'SHIP-6' })])
+  })
+})
+
 describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
   it('EXP-1/EXP-2: auto-replies do not count; human and bot-assisted turns are timed', async () => {
     app = await worldApp({

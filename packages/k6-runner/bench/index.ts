@@ -54,10 +54,10 @@ async function undiciRate(url: string): Promise<number> {
   return n / seconds
 }
 
-async function runnerRate(url: string, out?: string): Promise<number> {
+async function runnerRate(url: string, out?: string, secs = seconds): Promise<number> {
   const result = await runScript({
     script: fileURLToPath(new URL('./max-rate.js', import.meta.url)),
-    env: { TARGET: url, VUS: String(connections), DURATION: `${seconds}s` },
+    env: { TARGET: url, VUS: String(connections), DURATION: `${secs}s` },
     includeSystemEnv: false,
     ...(out ? { out } : {}),
     stdout: () => {},
@@ -65,7 +65,7 @@ async function runnerRate(url: string, out?: string): Promise<number> {
   const reqs = result.summary?.metrics.http_reqs?.values.count ?? 0
   const failed = result.summary?.metrics.http_req_failed?.values.passes ?? 0
   if (failed > 0) throw new Error(`runner saw ${failed} failed requests`)
-  return reqs / seconds
+  return reqs / secs
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -73,15 +73,19 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const target = await startTarget()
 const dir = mkdtempSync(join(tmpdir(), 'k6r-bench-'))
 try {
-  // warm both clients' code paths and the server's JIT
+  // warm both clients' code paths (the runner's JIT warms over seconds) and the server's
   await autocannon({ url: target.url, connections: 10, duration: 1 })
+  await runnerRate(target.url, undefined, 3)
   // interleaved rounds: the machine is shared, so each ratio compares neighbours in time
   const rows: Array<{ baseline: number; undici: number; runner: number; json: number }> = []
   for (let round = 0; round < rounds; round++) {
     const baseline = await autocannonRate(target.url)
     const undici = await undiciRate(target.url)
-    const runner = await runnerRate(target.url)
-    const json = await runnerRate(target.url, join(dir, 'samples.json'))
+    // alternate which runner variant goes first: later runs in a process run a little hotter
+    const plainFirst = round % 2 === 0
+    const first = await runnerRate(target.url, plainFirst ? undefined : join(dir, 'samples.json'))
+    const second = await runnerRate(target.url, plainFirst ? join(dir, 'samples.json') : undefined)
+    const [runner, json] = plainFirst ? [first, second] : [second, first]
     rows.push({ baseline, undici, runner, json })
   }
   const line = (name: string, pick: (r: (typeof rows)[number]) => number) => {

@@ -10,6 +10,7 @@ import type { Metric, Tags } from './metrics.ts'
 /** What `k6/http` needs from the run. */
 export interface HttpHost {
   phase(): 'init' | 'setup' | 'run' | 'teardown' | 'done'
+  /** The current context's tags as a fresh object the caller may extend. */
   baseTags(): Tags
   sample(metric: Metric, value: number, tags: Tags, wallMs: number): void
   metric(name: string): Metric
@@ -212,12 +213,7 @@ export class Http {
         'HTTP requests are not allowed in the init context (top level); make them in setup() or an iteration',
       )
     }
-    let target: URL
-    try {
-      target = new URL(url)
-    } catch {
-      throw new K6RunnerError('K6R_INVALID_URL', `http.asyncRequest: '${url}' is not an absolute URL`)
-    }
+    const target = parseTarget(url)
     const p = params ?? {}
     const headers: Record<string, string> = { 'user-agent': this.userAgent }
     for (const [k, v] of Object.entries((p.headers as Record<string, unknown>) ?? {}))
@@ -258,7 +254,7 @@ export class Http {
       const res = await current.run(marks, () =>
         this.agent.request({
           origin: target.origin,
-          path: target.pathname + target.search,
+          path: target.path,
           method: upper as 'GET',
           headers,
           body: payload,
@@ -307,7 +303,7 @@ export class Http {
     }
     timings.duration = timings.sending + timings.waiting + timings.receiving
 
-    const tags: Tags = { ...this.host.baseTags() }
+    const tags: Tags = this.host.baseTags()
     tags.method = upper
     tags.url = url
     tags.name = url
@@ -324,13 +320,7 @@ export class Http {
     }
     const wall = wallNow()
     const m = this.m
-    const bytesSent =
-      upper.length +
-      target.pathname.length +
-      target.search.length +
-      11 +
-      headersSize(headers) +
-      (payload?.length ?? 0)
+    const bytesSent = upper.length + target.path.length + 11 + headersSize(headers) + (payload?.length ?? 0)
     this.host.sample(m.http_reqs!, 1, tags, wall)
     this.host.sample(m.http_req_duration!, timings.duration, tags, wall)
     this.host.sample(m.http_req_blocked!, timings.blocked, tags, wall)
@@ -354,6 +344,24 @@ export class Http {
       errorCode,
     )
   }
+}
+
+const targets = new Map<string, { origin: string; path: string }>()
+/** origin and path of a request URL; the parse is cached, scenarios repeat their URLs. */
+function parseTarget(url: string): { origin: string; path: string } {
+  let t = targets.get(url)
+  if (!t) {
+    let u: URL
+    try {
+      u = new URL(url)
+    } catch {
+      throw new K6RunnerError('K6R_INVALID_URL', `http.asyncRequest: '${url}' is not an absolute URL`)
+    }
+    t = { origin: u.origin, path: u.pathname + u.search }
+    if (targets.size > 10_000) targets.clear()
+    targets.set(url, t)
+  }
+  return t
 }
 
 function headersSize(headers: Record<string, string>): number {

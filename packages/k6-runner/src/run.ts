@@ -115,6 +115,7 @@ class Run implements HttpHost {
   private setupData: unknown
   private warnedVus = new Set<string>()
   private errorsLogged = 0
+  private readonly shared = new Map<string, readonly unknown[]>()
   stopCode = 0
   stopReason = ''
   private readonly setupVu: Vu = {
@@ -275,7 +276,7 @@ class Run implements HttpHost {
               throw new K6RunnerError('K6R_INIT_CONTEXT', `${name}.add() is not allowed in the init context`)
             const t = this.baseTags()
             if (tags) for (const k in tags) t[k] = String(tags[k])
-            const v = typeof value === 'boolean' ? Number(value) : Number(value)
+            const v = Number(value)
             if (Number.isNaN(v))
               throw new K6RunnerError('K6R_INVALID_ARGUMENT', `${name}.add(): value must be a number`)
             this.sample(metric, v, t, wallNow())
@@ -287,6 +288,9 @@ class Run implements HttpHost {
     data: {
       sharedArray: (name: string, fn: () => unknown[]) => {
         this.initOnly(`new SharedArray('${name}')`)
+        // like k6, one name is filled once: a second SharedArray of that name gets the same rows
+        const cached = this.shared.get(name)
+        if (cached) return cached
         const value = fn()
         if (!Array.isArray(value)) {
           throw new K6RunnerError(
@@ -294,12 +298,13 @@ class Run implements HttpHost {
             `SharedArray '${name}': the callback must return an array`,
           )
         }
-        return Object.freeze(value.map((v) => Object.freeze(v)))
+        const rows = Object.freeze(value.map((v) => Object.freeze(v)))
+        this.shared.set(name, rows)
+        return rows
       },
     },
-    execution: {
-      get: undefined,
-    } as Record<string, unknown>,
+    /** replaced by buildExecution() */
+    execution: {} as Record<string, unknown>,
   }
 
   private buildExecution(): void {

@@ -54,6 +54,21 @@ describe('arrival-rate executors', () => {
     expect(r.stderr).toContain('Insufficient VUs')
   })
 
+  it('__VU, __ITER and k6/execution stay per iteration across awaits of interleaved iterations', async () => {
+    const r = await run('context.js', { BASE_URL: server.url })
+    expect(r.error).toBeUndefined()
+    const checks = r.summary!.root_group.checks
+    expect(checks.map((c) => c.name)).toHaveLength(4)
+    for (const c of checks)
+      expect({ name: c.name, passes: c.passes, fails: c.fails }).toEqual({
+        name: c.name,
+        passes: 40,
+        fails: 0,
+      })
+    // 40/s with 60 ms per iteration needs about 3 VUs at once, so several VUs really interleaved
+    expect(metric(r, 'd11_max_vu').max).toBeGreaterThan(1)
+  })
+
   it('latency from the scheduled start exposes a stall that http_req_duration hides', async () => {
     // one connection: while request 20 stalls 500 ms, the iterations behind it wait for the
     // connection (http_req_blocked), which k6's http_req_duration leaves out

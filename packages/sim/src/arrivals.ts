@@ -49,7 +49,7 @@ export function minuteWeights(s: Scenario): Float64Array {
  * inverse CDF of sorted uniforms (exponential spacings: O(n), no sort), so they come out in order.
  */
 export function buildArrivals(s: Scenario, seed: number): Arrivals {
-  const n = s.arrivals.orders
+  const n = s.arrivals.orders ?? 0
   const from = Date.parse(s.window.from)
   const w = minuteWeights(s)
   const M = w.length

@@ -1,6 +1,7 @@
 import { type CellResult, deriveSeed, type Evidence, type EvidenceSink, simulate } from './engine.ts'
 import { type Judge, rulesJudge } from './judge.ts'
 import type { Cell, GridValue, Scenario } from './scenario.ts'
+import { withWorldSkus, worldArrivals } from './world.ts'
 
 /**
  * One grid cell end to end: seed, judge, simulation and (optionally) its evidence in the spool.
@@ -76,7 +77,7 @@ function judgeFor(s: Scenario): Judge {
 const orderId = (i: number) => `o-${String(i + 1).padStart(9, '0')}`
 
 export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellRun> {
-  const s = cell.scenario
+  const s = await withWorldSkus(cell.scenario)
   const seed = cellSeed(s, cell.params, opts.seeding)
   const runId = cellRunId(s, cell.params, seed)
   const judge = judgeFor(s)
@@ -137,7 +138,9 @@ export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellR
       },
     }
   }
+  const arrivals = s.arrivals.world ? await worldArrivals(s) : undefined
   const result = simulate(s, {
+    ...(arrivals ? { arrivals } : {}),
     judge,
     seed,
     ...(sink ? { sink } : {}),

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom'
-import { buildArrivals } from './arrivals.ts'
+import { type Arrivals, buildArrivals } from './arrivals.ts'
 import { EventHeap, IndexQueue } from './heap.ts'
 import type { Judge, PayoutCause } from './judge.ts'
 import { minuteOfDay, type Scenario } from './scenario.ts'
@@ -119,6 +119,8 @@ export interface SimulateOptions {
   sink?: EvidenceSink
   /** which per-order rows reach the sink @default 'violations' */
   evidence?: Evidence
+  /** arrivals to use instead of drawing them (e.g. from a generated world, see `./world`) */
+  arrivals?: Arrivals
 }
 
 /** Counter-based per-order uniform draw (lowbias32 hash of seed, order, salt): the same order gets the same draw in every cell. */
@@ -171,7 +173,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
   })
 
   // --- arrivals (sorted payment times + SKU per order) --------------------------------------
-  const { times, sku } = buildArrivals(scenario, deriveSeed(seed, 'arrivals'))
+  const { times, sku } = opts.arrivals ?? buildArrivals(scenario, deriveSeed(seed, 'arrivals'))
   const N = times.length
   const flags = new Uint8Array(N)
   let backorderPos: Int32Array | null = null
@@ -326,7 +328,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
         simTime: now,
       })
     }
-    const level = judge.massDelay(lateOversell + lateCapacity, due, upheld)
+    // poor service: complaints the merchant let run past the PAY-5 deadline
+    const level = judge.massDelay(lateOversell + lateCapacity, due, escalated)
     if (level > massLevel) {
       if (level >= 1 && warnedAt === null) {
         warnedAt = now
@@ -557,8 +560,11 @@ export function workingTime(s: Scenario): { at(t: number): number; inverse(w: nu
       if (perDay === 0 || !Number.isFinite(w)) return Number.POSITIVE_INFINITY
       let day = Math.floor(w / perDay)
       let r = w - day * perDay
-      if (r < 0) r = 0
-      if (r === 0) return day * DAY - SHANGHAI
+      if (r <= 0) {
+        // the end of the previous day's last working minute
+        day--
+        r = perDay
+      }
       // smallest working minute m with cum[m + 1] >= r
       let lo = 0
       let hi = 1439

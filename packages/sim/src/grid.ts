@@ -5,7 +5,7 @@ import { SimError } from './errors.ts'
 import { type Cell, expandGrid, type GridAxis, type Scenario } from './scenario.ts'
 
 export interface GridOptions extends CellOptions {
-  /** worker threads; 0 runs every cell in this thread @default min(cells, available cores) */
+  /** worker threads; 0 runs every cell in this thread @default see {@link autoWorkers} */
   workers?: number
   /** called after each finished cell (drive a progress bar from it) */
   onCell?: (done: number, total: number, run: CellRun) => void
@@ -14,6 +14,15 @@ export interface GridOptions extends CellOptions {
 /** Workers run the TypeScript source: a small .mjs registers tsx in the thread, then imports the entry. */
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url)
 const ENTRY = new URL('./grid-worker.ts', import.meta.url).href
+
+/** Starting a worker (loading the TypeScript sources) costs seconds; below this much work one thread wins. */
+export const AUTO_WORKERS_MIN_ORDERS = 2_000_000
+
+/** Default pool size: every available core when the grid simulates ≥ 2M orders in all, else 0 (this thread). */
+export function autoWorkers(cells: Cell[]): number {
+  const orders = cells.reduce((a, c) => a + (c.scenario.arrivals.orders ?? 0), 0)
+  return cells.length > 1 && orders >= AUTO_WORKERS_MIN_ORDERS ? availableParallelism() : 0
+}
 
 /**
  * Runs every combination of `axes` over `base`, spread over worker threads. Results come back in
@@ -26,7 +35,7 @@ export async function runGrid(base: Scenario, axes: GridAxis[], opts: GridOption
 
 export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<CellRun[]> {
   const total = cells.length
-  const workers = Math.min(total, opts.workers ?? availableParallelism())
+  const workers = Math.min(total, opts.workers ?? autoWorkers(cells))
   const { workers: _w, onCell, ...cellOpts } = opts
   const out: CellRun[] = new Array(total)
   let done = 0

@@ -27,7 +27,7 @@ export interface Judge {
   autoCompensates(simTime: number): boolean
   /** PAY-5: when the platform intervenes on a complaint filed at `filedAt` that the merchant has not handled (inclusive). */
   complaintDeadline(filedAt: number): number
-  /** PAY-6: 0 ok, 1 warning, 2 removal from the campaign, for `late` delayed of `due` orders and upheld complaints. */
+  /** PAY-6: 0 ok, 1 warning, 2 removal from the campaign, for `late` delayed of `due` orders and `poorService` complaints. */
   massDelay(late: number, due: number, poorService: number): 0 | 1 | 2
 }
 

@@ -47,8 +47,10 @@ export const ScenarioSchema = Type.Object(
     window: Type.Object({ from: Iso, to: Iso }, { additionalProperties: false }),
     arrivals: Type.Object(
       {
-        /** paid orders over the window (exact count) */
-        orders: Type.Integer({ minimum: 0 }),
+        /** paid orders over the window (exact count); required unless `world` is set */
+        orders: Type.Optional(Type.Integer({ minimum: 0 })),
+        /** a generated world directory: arrivals are its orders for `merchantId` and the listed SKUs */
+        world: Type.Optional(Type.String({ minLength: 1 })),
         /** `burst`: a launch spike decaying with a half-life over a flat base; `flat`; `curve`: @d11/curve */
         shape: Type.Union([Type.Literal('burst'), Type.Literal('flat'), Type.Literal('curve')], {
           default: 'burst',
@@ -66,7 +68,8 @@ export const ScenarioSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    skus: Type.Array(Sku, { minItems: 1, maxItems: 1000 }),
+    /** the merchant's SKUs; may be left empty with `arrivals.world` to take them from the world */
+    skus: Type.Array(Sku, { maxItems: 1000 }),
     oversell: Type.Object(
       {
         /** `strict`: stock reserved atomically at order time, no oversell; `synced`: the platform sees sales `syncLagSeconds` late */
@@ -221,7 +224,12 @@ function checkSemantics(s: Scenario): string[] {
     if (ids.has(k.id)) out.push(`skus[${i}].id: duplicate id "${k.id}"`)
     ids.add(k.id)
   })
-  if (s.skus.every((k) => k.share === 0)) out.push('skus[].share: at least one SKU needs a share > 0')
+  if (s.skus.length === 0 && s.arrivals.world === undefined) {
+    out.push('skus: at least one SKU is required unless arrivals.world is set')
+  }
+  if (s.skus.length > 0 && s.skus.every((k) => k.share === 0)) {
+    out.push('skus[].share: at least one SKU needs a share > 0')
+  }
   s.restock.forEach((r, i) => {
     if (r.sku !== undefined && !ids.has(r.sku)) out.push(`restock[${i}].sku: unknown SKU "${r.sku}"`)
     if (r.sku === undefined && s.skus.length > 1)
@@ -232,6 +240,9 @@ function checkSemantics(s: Scenario): string[] {
   })
   if (s.buyers.complainRate + s.buyers.refundRate > 1) {
     out.push('buyers.refundRate: complainRate + refundRate must be <= 1')
+  }
+  if (s.arrivals.orders === undefined && s.arrivals.world === undefined) {
+    out.push('arrivals.orders: is required unless arrivals.world is set')
   }
   const at = s.arrivals.burst.at
   if (at !== undefined) {

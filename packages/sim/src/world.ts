@@ -3,6 +3,37 @@ import { SimError } from './errors.ts'
 import type { Scenario } from './scenario.ts'
 
 /**
+ * The scenario's SKUs taken from the world when it lists none: every SKU of `merchantId` with its
+ * list price, stock, presale flag and contract ship hours (SHIP-1).
+ */
+export async function withWorldSkus(s: Scenario): Promise<Scenario> {
+  if (s.skus.length > 0 || !s.arrivals.world) return s
+  const { readWorld } = await import('@d11/generator/read-world')
+  const skus: Scenario['skus'] = []
+  try {
+    for await (const k of readWorld(s.arrivals.world, 'skus')) {
+      if (k.merchantId !== s.merchantId) continue
+      skus.push({
+        id: k.id,
+        priceYuan: k.listPriceFen / 100,
+        stock: k.stock,
+        share: 1,
+        presale: k.presale,
+        presaleShipHours: k.contractShipHours ?? 0,
+      })
+    }
+  } catch (err) {
+    throw new SimError(
+      'SIM_ERR_SCENARIO',
+      `arrivals.world: cannot read "${s.arrivals.world}": ${(err as Error).message}`,
+    )
+  }
+  if (skus.length === 0)
+    throw new SimError('SIM_ERR_SCENARIO', `merchantId: no SKU of "${s.merchantId}" in ${s.arrivals.world}`)
+  return { ...s, skus }
+}
+
+/**
  * Arrivals from a generated world (`@d11/generator/read-world`): every order line of the
  * scenario's merchant, for a SKU the scenario lists, fully paid inside the window (presale orders
  * count from their final payment), one arrival per unit. Times come out sorted; the world's own

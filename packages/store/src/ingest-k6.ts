@@ -6,7 +6,7 @@ import { basename, join } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import { createGunzip } from 'node:zlib'
-import type { Store } from './connection.ts'
+import { queryRows, type Store } from './connection.ts'
 import { StoreError } from './errors.ts'
 
 /**
@@ -50,6 +50,13 @@ export interface IngestK6Options {
    * @default 'engine' on the embedded engine, 'node' on a server
    */
   validate?: 'engine' | 'node'
+  /**
+   * Who reads the file: `engine` lets the embedded engine read it (LineAsString, gzip by
+   * extension) and parse every line natively — no per-line work in Node; `stream` streams it
+   * through Node in `batchLines` batches (see `validate`).
+   * @default 'engine' on the embedded engine, 'stream' on a server
+   */
+  reader?: 'engine' | 'stream'
 }
 
 export interface BadK6Line {
@@ -86,25 +93,23 @@ async function* lineChunks(input: AsyncIterable<Buffer | string>): AsyncGenerato
 
 const stripCr = (l: string) => (l.endsWith('\r') ? l.slice(0, -1) : l)
 
-const TIME_RE = /"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/
-const VALUE_RE = /"value":-?\d/
+const DATA_RE = /"data":\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^"]*","value":-?\d[^,]*,"tags":\{/
+const METRIC_RE = /"metric":"[^"]/
 
 /**
- * Cheap shape check of a k6 Point line (no parse): the structural keys with the right kinds of
- * values. In JSON a quote inside a string is always escaped, so these unescaped substrings are
- * keys. A line passing it goes to the engine unparsed; if the engine then rejects the batch, the
- * batch is re-checked line by line in Node (see `engineInsert`).
+ * Cheap shape check of a k6 Point line in k6's own layout (no parse): `type` Point first (or
+ * `metric` first), then `data` with `time`, `value`, `tags` in that order. In JSON a quote inside a
+ * string is always escaped, so these unescaped substrings are structure. A line passing it goes to
+ * the engine unparsed (if the engine then rejects the batch, Node re-checks it line by line, see
+ * `engineInsert`); any other line is parsed and checked in Node.
  */
 function looksLikePoint(text: string): boolean {
   return (
-    text.charCodeAt(0) === 123 &&
     text.charCodeAt(text.length - 1) === 125 &&
-    text.includes('"type":"Point"') &&
-    text.includes('"metric":"') &&
-    !text.includes('"metric":""') &&
-    text.includes('"tags":{') &&
-    TIME_RE.test(text) &&
-    VALUE_RE.test(text)
+    (text.startsWith('{"type":"Point",') ||
+      (text.startsWith('{"metric":"') && text.includes('"type":"Point"'))) &&
+    DATA_RE.test(text) &&
+    METRIC_RE.test(text)
   )
 }
 
@@ -152,6 +157,22 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
   const batchLines = opts.batchLines ?? 50_000
   const keepBad = opts.keepBadLines ?? 1000
   const result: IngestK6Result = { runId, source, lines: 0, points: 0, metrics: 0, badCount: 0, badLines: [] }
+  const reader = opts.reader ?? (store.engine === 'embedded' ? 'engine' : 'stream')
+  if (reader === 'engine') {
+    if (store.engine !== 'embedded') {
+      throw new StoreError(
+        'STORE_ERR_READER',
+        "ingestK6: reader: 'engine' needs the embedded engine; use 'stream'",
+      )
+    }
+    return ingestWithEngineReader(store, file, {
+      runId,
+      source,
+      keepBad,
+      totalBytes,
+      onProgress: opts.onProgress,
+    })
+  }
   const mode = opts.validate ?? (store.engine === 'embedded' ? 'engine' : 'node')
   if (mode === 'engine' && store.engine !== 'embedded') {
     throw new StoreError(
@@ -394,5 +415,138 @@ export async function ingestK6(store: Store, file: string, opts: IngestK6Options
     points: result.points,
     bad: result.badCount,
   })
+  return result
+}
+
+const sqlString = (s: string) => `'${s.replace(/[\\']/g, '\\$&')}'`
+
+/** Declaration line → k6_metrics row, or the reason it is malformed (undefined: not a declaration). */
+function readDeclaration(runId: string, text: string): Record<string, unknown> | string | undefined {
+  let v: {
+    type?: unknown
+    metric?: unknown
+    data?: { name?: unknown; type?: unknown; contains?: unknown; thresholds?: unknown }
+  }
+  try {
+    v = JSON.parse(text)
+  } catch {
+    return undefined // reported by the main pass as 'not JSON'
+  }
+  if (typeof v !== 'object' || v === null || v.type !== 'Metric') return undefined
+  const d = v.data
+  const name = typeof d?.name === 'string' ? d.name : typeof v.metric === 'string' ? v.metric : ''
+  if (!name || typeof d?.type !== 'string') return 'Metric without `data.name` / `data.type`'
+  return {
+    run_id: runId,
+    metric: name,
+    type: d.type,
+    contains: typeof d.contains === 'string' ? d.contains : '',
+    thresholds: Array.isArray(d.thresholds) ? d.thresholds.map(String) : [],
+  }
+}
+
+/**
+ * The engine reads the file itself: one scan for the line count and the metric declarations
+ * (a `position()` prefilter, no JSON parse), then one INSERT … SELECT that parses every line once
+ * into the `k6_lines` Null table, whose views route valid Points to k6_samples (and k6_minute) and
+ * malformed lines to k6_rejects. The insert's dedup token comes from (run, source, content
+ * fingerprint); single-threaded reading keeps the blocks, and so the per-block tokens derived down
+ * the views, identical between loads — a re-load is a no-op.
+ */
+async function ingestWithEngineReader(
+  store: Store,
+  file: string,
+  o: {
+    runId: string
+    source: string
+    keepBad: number
+    totalBytes: number
+    onProgress?: (p: IngestProgress) => void
+  },
+): Promise<IngestK6Result> {
+  const src = `file(${sqlString(file)}, 'LineAsString')`
+  const deterministic = { max_threads: 1, input_format_parallel_parsing: 0, max_insert_threads: '1' } as const
+  const progress = (share: number, lines: number, points: number, bad: number) =>
+    o.onProgress?.({ bytes: Math.round(o.totalBytes * share), totalBytes: o.totalBytes, lines, points, bad })
+  progress(0, 0, 0, 0)
+
+  // `fingerprint`: an order-sensitive content hash of the file, for the insert's dedup token.
+  const [scan] = await queryRows<{ lines: number; fingerprint: string; decl: Array<[number, string]> }>(
+    store,
+    `SELECT count() AS lines, toString(groupBitXor(cityHash64(_row_number, line))) AS fingerprint,
+            groupArrayIf((_row_number + 1, line), position(line, '"Metric"') > 0) AS decl
+     FROM ${src}`,
+    {},
+  )
+  const lines = Number(scan?.lines ?? 0)
+  const badLines: BadK6Line[] = []
+  const declarations: Record<string, unknown>[] = []
+  for (const [n, text] of scan?.decl ?? []) {
+    const d = readDeclaration(o.runId, text)
+    if (typeof d === 'string') badLines.push({ line: Number(n), reason: d })
+    else if (d) declarations.push(d)
+  }
+  if (declarations.length > 0) {
+    await store.client.insert({ table: store.t('k6_metrics'), values: declarations, format: 'JSONEachRow' })
+  }
+  progress(0.1, lines, 0, badLines.length)
+
+  const names = declarations.map((d) => String(d.metric))
+  await store.client.command({
+    query: `INSERT INTO ${store.t('k6_lines')} (run_id, source, line, type, reason, p)
+      SELECT {run:String}, {source:String}, n, transform(p.metric, {names:Array(String)}, {types:Array(String)}, ''), reason, p
+      FROM (
+        SELECT _row_number + 1 AS n,
+          JSONExtract(line, '${WRAPPED_STRUCTURE.slice(WRAPPED_STRUCTURE.indexOf('Tuple'))}') AS p,
+          multiIf(
+            NOT isValidJSON(line), 'not JSON',
+            JSONType(line) != 'Object', 'not a JSON object',
+            p.type = 'Metric', 'metric',
+            p.type != 'Point', '\`type\` must be "Point" or "Metric"',
+            p.metric = '', 'Point without \`metric\`',
+            NOT match(p.data.time, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}'), '\`data.time\` is not an ISO timestamp',
+            JSONType(line, 'data', 'value') NOT IN ('Int64', 'UInt64', 'Double'), '\`data.value\` is not a finite number',
+            '') AS reason
+        FROM ${src}
+        WHERE notEmpty(trimBoth(line))
+      )`,
+    query_params: { run: o.runId, source: o.source, names, types: declarations.map((d) => String(d.type)) },
+    clickhouse_settings: {
+      ...deterministic,
+      // same run, source and content → same token (and, per block, the same derived tokens)
+      insert_deduplication_token: createHash('sha1')
+        .update(`${o.runId}\u0000${o.source}\u0000${lines}\u0000${scan?.fingerprint ?? ''}`)
+        .digest('hex'),
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+    },
+  })
+  progress(0.9, lines, 0, badLines.length)
+
+  const params = { run: o.runId, source: o.source, limit: o.keepBad }
+  const rejected = await queryRows<{ line: number; reason: string }>(
+    store,
+    `SELECT line, reason FROM ${store.t('k6_rejects')} FINAL
+     WHERE run_id = {run:String} AND source = {source:String} ORDER BY line LIMIT {limit:UInt32}`,
+    params,
+  )
+  const [counts] = await queryRows<{ bad: number; points: number }>(
+    store,
+    `SELECT (SELECT count() FROM ${store.t('k6_rejects')} FINAL WHERE run_id = {run:String} AND source = {source:String}) AS bad,
+            (SELECT count() FROM ${store.t('k6_samples')} WHERE run_id = {run:String} AND source = {source:String}) AS points`,
+    params,
+  )
+  const all = [...badLines, ...rejected.map((r) => ({ line: Number(r.line), reason: r.reason }))].sort(
+    (a, b) => a.line - b.line,
+  )
+  const result: IngestK6Result = {
+    runId: o.runId,
+    source: o.source,
+    lines,
+    points: Number(counts?.points ?? 0),
+    metrics: declarations.length,
+    badCount: badLines.length + Number(counts?.bad ?? 0),
+    badLines: all.slice(0, o.keepBad),
+  }
+  progress(1, lines, result.points, result.badCount)
   return result
 }

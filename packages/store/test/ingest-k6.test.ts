@@ -30,12 +30,17 @@ const counts = async (runId: string) => {
   return { base: Number(base?.c), minute: Number(mv?.c) }
 }
 
-describe.each(['engine', 'node'] as const)('ingestK6 (validate: %s)', (validate) => {
+describe.each([
+  ['engine reader', { reader: 'engine' }],
+  ['stream, engine-checked', { reader: 'stream', validate: 'engine' }],
+  ['stream, node-checked', { reader: 'stream', validate: 'node' }],
+] as const)('ingestK6 (%s)', (label, modeOpts) => {
+  const validate = label.replace(/[^a-z]+/g, '-')
   it('loads points and declarations; loading the same file twice leaves counts unchanged', async () => {
     const lines = [...k6SynthLines({ seconds: 30, rate: 10 })]
     const file = join(dir, `run1-${validate}.json`)
     writeFileSync(file, `${lines.join('\n')}\n`)
-    const first = await ingestK6(store, file, { runId: `r1-${validate}`, batchLines: 500, validate })
+    const first = await ingestK6(store, file, { runId: `r1-${validate}`, batchLines: 500, ...modeOpts })
     expect(first.metrics).toBe(6)
     expect(first.points).toBe(lines.length - 6)
     expect(first.badCount).toBe(0)
@@ -43,7 +48,7 @@ describe.each(['engine', 'node'] as const)('ingestK6 (validate: %s)', (validate)
     expect(once.base).toBe(first.points)
     expect(once.minute).toBe(first.points)
 
-    const second = await ingestK6(store, file, { runId: `r1-${validate}`, batchLines: 500, validate })
+    const second = await ingestK6(store, file, { runId: `r1-${validate}`, batchLines: 500, ...modeOpts })
     expect(second.points).toBe(first.points)
     expect(await counts(`r1-${validate}`)).toEqual(once)
 
@@ -82,7 +87,7 @@ describe.each(['engine', 'node'] as const)('ingestK6 (validate: %s)', (validate)
     ) // 24
     const file = join(dir, `bad-${validate}.json.gz`)
     writeFileSync(file, gzipSync(`${lines.join('\n')}\n`))
-    const res = await ingestK6(store, file, { runId: `r2-${validate}`, batchLines: 8, validate })
+    const res = await ingestK6(store, file, { runId: `r2-${validate}`, batchLines: 8, ...modeOpts })
     expect(res.badLines.map((b) => b.line)).toEqual([4, 10, 15, 21, 24])
     expect(res.badLines[4]?.reason).toBe('not JSON')
     expect(res.badCount).toBe(5)
@@ -109,7 +114,7 @@ describe.each(['engine', 'node'] as const)('ingestK6 (validate: %s)', (validate)
     ]
     const file = join(dir, `crlf-${validate}.json`)
     writeFileSync(file, `${lines.join('\r\n')}\r\n`)
-    const res = await ingestK6(store, file, { runId: `r4-${validate}`, batchLines: 7, validate })
+    const res = await ingestK6(store, file, { runId: `r4-${validate}`, batchLines: 7, ...modeOpts })
     expect(res).toMatchObject({ points: 42, metrics: 1, badCount: 0 })
     const rows = await queryRows<{ v: number; scenario: string; n: number; status: string }>(
       store,

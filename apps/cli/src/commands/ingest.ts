@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander'
+import { type Command, InvalidArgumentError, Option } from 'commander'
 
 /**
  * `d11 ingest k6|world|spool`: load a run's evidence into the store (embedded ClickHouse under
@@ -103,9 +103,15 @@ export function register(program: Command): void {
       .description("Load k6 `--out json` output (NDJSON, optionally .gz) as one run's samples.")
       .argument('<file>', 'k6 JSON output, e.g. results/peak.json.gz')
       .requiredOption('--run <id>', 'run id the samples belong to (required), e.g. --run peak-2022-01', runId)
+      .addOption(
+        new Option(
+          '--reader <who>',
+          'who reads the file: engine (embedded default: the engine parses it natively) or stream (server default: Node streams it in batches), e.g. --reader stream',
+        ).choices(['engine', 'stream']),
+      )
       .option(
         '--batch <lines>',
-        'lines per insert batch (default: 50000); keep it fixed between re-loads',
+        'lines per insert batch with --reader stream (default: 50000; keep it fixed between re-loads), e.g. --batch 20000',
         positiveInt('--batch'),
       ),
   )
@@ -118,35 +124,41 @@ Loading the same file for the same run again changes nothing (identity: run, fil
 Example:
   d11 ingest k6 results/peak.json.gz --run peak-1`,
     )
-    .action(async (file: string, opts: StoreFlags & { run: string; batch?: number }) => {
-      try {
-        const { statSync } = await import('node:fs')
-        const size = (() => {
-          try {
-            return statSync(file).size
-          } catch {
-            throw Object.assign(new Error(`<file>: "${file}" does not exist`), { code: 'STORE_ERR_FILE' })
-          }
-        })()
-        const store = await open(opts)
-        const { ingestK6 } = await import('@d11/store/ingest-k6')
-        const bar = await progress('k6', size)
-        const t0 = performance.now()
-        const res = await ingestK6(store, file, {
-          runId: opts.run,
-          batchLines: opts.batch,
-          onProgress: (p) => bar.update(p.bytes, { lines: p.lines, bad: p.bad }),
-        })
-        bar.stop()
-        await store.close()
-        const s = (performance.now() - t0) / 1000
-        process.stdout.write(
-          `ingested ${res.points} samples and ${res.metrics} metric declarations from ${res.lines} lines into run ${res.runId} (${store.engine}, db ${store.database}) in ${s.toFixed(1)} s\n${badSummary(res.badCount, res.badLines)}\n`,
-        )
-      } catch (err) {
-        fail(err)
-      }
-    })
+    .action(
+      async (
+        file: string,
+        opts: StoreFlags & { run: string; batch?: number; reader?: 'engine' | 'stream' },
+      ) => {
+        try {
+          const { statSync } = await import('node:fs')
+          const size = (() => {
+            try {
+              return statSync(file).size
+            } catch {
+              throw Object.assign(new Error(`<file>: "${file}" does not exist`), { code: 'STORE_ERR_FILE' })
+            }
+          })()
+          const store = await open(opts)
+          const { ingestK6 } = await import('@d11/store/ingest-k6')
+          const bar = await progress('k6', size)
+          const t0 = performance.now()
+          const res = await ingestK6(store, file, {
+            runId: opts.run,
+            batchLines: opts.batch,
+            reader: opts.reader,
+            onProgress: (p) => bar.update(p.bytes, { lines: p.lines, bad: p.bad }),
+          })
+          bar.stop()
+          await store.close()
+          const s = (performance.now() - t0) / 1000
+          process.stdout.write(
+            `ingested ${res.points} samples and ${res.metrics} metric declarations from ${res.lines} lines into run ${res.runId} (${store.engine}, db ${store.database}) in ${s.toFixed(1)} s\n${badSummary(res.badCount, res.badLines)}\n`,
+          )
+        } catch (err) {
+          fail(err)
+        }
+      },
+    )
 
   storeOptions(
     ingest

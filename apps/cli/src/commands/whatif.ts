@@ -197,7 +197,7 @@ export function register(program: Command): void {
     )
     .option(
       '--workers <n>',
-      'worker threads, 0 = run in this thread (default: available cores), e.g. --workers 2',
+      'worker threads, 0 = run in this thread (default: all cores when the grid simulates >= 2M orders, else 0), e.g. --workers 2',
       positiveInt('--workers'),
     )
     .option(

@@ -9,7 +9,7 @@ import { Scheduler } from '../scheduler.ts'
 import { EventSink, type SpoolLike } from '../sink.ts'
 import { WebhookPusher } from '../webhooks.ts'
 
-/** Shared services of one platform instance. */
+/** Shared services of one platform instance, filled in by the plugins below in order. */
 export interface Services {
   config: PlatformConfig
   calendar: Calendar
@@ -32,33 +32,60 @@ export interface ServicesOptions {
   spool?: SpoolLike
 }
 
-/** Decorates `app.d11` with config, clock, scheduler, event sink, webhooks and state; closes them in order. */
-export const servicesPlugin = fp(
-  async (app: FastifyInstance, opts: ServicesOptions) => {
-    const { config } = opts
-    const wall = opts.wall ?? Date.now
-    const calendar = loadCalendar(config.calendar)
-    const clock = new SimClock(parseSimInstant(config.clockStart, 'clockStart'), config.clockRate, wall)
-    const scheduler = new Scheduler(clock, (err) => app.log.error({ err }, 'deadline handler failed'))
+/** Config and the CAL-2 calendar it names. */
+export const configPlugin = fp(
+  async (app: FastifyInstance, opts: { config: PlatformConfig }) => {
+    app.decorate('d11', { config: opts.config, calendar: loadCalendar(opts.config.calendar) } as Services)
+  },
+  { name: 'd11-config' },
+)
+
+/** The simulated clock and the one deadline scheduler keyed on it. */
+export const clockPlugin = fp(
+  async (app: FastifyInstance, opts: { wall: WallSource }) => {
+    const { config } = app.d11
+    app.d11.clock = new SimClock(
+      parseSimInstant(config.clockStart, 'clockStart'),
+      config.clockRate,
+      opts.wall,
+    )
+    app.d11.scheduler = new Scheduler(app.d11.clock, (err) =>
+      app.log.error({ err }, 'deadline handler failed'),
+    )
+  },
+  { name: 'd11-clock', dependencies: ['d11-config'] },
+)
+
+/** Event sink (to the spool) and webhook pushes to merchant services. */
+export const eventsPlugin = fp(
+  async (app: FastifyInstance, opts: { wall: WallSource; spool?: SpoolLike }) => {
+    const { config, clock } = app.d11
     const spool =
       opts.spool ??
       (config.spoolDir
         ? new SpoolWriter({ dir: config.spoolDir, writerId: `platform-${config.runId}` })
         : null)
-    const sink = new EventSink(config.runId, wall, spool, 1000, (err) =>
+    app.d11.sink = new EventSink(config.runId, opts.wall, spool, 1000, (err) =>
       app.log.error({ err }, 'spool write failed'),
     )
-    let platformRef: Platform | undefined
-    const webhooks = new WebhookPusher({
-      resolveUrl: (id) => platformRef?.merchants.get(id)?.webhookUrl,
+    app.d11.webhooks = new WebhookPusher({
       attempts: config.webhookAttempts,
       backoffMs: config.webhookBackoffMs,
       timeoutMs: config.webhookTimeoutMs,
       now: () => clock.now(),
-      wallNow: wall,
-      sink,
+      wallNow: opts.wall,
+      sink: app.d11.sink,
+      resolveUrl: (id) => app.d11.platform?.merchants.get(id)?.webhookUrl,
     })
-    const platform = new Platform({
+  },
+  { name: 'd11-events', dependencies: ['d11-clock'] },
+)
+
+/** The in-memory platform state; its close hook stops deadlines, then pushes, then flushes events. */
+export const statePlugin = fp(
+  async (app: FastifyInstance) => {
+    const { config, calendar, clock, scheduler, sink, webhooks } = app.d11
+    app.d11.platform = new Platform({
       config,
       calendar,
       now: () => clock.now(),
@@ -66,14 +93,24 @@ export const servicesPlugin = fp(
       sink,
       push: (merchantId, type, data) => webhooks.push(merchantId, type, data),
     })
-    platformRef = platform
-    app.decorate('d11', { config, calendar, clock, scheduler, sink, webhooks, platform })
     app.addHook('onClose', async () => {
       scheduler.close()
       await webhooks.close()
       // Nothing accepted is lost: every buffered row reaches the spool before close resolves.
       await sink.close()
     })
+  },
+  { name: 'd11-state', dependencies: ['d11-events'] },
+)
+
+/** Registers the service plugins in dependency order. */
+export const servicesPlugin = fp(
+  async (app: FastifyInstance, opts: ServicesOptions) => {
+    const wall = opts.wall ?? Date.now
+    await app.register(configPlugin, { config: opts.config })
+    await app.register(clockPlugin, { wall })
+    await app.register(eventsPlugin, opts.spool ? { wall, spool: opts.spool } : { wall })
+    await app.register(statePlugin)
   },
   { name: 'd11-services' },
 )

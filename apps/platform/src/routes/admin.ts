@@ -16,6 +16,7 @@ const ClockView = Type.Object({
 const WorldResult = Type.Object({
   merchants: Type.Integer(),
   skus: Type.Integer(),
+  freeShippingViolations: Type.Integer({ description: 'SHIP-6 listings (events kind listing.violation)' }),
   buyers: Type.Integer(),
   registrations: Type.Object({
     accepted: Type.Integer(),

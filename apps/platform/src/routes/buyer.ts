@@ -61,6 +61,11 @@ export const buyerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         }
         const res = platform.placeOrder(req.body, clock.now())
         platform.idempotency.set(key, { body, status: 201, response: res })
+        // Bounded memory: forget the oldest key past the limit (Map keeps insertion order).
+        if (platform.idempotency.size > platform.config.idempotencyKeys) {
+          const oldest = platform.idempotency.keys().next().value
+          if (oldest !== undefined) platform.idempotency.delete(oldest)
+        }
         return reply.code(201).send(res)
       }
       return reply.code(201).send(platform.placeOrder(req.body, clock.now()))

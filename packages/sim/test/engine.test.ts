@@ -1,0 +1,125 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { minuteWeights } from '../src/arrivals.ts'
+import { simulate, workingTime } from '../src/engine.ts'
+import { EventHeap, IndexQueue } from '../src/heap.ts'
+import { rulesJudge } from '../src/judge.ts'
+import { loadScenario } from '../src/scenario.ts'
+import { PHONE } from './helpers.ts'
+
+const phone = loadScenario(PHONE)
+const judge = rulesJudge('2020')
+
+describe('event heap and queues', () => {
+  it('pops by time, then priority, then insertion order (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3 })), {
+          maxLength: 300,
+        }),
+        (evs) => {
+          const h = new EventHeap(4)
+          evs.forEach(([t, p], i) => {
+            h.push(t, p, p, i)
+          })
+          const expected = evs
+            .map(([t, p], i) => ({ t, p, i }))
+            .sort((a, b) => a.t - b.t || a.p - b.p || a.i - b.i)
+          const got: number[] = []
+          while (h.size > 0) {
+            got.push(h.topArg())
+            h.pop()
+          }
+          expect(got).toEqual(expected.map((e) => e.i))
+        },
+      ),
+    )
+  })
+
+  it('the index queue is FIFO across growth and counts its pushes and shifts', () => {
+    const q = new IndexQueue(2)
+    for (let i = 0; i < 100; i++) {
+      q.push(i)
+      if (i % 3 === 0) expect(q.shift()).toBe(i / 3)
+    }
+    expect(q.pushed).toBe(100)
+    expect(q.shifted).toBe(34)
+    expect(q.peek()).toBe(34)
+  })
+})
+
+describe('warehouse working time (shifts in Asia/Shanghai)', () => {
+  const w = workingTime({
+    ...phone,
+    warehouse: { ...phone.warehouse, shifts: [{ from: '08:00', to: '22:00' }] },
+  })
+
+  it('inverse is the earliest instant with that much working time (fast-check)', () => {
+    const from = Date.parse('2020-11-01T00:00:00+08:00')
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 * 86_400_000 }), (dt) => {
+        const t = from + dt
+        const back = w.inverse(w.at(t))
+        expect(back).toBeLessThanOrEqual(t + 1e-6)
+        expect(Math.abs(w.at(back) - w.at(t))).toBeLessThan(1e-6)
+      }),
+    )
+  })
+
+  it('nothing is picked outside the shift: 08:00 + 1 working minute is 08:01 Shanghai, whatever the host zone', () => {
+    const night = Date.parse('2020-11-11T02:00:00+08:00')
+    expect(w.inverse(w.at(night) + 1)).toBe(Date.parse('2020-11-11T08:01:00+08:00'))
+    expect(
+      w.at(Date.parse('2020-11-12T00:00:00+08:00')) - w.at(Date.parse('2020-11-11T00:00:00+08:00')),
+    ).toBe(14 * 60)
+  })
+})
+
+describe('arrival shapes', () => {
+  it('curve: the @d11/curve intensity of the calendar, peaking in the first minutes of Nov 11', () => {
+    const s = {
+      ...phone,
+      window: { from: '2020-11-10T22:00:00+08:00', to: '2020-11-11T02:00:00+08:00' },
+      arrivals: {
+        ...phone.arrivals,
+        shape: 'curve' as const,
+        burst: { ...phone.arrivals.burst, at: undefined },
+      },
+    }
+    const w = minuteWeights(s)
+    expect(w).toHaveLength(240)
+    const mean = w.reduce((a, b) => a + b, 0) / w.length
+    const peak = Math.max(...w.slice(120, 130))
+    expect(peak).toBeGreaterThan(2 * mean)
+    const r = simulate(s, { judge })
+    expect(r.orders.arrived).toBe(s.arrivals.orders)
+  })
+
+  it('flat: evenly spread', () => {
+    const w = minuteWeights({ ...phone, arrivals: { ...phone.arrivals, shape: 'flat' } })
+    expect(new Set(w).size).toBe(1)
+  })
+})
+
+describe('PAY-6 mass delay', () => {
+  it('a warehouse far too small gets the merchant warned, then removed, with the moments recorded as events', () => {
+    const events: Array<{ kind: string; ruleId: string; simTime: number }> = []
+    const r = simulate(
+      { ...phone, warehouse: { ...phone.warehouse, picksPerHour: 300 } },
+      { judge, sink: { payout() {}, verdict() {}, event: (e) => events.push(e) } },
+    )
+    expect(r.sla.pickup48hRate).toBeLessThan(0.85)
+    expect(r.massDelay.warnedAt).not.toBeNull()
+    expect(r.massDelay.removedAt).not.toBeNull()
+    expect(r.massDelay.removedAt!).toBeGreaterThanOrEqual(r.massDelay.warnedAt!)
+    expect(events.filter((e) => e.ruleId === 'PAY-6').map((e) => e.kind)).toEqual([
+      'mass_delay_warning',
+      'mass_delay_removal',
+    ])
+  })
+
+  it('the 000 case itself stays below the warning threshold', () => {
+    const r = simulate(phone, { judge })
+    expect(r.massDelay).toEqual({ warnedAt: null, removedAt: null })
+  })
+})
