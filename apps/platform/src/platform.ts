@@ -278,7 +278,7 @@ export class Platform {
       }
       const elig = eligibility(m.merchant, at)
       if (!elig.ok) fail('PLAT_ERR_REG_ELIGIBILITY', elig.field, elig.reason)
-      if (!input.crossStoreCoupon || !m.merchant.crossStoreCoupon) {
+      if (!input.crossStoreCoupon) {
         fail(
           'PLAT_ERR_REG_COUPON',
           'crossStoreCoupon',

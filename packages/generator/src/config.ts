@@ -56,47 +56,15 @@ export const SCALES = {
 export type ScaleName = keyof typeof SCALES
 
 /**
- * EXP-4 consultation mix (rules.md; sources 003, 004): share of consultations per topic.
- * Defined here because `@d11/rules/experience` did not export a mix when this was written.
- * @default presale 0.3, payment reminder 0.12, shipping 0.3, after-sale 0.2, price complaint 0.08
+ * EXP-4 topics of `@d11/rules/experience` `consultationMix` (the ruleset in force at wave-2 spot
+ * open) by their entity names: the rules' `presale` category is the `presale-question` topic.
  */
-export const DEFAULT_CONSULTATION_MIX: Record<ConsultationTopic, number> = {
-  'presale-question': 0.3,
-  'payment-reminder': 0.12,
-  'shipping-inquiry': 0.3,
-  'after-sale': 0.2,
-  'price-complaint': 0.08,
-}
-
-/** Sub-topics per EXP-4 topic; after-sale includes the ten logistics complaint types of 004. */
-export const CONSULTATION_SUBTOPICS: Record<ConsultationTopic, readonly string[]> = {
-  'presale-question': [
-    'campaign-rules',
-    'gift',
-    'coupon-stacking',
-    'address-change',
-    'deposit',
-    'size-advice',
-  ],
-  'payment-reminder': ['final-payment-due', 'unpaid-order'],
-  'shipping-inquiry': ['when-ship', 'trace-not-updated', 'carrier-choice', 'delivery-eta'],
-  'after-sale': [
-    'refund',
-    'return',
-    'damage',
-    'wrong-item',
-    'missing-item',
-    'not-received',
-    'trace-stalled',
-    'false-signature',
-    'rude-courier',
-    'delivery-not-to-door',
-    'lost-parcel',
-    'late-delivery',
-    'extra-fee',
-    'parcel-opened',
-  ],
-  'price-complaint': ['price-dropped-after-presale', 'coupon-not-applied', 'price-protection'],
+export const RULE_CATEGORY_TOPIC: Record<string, ConsultationTopic> = {
+  presale: 'presale-question',
+  'payment-reminder': 'payment-reminder',
+  'shipping-inquiry': 'shipping-inquiry',
+  'after-sale': 'after-sale',
+  'price-complaint': 'price-complaint',
 }
 
 export interface GeneratorOptions {
@@ -111,7 +79,7 @@ export interface GeneratorOptions {
    * @default 0.12
    */
   invalidRegistrationShare?: number
-  /** EXP-4 consultation mix, shares per topic (normalized). @default DEFAULT_CONSULTATION_MIX */
+  /** EXP-4 consultation mix override, shares per topic (normalized). @default the ruleset's `experience.consultationMix` */
   consultationMix?: Partial<Record<ConsultationTopic, number>>
   /** After-sale event kinds, relative weights. @default refund 0.45, return 0.2, complaint 0.15, negative review 0.2 */
   afterSaleMix?: Partial<Record<AfterSaleKind, number>>

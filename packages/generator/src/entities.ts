@@ -224,7 +224,7 @@ export interface Consultation {
   /** the order it concerns, `null` for pre-sale questions about no order */
   orderId: string | null
   topic: ConsultationTopic
-  /** finer reason, e.g. `coupon-stacking`, `damage`, `lost-parcel` */
+  /** finer reason: a subtype of the ruleset's EXP-4 category, e.g. `coupon-stacking`, `no-trace-after-ship` */
   subtopic: string
   startedAt: IsoTime
   simTime: number

@@ -1,16 +1,17 @@
-import { Curve, floorMinute, type MinuteCdf, worldCdf, worldWindow } from '@d11/curve/curve'
+import { type MinuteCdf, worldCdf, worldWindow } from '@d11/curve/curve'
 import { DAY_MS, shanghaiDay, toShanghaiIso } from '@d11/curve/time'
 import { type Calendar, getCalendar, listCalendars, phaseAt } from '@d11/rules/calendar'
+import { botOnlyReception, consultationMix } from '@d11/rules/experience'
+import { type Ruleset, rulesetAt } from '@d11/rules/ruleset'
 import { base, en, Faker, zh_CN } from '@faker-js/faker'
 import {
-  CONSULTATION_SUBTOPICS,
   DEFAULT_AFTER_SALE_MIX,
-  DEFAULT_CONSULTATION_MIX,
   GeneratorError,
   type GeneratorOptions,
   REFERENCE_DATE,
   REGIONS,
   REMOTE_REGIONS,
+  RULE_CATEGORY_TOPIC,
   SCALES,
   type ScaleCounts,
 } from './config.ts'
@@ -143,8 +144,6 @@ const CONSULT_LAG_MS: Record<ConsultationTopic, number> = {
   'after-sale': 3 * DAY_MS,
   'price-complaint': DAY_MS,
 }
-/** Consultations-curve level (relative) above which merchants divert to bot-only reception (EXP-4, 003). */
-const BURST_LEVEL = 40
 /** Sizes of the faker-filled buyer name and city pools. */
 const NAME_POOL = 8192
 const CITY_POOL = 1024
@@ -193,12 +192,13 @@ export class World {
   readonly window: { from: number; to: number }
   private readonly ordersCdf: MinuteCdf
   private readonly consultCdf: MinuteCdf
-  private readonly consultCurve: Curve
+  private readonly ruleset: Ruleset
   private readonly faker: Faker
   private readonly fr = new SeededRandomizer()
   private readonly rr = new SeededRandomizer()
   private readonly orderR = new SeededRandomizer()
   private readonly consultMix: WeightedTable<ConsultationTopic>
+  private readonly subtopics: Record<ConsultationTopic, readonly string[]>
   private readonly afterMix: WeightedTable<AfterSaleKind>
   private readonly invalidShare: number
   private readonly presaleShare: number
@@ -233,11 +233,22 @@ export class World {
     this.window = worldWindow(this.calendar)
     this.ordersCdf = worldCdf(this.calendar, 'orders')
     this.consultCdf = worldCdf(this.calendar, 'consultations')
-    this.consultCurve = new Curve(this.calendar, 'consultations')
+    this.ruleset = rulesetAt(this.calendar.waves[1].spot.opens)
     this.faker = new Faker({ locale: [zh_CN, en, base], randomizer: this.fr })
     this.faker.setDefaultRefDate(REFERENCE_DATE)
+    // EXP-4 mix and subtopics come from the ruleset in force at the global peak (@d11/rules).
+    const ruleMix = consultationMix(this.ruleset)
+    const shares = {} as Record<ConsultationTopic, number>
+    this.subtopics = {} as Record<ConsultationTopic, readonly string[]>
+    for (const c of ruleMix) {
+      const topic = RULE_CATEGORY_TOPIC[c.id]
+      if (!topic)
+        throw new GeneratorError(`EXP-4: ruleset consultation category "${c.id}" has no topic`, '--calendar')
+      shares[topic] = c.share
+      this.subtopics[topic] = c.subtypes.length > 0 ? c.subtypes : ['general']
+    }
     this.consultMix = new WeightedTable(
-      Object.entries({ ...DEFAULT_CONSULTATION_MIX, ...options.consultationMix }) as Array<
+      Object.entries({ ...shares, ...options.consultationMix }).filter(([t]) => t in this.subtopics) as Array<
         [ConsultationTopic, number]
       >,
     )
@@ -601,7 +612,7 @@ export class World {
     r.seed(entitySeed(this.seed, T.consultations, j))
     let t = this.consultCdf.inverse((j + r.next()) / this.counts.consultations)
     const topic = this.consultMix.pick(r.next())
-    const subtopic = r.pick(CONSULTATION_SUBTOPICS[topic])
+    const subtopic = r.pick(this.subtopics[topic])
     let merchant: string
     let buyer: string
     let orderId: string | null = null
@@ -625,7 +636,8 @@ export class World {
       buyer = entityId('buyers', order.buyer)
       t = Math.max(t, order.t + 60_000)
     }
-    const burst = this.consultCurve.minute(floorMinute(t)) >= BURST_LEVEL
+    // EXP-4 (003): in the burst after a launch moment most merchants divert to bot-only reception.
+    const burst = botOnlyReception(t, this.calendar, this.ruleset)
     return {
       id: entityId('consultations', j),
       merchantId: merchant,

@@ -1,7 +1,8 @@
 import { shanghaiDay } from '@d11/curve/time'
 import { getCalendar } from '@d11/rules/calendar'
+import { consultationMix } from '@d11/rules/experience'
+import { getRuleset } from '@d11/rules/ruleset'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { DEFAULT_CONSULTATION_MIX } from '../src/config.ts'
 import type { Consultation, Order, Registration } from '../src/entities.ts'
 import { entityIndex } from '../src/entities.ts'
 import { generateWorld } from '../src/generate.ts'
@@ -89,7 +90,11 @@ describe('consultations (EXP-4)', () => {
   it('matches the configured topic mix within ±0.03 absolute per topic (3,000 draws: > 3.5 σ)', () => {
     const counts = new Map<string, number>()
     for (const c of consultations) counts.set(c.topic, (counts.get(c.topic) ?? 0) + 1)
-    for (const [topic, share] of Object.entries(DEFAULT_CONSULTATION_MIX)) {
+    // The configuration is the ruleset's EXP-4 mix (rules `presale` = topic `presale-question`).
+    const mix = consultationMix(getRuleset('2022-04-15'))
+    expect(mix.length).toBe(5)
+    for (const { id, share } of mix) {
+      const topic = id === 'presale' ? 'presale-question' : id
       expect(Math.abs((counts.get(topic) ?? 0) / consultations.length - share), topic).toBeLessThan(0.03)
     }
   })

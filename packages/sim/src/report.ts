@@ -10,7 +10,7 @@ import type { GridAxis } from './scenario.ts'
  */
 
 const yuan = (fen: number) => Math.round(fen / 100)
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 const fmtYuan = (fen: number) => `¥${yuan(fen).toLocaleString('en-US')}`
 
 /** Heatmap of the total payout (yuan) over two axes; other axes fixed at their first value. */
@@ -132,32 +132,29 @@ export function whatIfReport(input: WhatIfReportInput): string {
   })
   sections.push({
     title: 'Cells',
+    text: 'late: SHIP-1 pickup deadline missed, by cause; CS ≤48h: complaints handled before the PAY-5 deadline.',
     table: {
       columns: [
-        ...axes.map((a) => a.path),
-        'accepted',
+        ...axes.map((a) => a.path.split('.').pop() ?? a.path),
         'oversold',
-        'late (oversell)',
-        'late (capacity)',
+        'late: oversell',
+        'late: capacity',
         'complaints',
-        'upheld',
-        'late_shipment ¥',
+        'late ship. ¥',
         'oversell ¥',
         'total ¥',
-        'pickup 48 h',
-        'complaints ≤48 h',
+        'pickup ≤48h',
+        'CS ≤48h',
         'PAY-6',
       ],
       rows: sorted.map((r) => {
         const x = r.result
         return [
           ...axes.map((a) => r.params[a.path] ?? ''),
-          x.orders.accepted,
           x.orders.oversold,
           x.late.oversell,
           x.late.capacity,
           x.complaints.filed,
-          x.complaints.upheld,
           yuan(x.payouts.late_shipment.amountFen),
           yuan(x.payouts.oversell.amountFen),
           yuan(x.payouts.totalFen),

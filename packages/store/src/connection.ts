@@ -87,8 +87,11 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   if (o.url) {
     engine = 'server'
     const admin = createClient({ url: o.url, username: o.username, password: o.password })
-    await admin.command({ query: `CREATE DATABASE IF NOT EXISTS \`${o.database}\`` })
-    await admin.close()
+    try {
+      await admin.command({ query: `CREATE DATABASE IF NOT EXISTS \`${o.database}\`` })
+    } finally {
+      await admin.close()
+    }
     client = createClient({
       url: o.url,
       username: o.username,

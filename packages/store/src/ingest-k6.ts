@@ -10,11 +10,16 @@ import { queryRows, type Store } from './connection.ts'
 import { StoreError } from './errors.ts'
 
 /**
- * `ingestK6`: streams a k6 `--out json` file (NDJSON, optionally gzip) into `k6_samples` and
- * `k6_metrics` with bounded memory: readline over a (gunzip) stream, one batch inserting while the
- * next is parsed. Sample identity is (run, file name, line number), so re-loading the same file is
- * a no-op: batches are cut at fixed line numbers and carry an insert deduplication token (which
- * also keeps the per-minute materialized view exact), and the table is a ReplacingMergeTree.
+ * `ingestK6`: loads a k6 `--out json` file (NDJSON, optionally gzip) into `k6_samples` and
+ * `k6_metrics` with bounded memory; malformed lines are counted and reported by line number, the
+ * rest loads. Two readers:
+ * - `engine` (embedded default): the engine reads and validates the file itself (see
+ *   `ingestWithEngineReader`), Node does no per-line work;
+ * - `stream` (server default): Node streams the (gunzipped) file in batches of `batchLines`
+ *   lines, one batch inserting while the next is read.
+ * Sample identity is (run, file name, line number), so re-loading the same file is a no-op:
+ * inserts carry a content-derived deduplication token (which also keeps the per-minute
+ * materialized view exact), and the tables are ReplacingMergeTree.
  */
 
 export interface IngestProgress {
@@ -45,8 +50,9 @@ export interface IngestK6Options {
   keepBadLines?: number
   onProgress?: (p: IngestProgress) => void
   /**
-   * Where Point lines are validated and parsed: `engine` hands raw lines to the embedded engine
-   * (fastest; embedded only), `node` parses them in Node and sends only valid rows.
+   * With `reader: 'stream'`, where Point lines are checked: `engine` sends lines that pass a
+   * cheap shape test unparsed and lets the embedded engine parse them (a batch it rejects is
+   * re-checked in Node); `node` parses every line with `JSON.parse` and sends only valid rows.
    * @default 'engine' on the embedded engine, 'node' on a server
    */
   validate?: 'engine' | 'node'

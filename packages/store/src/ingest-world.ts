@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs'
+import { createReadStream, existsSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Buyer, Merchant, Order, Sku } from '@d11/generator/entities'
@@ -17,7 +17,7 @@ export type WorldTable = (typeof WORLD_TABLES)[number]
 export interface IngestWorldOptions {
   /**
    * World id stored with every row.
-   * @default the directory name
+   * @default `seed<seed>-<scale>-<calendar>` from manifest.json, else the directory name
    */
   worldId?: string
   /** @default 20000 */
@@ -91,6 +91,21 @@ const MAPPERS: { [K in WorldTable]: (w: string, r: never) => Record<string, unkn
   }),
 }
 
+/** `seed7-tiny-2022` from the generator's manifest.json, when it has those fields. */
+export function manifestWorldId(dir: string): string | undefined {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+      seed?: unknown
+      scale?: unknown
+      calendar?: unknown
+    }
+    if (m.seed === undefined || m.scale === undefined || m.calendar === undefined) return undefined
+    return `seed${String(m.seed)}-${String(m.scale)}-${String(m.calendar)}`
+  } catch {
+    return undefined
+  }
+}
+
 export async function ingestWorld(
   store: Store,
   dir: string,
@@ -99,7 +114,7 @@ export async function ingestWorld(
   const root = resolve(dir)
   if (!existsSync(root))
     throw new StoreError('STORE_ERR_WORLD_DIR', `ingestWorld: world directory "${dir}" does not exist`)
-  const worldId = opts.worldId ?? basename(root)
+  const worldId = opts.worldId ?? manifestWorldId(root) ?? basename(root)
   const batchRows = opts.batchRows ?? 20_000
   const result: IngestWorldResult = {
     worldId,

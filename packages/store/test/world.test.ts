@@ -90,9 +90,10 @@ describe('ingestWorld + migrations', () => {
     writeFileSync(join(world, 'skus.ndjson'), nd([sku]))
     writeFileSync(join(world, 'buyers.ndjson'), `${nd([buyer])}{oops\n`)
     writeFileSync(join(world, 'orders.ndjson'), nd([order]))
+    writeFileSync(join(world, 'manifest.json'), JSON.stringify({ seed: 42, scale: 'tiny', calendar: '2022' }))
     const res = await ingestWorld(store, world)
     expect(res).toEqual({
-      worldId: 'world-42',
+      worldId: 'seed42-tiny-2022',
       rows: { merchants: 2, skus: 1, buyers: 1, orders: 1 },
       badLines: [{ file: 'buyers.ndjson', line: 2, reason: 'not JSON' }],
     })

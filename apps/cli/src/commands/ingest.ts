@@ -167,7 +167,7 @@ Example:
       .argument('<dir>', 'world directory written by `d11 gen`, e.g. worlds/seed-42')
       .option(
         '--world-id <id>',
-        'id stored with the rows (default: the directory name), e.g. --world-id seed-42',
+        'id stored with the rows (default: seed<seed>-<scale>-<calendar> from manifest.json, else the directory name), e.g. --world-id peak-world',
       ),
   )
     .addHelpText('after', '\nExample:\n  d11 ingest world worlds/seed-42')
