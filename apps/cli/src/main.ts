@@ -10,12 +10,30 @@ import { applyConfig, ConfigError, findConfigFile, loadConfig } from './config.t
 export async function buildProgram(): Promise<Command> {
   const program = new Command('d11')
     .description(
-      "Double11 Lab: rehearse Singles' Day before it happens.\n" +
-        'Generate a seeded world, run the mock Tmall platform and merchant services, replay a peak with k6,\n' +
-        'land the evidence in ClickHouse and read the SLA and payout report.',
+      "Double11 Lab: rehearse Singles' Day before it happens. Generate a seeded world, run the mock\n" +
+        'Tmall platform and the merchant services, replay a peak with k6, land the evidence in\n' +
+        'ClickHouse and read the SLA and payout report.',
     )
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true, showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      `
+Start here:
+  d11 run                                   the whole rehearsal on the defaults (about a minute)
+  d11 run --profile understaffed --duration 2m
+  d11 whatif examples/phone-oversell.yaml   000's oversold phone, simulated in seconds
+
+Step by step:
+  d11 gen --out data/ && d11 serve --world data/ --platform-port 3000
+  d11 load peak-nov11 --data data/ --base-url http://127.0.0.1:3000 --run-id peak-1
+  d11 report peak-1 && d11 compare baseline peak-1 --fail-on p99+10%,payout+5%
+
+Every command's options may sit in d11.config.json or d11.config.yaml (top level, or under the
+command's name); flags win; unknown keys are errors. ClickHouse is embedded (.d11/clickhouse)
+unless CLICKHOUSE_URL (with CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DB) names a server.
+Run "d11 <command> --help" for each command's options, defaults and examples.`,
+    )
   const dir = fileURLToPath(new URL('./commands/', import.meta.url))
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))

@@ -90,11 +90,14 @@ export function register(program: Command): void {
       '--base-url <url>',
       'mock platform (default: $BASE_URL or http://127.0.0.1:3000), e.g. --base-url http://127.0.0.1:3000',
     )
-    .option('--merchant-url <url>', 'merchant service for merchant-direct (default: http://127.0.0.1:4000)')
+    .option(
+      '--merchant-url <url>',
+      'merchant service for merchant-direct (default: http://127.0.0.1:4000), e.g. --merchant-url http://127.0.0.1:4100',
+    )
     .option('--data <dir>', 'generated world (d11 gen --out), e.g. --data /tmp/world', 'data/')
     .option(
       '--stages <file>',
-      'arrival stages from `d11 curve --k6` (default: computed from the curve for the window)',
+      'arrival stages from `d11 curve --k6` (default: computed from the curve for the window), e.g. --stages stages.json',
     )
     .option('--replay', "replay the world's own event timeline instead of the curve")
     .option('--out <file>', 'k6 JSON samples (default: .d11/runs/<run-id>/k6.json), e.g. --out peak.json')
