@@ -36,7 +36,8 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 256 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false } },
+    // querystrings arrive as text: coerce `?limit=100` to the integer the schema asks for
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(swagger, {

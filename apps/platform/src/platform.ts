@@ -278,6 +278,18 @@ export class Platform {
       }
       const elig = eligibility(m.merchant, at)
       if (!elig.ok) fail('PLAT_ERR_REG_ELIGIBILITY', elig.field, elig.reason)
+      // REG-4 is per merchant: every participating merchant sets the coupon. The merchant's own
+      // setting decides (the registration's flag stands in for it in worlds without that field),
+      // and the registration must carry it too.
+      const merchantCoupon =
+        (m.merchant.crossStoreCoupon as boolean | undefined) ?? input.crossStoreCoupon
+      if (!merchantCoupon) {
+        fail(
+          'PLAT_ERR_REG_COUPON',
+          'crossStoreCoupon',
+          `merchant ${merchantId} has not set the 300-40 cross-store coupon: every participating merchant must`,
+        )
+      }
       if (!input.crossStoreCoupon) {
         fail(
           'PLAT_ERR_REG_COUPON',

@@ -62,12 +62,15 @@ describe('merchant API: registration (REG, PRICE)', () => {
       ruleId: 'REG-3',
       field: 'violationPoints',
     })
-    // REG-4 is judged on the registration: it must carry the cross-store coupon.
+    // REG-4: the registration must carry the cross-store coupon…
     const r4 = await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave1Spot', 500_000, false))
     expect(r4.body).toMatchObject({ code: 'PLAT_ERR_REG_COUPON', ruleId: 'REG-4', field: 'crossStoreCoupon' })
-    expect((await post(app, '/merchant/m-3/registrations', reg('s-m3', 'wave1Spot', 10_000))).status).toBe(
-      200,
-    )
+    // …and the merchant itself must have set it: m-3 (crossStoreCoupon: false) is refused whatever
+    // its registration says (every participating merchant sets the coupon).
+    const m3 = await post(app, '/merchant/m-3/registrations', reg('s-m3', 'wave1Spot', 10_000))
+    expect(m3.status).toBe(422)
+    expect(m3.body).toMatchObject({ code: 'PLAT_ERR_REG_COUPON', ruleId: 'REG-4', field: 'crossStoreCoupon' })
+    expect(m3.body.message).toContain('m-3')
     expect((await post(app, '/merchant/m-1/registrations', reg('s-m2', 'wave1Spot'))).status).toBe(403)
   })
 

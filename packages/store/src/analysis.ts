@@ -1,14 +1,127 @@
+import { type ArrivalStages, meanTargetRate, parseArrivalStages } from './arrival-stages.ts'
 import { queryRows, type Store } from './connection.ts'
 import { getRun } from './runs.ts'
 
 /**
  * `@d11/store/analysis`: every question the report and `d11 compare` ask, one documented query each.
- * Load-test queries read the per-minute materialized view `k6_minute`; evidence queries read the
+ * Load-test queries read the per-minute materialized view `k6_minute` (or, for the narrower buckets
+ * of short runs, `k6_samples`: see {@link chooseBucket}); evidence queries read the
  * ReplacingMergeTree tables with `FINAL`, so replayed loads never double-count. Times come back as
  * epoch ms (UTC instants; format them in Asia/Shanghai at the edge). Money is integer fen.
  */
 
 const n = (v: unknown) => Number(v ?? 0)
+
+/** Bucket widths the load charts use, seconds. */
+export type BucketSeconds = 1 | 10 | 60
+
+/**
+ * The bucket for a load of `spanMs` wall milliseconds, so a short run still draws a curve:
+ * 1 s under 2 minutes (15 s – 2 min runs: 15–120 points), 10 s under 20 minutes (12–120 points),
+ * 60 s from 20 minutes on (read from the `k6_minute` materialized view). Narrower buckets read
+ * `k6_samples` directly, which stays cheap for runs that short.
+ */
+export function chooseBucket(spanMs: number): BucketSeconds {
+  if (spanMs < 120_000) return 1
+  if (spanMs < 1_200_000) return 10
+  return 60
+}
+
+export interface LoadSpan {
+  /** First and last k6 sample, epoch ms. */
+  from: number
+  to: number
+  /** {@link chooseBucket} of the span. */
+  bucketS: BucketSeconds
+}
+
+/** Wall-clock span of a run's k6 samples and the bucket chosen for it; undefined without samples. */
+export async function loadSpan(store: Store, runId: string): Promise<LoadSpan | undefined> {
+  const [r] = await queryRows<Record<string, unknown>>(
+    store,
+    `SELECT count() AS c, toUnixTimestamp64Milli(min(ts)) AS from, toUnixTimestamp64Milli(max(ts)) AS to
+     FROM ${store.t('k6_samples')} WHERE run_id = {runId:String}`,
+    { runId },
+  )
+  if (!r || n(r.c) === 0) return undefined
+  const from = n(r.from)
+  const to = n(r.to)
+  return { from, to, bucketS: chooseBucket(to - from) }
+}
+
+interface BucketRow {
+  scenario: string
+  metric: string
+  /** Bucket start, epoch ms. */
+  t: number
+  n: number
+  total: number
+  qs: number[]
+}
+
+/**
+ * Per scenario, metric and bucket: count, sum and p50/p95/p99 of the sample values. A 60 s bucket
+ * merges the `k6_minute` view's states; narrower buckets aggregate `k6_samples` (both rely on the
+ * ingest's insert deduplication, so a replayed file is counted once either way).
+ */
+async function buckets(
+  store: Store,
+  runId: string,
+  bucketS: BucketSeconds,
+  metrics: string[],
+): Promise<BucketRow[]> {
+  const sql =
+    bucketS === 60
+      ? `SELECT scenario, metric, toUnixTimestamp(minute) * 1000 AS t, countMerge(n) AS n,
+                sumMerge(total) AS total, quantilesMerge(0.5, 0.95, 0.99)(q) AS qs
+         FROM ${store.t('k6_minute')}
+         WHERE run_id = {runId:String} AND metric IN {metrics:Array(String)}
+         GROUP BY scenario, metric, t ORDER BY scenario, metric, t`
+      : `SELECT scenario, metric,
+                toUnixTimestamp64Milli(toStartOfInterval(ts, toIntervalSecond({bucketS:UInt32}))) AS t,
+                count() AS n, sum(value) AS total, quantiles(0.5, 0.95, 0.99)(value) AS qs
+         FROM ${store.t('k6_samples')}
+         WHERE run_id = {runId:String} AND metric IN {metrics:Array(String)}
+         GROUP BY scenario, metric, t ORDER BY scenario, metric, t`
+  const rows = await queryRows<Record<string, unknown>>(store, sql, { runId, metrics, bucketS })
+  return rows.map((r) => ({
+    scenario: String(r.scenario),
+    metric: String(r.metric),
+    t: n(r.t),
+    n: n(r.n),
+    total: n(r.total),
+    qs: (r.qs as number[]).map(n),
+  }))
+}
+
+export interface LatencyBucket {
+  scenario: string
+  /** Start of the bucket, epoch ms (wall clock). */
+  t: number
+  requests: number
+  p50: number
+  p95: number
+  p99: number
+}
+
+/**
+ * Latency p50/p95/p99 (ms) of `http_req_duration` per scenario per bucket. Scenario `''` holds
+ * the requests of k6's setup()/teardown(), which carry no scenario tag.
+ */
+export async function latencyByBucket(
+  store: Store,
+  runId: string,
+  bucketS: BucketSeconds,
+): Promise<LatencyBucket[]> {
+  return (await buckets(store, runId, bucketS, ['http_req_duration'])).map((r) => ({
+    scenario: r.scenario,
+    t: r.t,
+    requests: r.n,
+    p50: n(r.qs[0]),
+    p95: n(r.qs[1]),
+    p99: n(r.qs[2]),
+  }))
+}
 
 export interface LatencyMinute {
   scenario: string
@@ -20,28 +133,34 @@ export interface LatencyMinute {
   p99: number
 }
 
-/** Latency p50/p95/p99 (ms) of `http_req_duration` per scenario per minute. */
+/** Latency p50/p95/p99 (ms) of `http_req_duration` per scenario per minute (the view). */
 export async function latencyByMinute(store: Store, runId: string): Promise<LatencyMinute[]> {
-  const rows = await queryRows<Record<string, unknown>>(
-    store,
-    `SELECT scenario, toUnixTimestamp(minute) * 1000 AS minute, countMerge(n) AS requests,
-            quantilesMerge(0.5, 0.95, 0.99)(q) AS qs
-     FROM ${store.t('k6_minute')}
-     WHERE run_id = {runId:String} AND metric = 'http_req_duration'
-     GROUP BY scenario, minute ORDER BY scenario, minute`,
-    { runId },
-  )
-  return rows.map((r) => {
-    const qs = r.qs as number[]
-    return {
-      scenario: String(r.scenario),
-      minute: n(r.minute),
-      requests: n(r.requests),
-      p50: n(qs[0]),
-      p95: n(qs[1]),
-      p99: n(qs[2]),
-    }
-  })
+  return (await latencyByBucket(store, runId, 60)).map(({ t, ...r }) => ({ ...r, minute: t }))
+}
+
+export interface ErrorBucket {
+  scenario: string
+  /** Start of the bucket, epoch ms (wall clock). */
+  t: number
+  requests: number
+  failed: number
+  /** failed / requests, 0..1 */
+  errorRate: number
+}
+
+/** Error rate per scenario per bucket: k6's `http_req_failed` rate metric (1 = failed request). */
+export async function errorRateByBucket(
+  store: Store,
+  runId: string,
+  bucketS: BucketSeconds,
+): Promise<ErrorBucket[]> {
+  return (await buckets(store, runId, bucketS, ['http_req_failed'])).map((r) => ({
+    scenario: r.scenario,
+    t: r.t,
+    requests: r.n,
+    failed: r.total,
+    errorRate: r.n > 0 ? r.total / r.n : 0,
+  }))
 }
 
 export interface ErrorMinute {
@@ -55,26 +174,109 @@ export interface ErrorMinute {
 
 /** Error rate per scenario per minute: k6's `http_req_failed` rate metric (1 = failed request). */
 export async function errorRateByMinute(store: Store, runId: string): Promise<ErrorMinute[]> {
-  const rows = await queryRows<Record<string, unknown>>(
+  return (await errorRateByBucket(store, runId, 60)).map(({ t, ...r }) => ({ ...r, minute: t }))
+}
+
+/** Where a bucket's target rate came from. */
+export type TargetSource = 'metric' | 'stages' | 'parameter' | 'none'
+
+export interface ArrivalBucket {
+  /** Start of the bucket, epoch ms (wall clock). */
+  t: number
+  /** Mean target arrivals/s over the bucket (see {@link arrivalByBucket}). */
+  targetRate: number
+  /** Started iterations per second over the bucket. */
+  achievedRate: number
+  /** k6 `dropped_iterations` in the bucket. */
+  dropped: number
+  targetSource: TargetSource
+}
+
+/**
+ * When the arrival stages started, epoch ms: the start of the first scenario-tagged request
+ * (`ts - http_req_duration`: setup() is over and the first iteration began), else the run's
+ * `parameters.loadStartedAt` (taken before the engine started, so it includes setup()).
+ */
+async function stagesStart(store: Store, runId: string, loadStartedAt: number): Promise<number> {
+  const [r] = await queryRows<Record<string, unknown>>(
     store,
-    `SELECT scenario, toUnixTimestamp(minute) * 1000 AS minute, countMerge(n) AS requests, sumMerge(total) AS failed
-     FROM ${store.t('k6_minute')}
-     WHERE run_id = {runId:String} AND metric = 'http_req_failed'
-     GROUP BY scenario, minute ORDER BY scenario, minute`,
+    `SELECT count() AS c, min(toUnixTimestamp64Milli(ts) - value) AS first
+     FROM ${store.t('k6_samples')}
+     WHERE run_id = {runId:String} AND metric = 'http_req_duration' AND scenario != ''`,
     { runId },
   )
-  return rows.map((r) => ({
-    scenario: String(r.scenario),
-    minute: n(r.minute),
-    requests: n(r.requests),
-    failed: n(r.failed),
-    errorRate: n(r.requests) > 0 ? n(r.failed) / n(r.requests) : 0,
-  }))
+  return r && n(r.c) > 0 ? Math.round(n(r.first)) : loadStartedAt
+}
+
+/**
+ * Achieved vs target arrival rate per bucket, all scenarios together. Achieved is `iterations`
+ * per second (the last, partial bucket is divided by the seconds it covers). Target, first found:
+ * 1. `metric`: the sum over scenarios of each one's mean `d11_target_rate` gauge;
+ * 2. `stages`: the ramping-arrival-rate stages the load ran (`parameters.stages`, recorded by
+ *    `d11 load` / `d11 run` from `stages.json`), averaged over the bucket from the stages' start;
+ * 3. `parameter`: the run's constant `parameters.targetRate`; else 0 (`none`).
+ */
+export async function arrivalByBucket(
+  store: Store,
+  runId: string,
+  bucketS: BucketSeconds,
+): Promise<ArrivalBucket[]> {
+  const rows = await buckets(store, runId, bucketS, ['iterations', 'dropped_iterations', 'd11_target_rate'])
+  const run = await getRun(store, runId)
+  const params = run?.parameters ?? {}
+  const paramRate = n(params.targetRate)
+  let stages: ArrivalStages | undefined
+  if (params.stages !== undefined) {
+    try {
+      stages = parseArrivalStages(params.stages)
+    } catch {
+      stages = undefined // a malformed manifest must not break the report: fall back
+    }
+  }
+  const anchor = stages ? await stagesStart(store, runId, n(params.loadStartedAt)) : 0
+  const [span] = await queryRows<{ last: number }>(
+    store,
+    `SELECT toUnixTimestamp64Milli(max(ts)) AS last FROM ${store.t('k6_samples')} WHERE run_id = {runId:String} AND metric = 'iterations'`,
+    { runId },
+  )
+  const last = n(span?.last)
+  const byT = new Map<number, { iterations: number; dropped: number; target: number; hasTarget: boolean }>()
+  for (const r of rows) {
+    const b = byT.get(r.t) ?? { iterations: 0, dropped: 0, target: 0, hasTarget: false }
+    if (r.metric === 'iterations') b.iterations += r.total
+    else if (r.metric === 'dropped_iterations') b.dropped += r.total
+    else if (r.n > 0) {
+      b.target += r.total / r.n
+      b.hasTarget = true
+    }
+    byT.set(r.t, b)
+  }
+  const width = bucketS * 1000
+  // Every bucket from the first to the last, so a quiet second still shows its target.
+  const ts = [...byT.keys()]
+  const first = Math.min(...ts)
+  for (let t = first; ts.length > 0 && t <= Math.max(...ts); t += width)
+    if (!byT.has(t)) byT.set(t, { iterations: 0, dropped: 0, target: 0, hasTarget: false })
+  return [...byT.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, b]) => {
+      const seconds = last >= t && last < t + width ? Math.max(1, Math.ceil((last - t + 1) / 1000)) : bucketS
+      let targetRate = paramRate
+      let targetSource: TargetSource = paramRate > 0 ? 'parameter' : 'none'
+      if (b.hasTarget) {
+        targetRate = b.target
+        targetSource = 'metric'
+      } else if (stages && anchor > 0) {
+        targetRate = meanTargetRate(stages, (t - anchor) / 1000, (t + width - anchor) / 1000)
+        targetSource = 'stages'
+      }
+      return { t, targetRate, achievedRate: b.iterations / seconds, dropped: b.dropped, targetSource }
+    })
 }
 
 export interface ArrivalMinute {
   minute: number
-  /** Mean target arrivals/s: the `d11_target_rate` gauge, else the run's `parameters.targetRate`. */
+  /** Mean target arrivals/s: the `d11_target_rate` gauge, else the stages, else `parameters.targetRate`. */
   targetRate: number
   /** Started iterations per second over the minute. */
   achievedRate: number
@@ -82,47 +284,14 @@ export interface ArrivalMinute {
   dropped: number
 }
 
-/**
- * Achieved vs target arrival rate per minute, all scenarios together. Target is the sum over
- * scenarios of each one's mean `d11_target_rate`; achieved is `iterations` per second (the last,
- * partial minute is divided by the seconds it covers).
- */
+/** {@link arrivalByBucket} per minute (the view). */
 export async function arrivalByMinute(store: Store, runId: string): Promise<ArrivalMinute[]> {
-  const rows = await queryRows<Record<string, unknown>>(
-    store,
-    `SELECT toUnixTimestamp(minute) * 1000 AS minute,
-            sumIf(s, metric = 'iterations') AS iterations,
-            sumIf(s, metric = 'dropped_iterations') AS dropped,
-            sumIf(s / c, metric = 'd11_target_rate') AS target,
-            countIf(metric = 'd11_target_rate') > 0 AS has_target
-     FROM (
-       SELECT minute, metric, scenario, sumMerge(total) AS s, countMerge(n) AS c
-       FROM ${store.t('k6_minute')}
-       WHERE run_id = {runId:String} AND metric IN ('iterations', 'dropped_iterations', 'd11_target_rate')
-       GROUP BY minute, metric, scenario
-     )
-     GROUP BY minute ORDER BY minute`,
-    { runId },
-  )
-  const run = await getRun(store, runId)
-  const paramRate = n(run?.parameters?.targetRate)
-  const [span] = await queryRows<{ last: number }>(
-    store,
-    `SELECT toUnixTimestamp64Milli(max(ts)) AS last FROM ${store.t('k6_samples')} WHERE run_id = {runId:String} AND metric = 'iterations'`,
-    { runId },
-  )
-  const last = n(span?.last)
-  return rows.map((r) => {
-    const minute = n(r.minute)
-    const seconds =
-      last >= minute && last < minute + 60_000 ? Math.max(1, Math.ceil((last - minute + 1) / 1000)) : 60
-    return {
-      minute,
-      targetRate: n(r.has_target) ? n(r.target) : paramRate,
-      achievedRate: n(r.iterations) / seconds,
-      dropped: n(r.dropped),
-    }
-  })
+  return (await arrivalByBucket(store, runId, 60)).map((a) => ({
+    minute: a.t,
+    targetRate: a.targetRate,
+    achievedRate: a.achievedRate,
+    dropped: a.dropped,
+  }))
 }
 
 export interface LoadSummary {
@@ -366,4 +535,22 @@ export async function runFigures(store: Store, runId: string): Promise<RunFigure
     payout: pay.amountFen,
     sla_ok: verdicts > 0 ? sla.reduce((a, s) => a + s.ok, 0) / verdicts : 1,
   }
+}
+
+export interface SimSpan {
+  /** Earliest and latest simulated time (epoch ms) of the table's rows; 0 when it has none. */
+  from: number
+  to: number
+  rows: number
+}
+
+/** Simulated-time span of a run's SLA verdicts or payouts (what the evidence charts cover). */
+export async function simSpan(store: Store, runId: string, table: 'sla_verdicts' | 'payouts'): Promise<SimSpan> {
+  const [r] = await queryRows<Record<string, unknown>>(
+    store,
+    `SELECT count() AS c, min(sim_time) AS from, max(sim_time) AS to
+     FROM ${store.t(table)} FINAL WHERE run_id = {runId:String} AND sim_time > 0`,
+    { runId },
+  )
+  return n(r?.c) > 0 ? { from: n(r?.from), to: n(r?.to), rows: n(r?.c) } : { from: 0, to: 0, rows: 0 }
 }

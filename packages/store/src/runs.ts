@@ -11,11 +11,16 @@ export interface RunManifest {
   kind: RunKind
   status: RunStatus
   seed?: number
-  scale?: number
+  /** Generator scale name (`tiny`, `small`, …), as given to `d11 gen --scale`. */
+  scale?: string
   calendar?: string
   scenario?: string
   gitSha?: string
-  /** Free-form run parameters; `targetRate` (arrivals/s) is read by the report when k6 sent none. */
+  /**
+   * Free-form run parameters. The report reads `stages` (the ramping-arrival-rate stages the load
+   * ran: `{ startRate, stages: [{ target, duration }] }`) and `loadStartedAt` (epoch ms) for the
+   * target arrival line, else a constant `targetRate` (arrivals/s), when k6 sent no target metric.
+   */
   parameters?: Record<string, unknown>
   /** Epoch ms. */
   startedAt?: number
@@ -47,6 +52,12 @@ export async function upsertRun(
       `upsertRun: status "${run.status}" must be one of ${STATUSES.join(', ')}`,
     )
   }
+  if (run.scale !== undefined && typeof run.scale !== 'string') {
+    throw new StoreError(
+      'STORE_ERR_RUN_SCALE',
+      `upsertRun: scale ${JSON.stringify(run.scale)} must be a scale name such as "tiny"`,
+    )
+  }
   await store.client.insert({
     table: store.t('runs'),
     format: 'JSONEachRow',
@@ -56,7 +67,7 @@ export async function upsertRun(
         kind: run.kind,
         status: run.status,
         seed: run.seed ?? 0,
-        scale: run.scale ?? 0,
+        scale: run.scale ?? '',
         calendar: run.calendar ?? '',
         scenario: run.scenario ?? '',
         git_sha: run.gitSha ?? '',
@@ -82,7 +93,8 @@ export async function getRun(store: Store, runId: string): Promise<RunManifest |
     kind: r.kind as RunKind,
     status: r.status as RunStatus,
     seed: Number(r.seed),
-    scale: Number(r.scale),
+    // Rows written before migration 007 hold the number 0 (no scale recorded) as '0'.
+    scale: r.scale === '' || r.scale === '0' ? undefined : String(r.scale),
     calendar: String(r.calendar),
     scenario: String(r.scenario),
     gitSha: String(r.git_sha),
