@@ -268,6 +268,7 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
     runId: v.runId,
     kind: 'load' as const,
     seed: v.seed,
+    scale: v.scale,
     calendar: v.calendar,
     scenario: v.scenario,
     gitSha: gitSha(),
@@ -277,7 +278,7 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
       engine: v.engine,
       durationS: v.durationS,
       peakRps: v.peakRps,
-    },
+    } as Record<string, unknown>,
     startedAt,
   }
   await upsertRun(store, { ...runManifest, status: 'running' })
@@ -350,6 +351,13 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
         }, 500)
         loadCode = await exited(loadChild)
         clearInterval(ticker)
+        // The arrival stages the load ran (written by d11 load) draw the report's target line.
+        runManifest.parameters.loadStartedAt = t0
+        try {
+          runManifest.parameters.stages = JSON.parse(readFileSync(join(runDir, 'stages.json'), 'utf8'))
+        } catch {
+          // --replay or a custom script: no stages file, the report shows no target line
+        }
         children.delete(loadChild)
         const verdict =
           loadCode === 0

@@ -130,6 +130,80 @@ export class StockSync {
   }
 }
 
+/** One stock publication: the units the merchant tells the platform it still has to sell. */
+export interface StockPublication {
+  merchantId: string
+  skuId: string
+  available: number
+}
+
+/**
+ * What the service publishes to the platform under the `lagging` policy
+ * (`PUT /merchant/:id/skus/:skuId/stock`): every `syncEveryMinutes`, each SKU it has sold, as
+ * physical stock less safety stock less the sales it knew of `syncLagMinutes` ago. The sales inside
+ * the lag are missing from the figure, so the platform sells those units again (000).
+ */
+export class StockPublisher {
+  private readonly skus = new Map<
+    string,
+    {
+      merchantId: string
+      physical: number
+      /** units sold at or before the last cutoff */
+      known: number
+      /** sales after the last cutoff, as (simTime, quantity) pairs, oldest first */
+      recent: number[]
+      last: number | undefined
+    }
+  >()
+
+  constructor(
+    private readonly p: Profile['stock'],
+    private readonly physical: ReadonlyMap<string, number>,
+  ) {}
+
+  /** A paid order of `quantity` units at simulated `t`. SKUs without a known physical stock are skipped. */
+  recordSale(merchantId: string, skuId: string, quantity: number, t: number): void {
+    let s = this.skus.get(skuId)
+    if (!s) {
+      const physical = this.physical.get(skuId)
+      if (physical === undefined) return
+      s = { merchantId, physical, known: 0, recent: [], last: undefined }
+      this.skus.set(skuId, s)
+    }
+    s.recent.push(t, quantity)
+  }
+
+  /** The publications of a sync at `t`: the stale view of every SKU sold, where it changed. */
+  sync(t: number): StockPublication[] {
+    const cutoff = t - this.p.syncLagMinutes * MIN
+    const out: StockPublication[] = []
+    for (const [skuId, s] of this.skus) {
+      // sales arrive roughly in time order; fold everything at or before the cutoff
+      let kept = 0
+      for (let i = 0; i < s.recent.length; i += 2) {
+        if (s.recent[i]! <= cutoff) s.known += s.recent[i + 1]!
+        else {
+          s.recent[kept] = s.recent[i]!
+          s.recent[kept + 1] = s.recent[i + 1]!
+          kept += 2
+        }
+      }
+      s.recent.length = kept
+      const base =
+        this.p.reservation === 'buffered'
+          ? Math.floor(s.physical * (1 + this.p.bufferShare))
+          : Math.floor(s.physical * (1 - this.p.safetyStockShare))
+      const available = Math.max(0, base - s.known)
+      if (available !== s.last) {
+        s.last = available
+        out.push({ merchantId: s.merchantId, skuId, available })
+      }
+    }
+    return out
+  }
+}
+
 /**
  * Customer service: a bot in front (coverage share), human agents on shifts in a multi-server
  * queue with log-normal handling times, bot-only diversion at the burst (003), auto-replies that

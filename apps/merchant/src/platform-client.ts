@@ -64,12 +64,21 @@ export class PlatformClient {
     return this.post(`/merchant/${enc(merchantId)}/complaints/${enc(complaintId)}/handle`, { action })
   }
 
-  async post(path: string, body: unknown): Promise<PlatformReply> {
+  /** Publish the units still to sell of one SKU (the platform sells this figure under `lagging`). */
+  publishStock(merchantId: string, skuId: string, available: number): Promise<PlatformReply> {
+    return this.send('PUT', `/merchant/${enc(merchantId)}/skus/${enc(skuId)}/stock`, { available })
+  }
+
+  post(path: string, body: unknown): Promise<PlatformReply> {
+    return this.send('POST', path, body)
+  }
+
+  async send(method: 'POST' | 'PUT', path: string, body: unknown): Promise<PlatformReply> {
     for (let attempt = 1; ; attempt++) {
       this.calls++
       try {
         const res = await this.pool.request({
-          method: 'POST',
+          method,
           path,
           headers: body === undefined ? {} : { 'content-type': 'application/json' },
           body: body === undefined ? undefined : JSON.stringify(body),

@@ -5,7 +5,7 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { ActionQueue } from './action-queue.ts'
-import { Inventory, MerchantModel, type ReplyMode } from './model.ts'
+import { Inventory, MerchantModel, type ReplyMode, StockPublisher } from './model.ts'
 import type { PlatformClient, PlatformReply } from './platform-client.ts'
 import type { Profile } from './profile.ts'
 import type { WebhookEnvelope } from './schemas.ts'
@@ -18,6 +18,8 @@ export interface MerchantStats {
   pickups: number
   traces: number
   oversold: number
+  /** stock publications the platform accepted (`lagging` only) */
+  stockSyncs: number
   replies: Record<ReplyMode, number>
   abandoned: number
   diverted: number
@@ -65,6 +67,7 @@ export class MerchantService {
     pickups: 0,
     traces: 0,
     oversold: 0,
+    stockSyncs: 0,
     replies: { bot: 0, 'bot-assisted': 0, human: 0, 'auto-reply': 0 } as Record<ReplyMode, number>,
     abandoned: 0,
     diverted: 0,
@@ -72,12 +75,19 @@ export class MerchantService {
     complaintsHandled: 0,
     platformErrors: 0,
   }
+  /** `lagging` only: the stale stock view published every `syncEveryMinutes` */
+  private readonly publisher: StockPublisher | undefined
   private replaying = false
   private inFlight = new Set<Promise<unknown>>()
 
   constructor(private readonly opts: MerchantServiceOptions) {
     this.queue = new ActionQueue(opts.clock)
-    this.inventory = new Inventory(opts.stock ?? [])
+    const stock = [...(opts.stock ?? [])]
+    this.inventory = new Inventory(stock)
+    if (opts.profile.stock.reservation === 'lagging') {
+      this.publisher = new StockPublisher(opts.profile.stock, new Map(stock))
+      this.scheduleStockSync()
+    }
     if (opts.journalPath && existsSync(opts.journalPath)) {
       this.replaying = true
       for (const line of readFileSync(opts.journalPath, 'utf8').split('\n')) {
@@ -122,6 +132,7 @@ export class MerchantService {
       case 'order.paid': {
         const o = env.data
         if (this.open.has(o.id)) break
+        this.publisher?.recordSale(m, o.skuId, o.quantity, env.simTime)
         const plan = model.onPaid(o, env.simTime)
         if (plan.kind === 'oversold') {
           // can never ship: the platform refunds and compensates it at the deadline (PAY-3)
@@ -186,6 +197,19 @@ export class MerchantService {
     return { duplicate: false }
   }
 
+  /** Every `syncEveryMinutes` of simulated time, publish the stale stock view (`lagging`). */
+  private scheduleStockSync(): void {
+    const every = this.opts.profile.stock.syncEveryMinutes * 60_000
+    this.queue.at(this.opts.clock.now() + every, () => {
+      for (const pub of this.publisher?.sync(this.opts.clock.now()) ?? []) {
+        this.call(this.opts.client?.publishStock(pub.merchantId, pub.skuId, pub.available), (r) => {
+          if (r.status === 200) this.stats.stockSyncs++
+        })
+      }
+      this.scheduleStockSync()
+    })
+  }
+
   private call(p: Promise<PlatformReply> | undefined, then: (r: PlatformReply) => void): void {
     if (!p) return
     const tracked = p.then(
@@ -214,7 +238,8 @@ export class MerchantService {
       byType: { ...this.stats.byType },
       replies: { ...this.stats.replies },
       openOrders: this.open.size,
-      pendingActions: this.queue.size,
+      // the recurring stock sync is not a pending action
+      pendingActions: this.queue.size - (this.publisher ? 1 : 0),
     }
   }
 

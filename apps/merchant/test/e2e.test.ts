@@ -48,27 +48,51 @@ describe('platform + merchant on real ports over a compressed clock', () => {
     expect(understaffed.sla.manualResponseSec).toBeGreaterThan(prepared.sla.manualResponseSec * 2)
   }, 30_000)
 
-  it('oversell-prone produces oversell payouts (PAY-3) and prepared none', async () => {
+  it('oversell-prone oversells through its stock-sync lag (PAY-3 payouts), prepared does not', async () => {
     const run = async (name: string) => {
-      // outside the PAY-2 window (2020: Oct 29 – Nov 18), so payouts are automatic
+      // outside the PAY-2 window (2020: Oct 29 – Nov 18), so payouts are automatic; the clock is
+      // paused and moved by hand so the stock sync (every 5 sim min, 30 min lag) lands between bursts
       const pair = await startPair(loadProfile(name), {
         start: '2020-12-01T10:00:00+08:00',
-        rate: 14_400,
+        rate: 0,
         stock: 20,
-        buyers: 30,
+        buyers: 31,
       })
       try {
         let accepted = 0
-        for (let i = 1; i <= 30; i++) if ((await buyAndPay(pair, i)).status === 201) accepted++
-        // pickups at the 14:00 carrier wave (~1 s wall), then jump past every 48 h deadline
+        // burst 1: the 20 physical units sell
+        for (let i = 1; i <= 20; i++) if ((await buyAndPay(pair, i)).status === 201) accepted++
+        // nothing left in either view before the merchant publishes again
+        const beforeSync = await buyAndPay(pair, 31)
+        await until(
+          async () => (pair.merchant.merchant.snapshot().byType['order.paid'] ?? 0) >= 20,
+          15_000,
+          'the order.paid pushes',
+        )
+        await pair.call('POST', '/admin/clock/advance', { ms: 6 * 60_000 })
+        // oversell-prone: the sync at +5 min publishes a view 30 min old, none of the 20 sales in it
+        // (prepared publishes nothing: under `strict` the platform holds the count itself)
+        if (name === 'oversell-prone')
+          await until(async () => pair.merchant.merchant.snapshot().stockSyncs >= 1, 15_000, 'the stock sync')
+        const published = (await pair.call('GET', '/admin/events?kind=stock.published')).body.rows as Array<{
+          detail: string
+        }>
+        // burst 2: ten more buyers between syncs
+        for (let i = 21; i <= 30; i++) if ((await buyAndPay(pair, i)).status === 201) accepted++
+        // pickups at the 14:00 carrier wave, then past every 48 h deadline
+        await pair.call('POST', '/admin/clock/advance', { ms: 4 * HOUR })
         await until(async () => pair.merchant.merchant.snapshot().pickups >= 20, 15_000, 'pickups')
         await pair.call('POST', '/admin/clock/advance', { ms: 50 * HOUR })
         const payouts = (await pair.call('GET', '/admin/events?table=payouts')).body.rows as Array<{
           cause: string
+          rule_id: string
         }>
         return {
           accepted,
+          beforeSync: beforeSync.status,
+          published: published.map((p) => JSON.parse(p.detail) as { available: number; effective: boolean }),
           oversell: payouts.filter((p) => p.cause === 'oversell').length,
+          oversellRules: [...new Set(payouts.filter((p) => p.cause === 'oversell').map((p) => p.rule_id))],
           late: payouts.filter((p) => p.cause === 'late_shipment').length,
           stats: pair.merchant.merchant.snapshot(),
         }
@@ -77,12 +101,17 @@ describe('platform + merchant on real ports over a compressed clock', () => {
       }
     }
     const [prepared, prone] = await Promise.all([run('prepared'), run('oversell-prone')])
+    expect(prepared.beforeSync).toBe(409)
+    expect(prone.beforeSync).toBe(409)
+    expect(prepared.published).toEqual([])
+    expect(prone.published[0]).toEqual(expect.objectContaining({ available: 20, effective: true }))
     expect(prepared.accepted).toBe(20)
     expect(prepared.oversell).toBe(0)
     expect(prepared.late).toBe(0)
     expect(prone.accepted).toBe(30)
     expect(prone.stats.oversold).toBe(10)
     expect(prone.oversell).toBe(10)
+    expect(prone.oversellRules).toEqual(['PAY-3'])
     expect(prone.late).toBe(0)
   }, 30_000)
 

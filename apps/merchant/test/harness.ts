@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Buyer, Merchant, Sku } from '@d11/generator/entities'
 import { buildApp } from '@d11/platform/app'
 import type { FastifyInstance } from 'fastify'
@@ -64,6 +67,25 @@ export function tinyWorld(stock: number, buyers: number): string {
     lines.push({ kind: 'buyers', row: b })
   }
   return lines.map((l) => JSON.stringify(l)).join('\n')
+}
+
+/** The tiny world as a world directory (manifest + one NDJSON file per kind). */
+export function worldDir(stock = 10, buyers = 3): string {
+  const dir = mkdtempSync(join(tmpdir(), 'd11-world-'))
+  const byKind = new Map<string, string[]>()
+  for (const line of tinyWorld(stock, buyers).split('\n')) {
+    const { kind, row } = JSON.parse(line) as { kind: string; row: unknown }
+    byKind.set(kind, [...(byKind.get(kind) ?? []), JSON.stringify(row)])
+  }
+  for (const [kind, rows] of byKind) writeFileSync(join(dir, `${kind}.ndjson`), `${rows.join('\n')}\n`)
+  const files = Object.fromEntries(
+    [...byKind.keys()].map((k) => [k, { file: `${k}.ndjson`, sha256: '', bytes: 0 }]),
+  )
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ seed: 1, scale: 'test', format: 'ndjson', files }),
+  )
+  return dir
 }
 
 export const buyerId = (i: number) => `b-${String(i).padStart(8, '0')}`

@@ -1,7 +1,7 @@
 import { shanghaiDay } from '@d11/rules/time'
 import seedrandom from 'seedrandom'
 import { describe, expect, it } from 'vitest'
-import { Inventory, MerchantModel, StockSync } from '../src/model.ts'
+import { Inventory, MerchantModel, StockPublisher, StockSync } from '../src/model.ts'
 import { loadProfile } from '../src/profile.ts'
 import { nextWave, ShiftCalendar } from '../src/shifts.ts'
 
@@ -123,6 +123,25 @@ describe('merchant model under the same synthetic load', () => {
     expect(prepared.lateCount).toBe(0)
     expect(understaffed.lateCount).toBeGreaterThan(0)
     expect(understaffed.drainedBy).toBeGreaterThan(prepared.drainedBy)
+  })
+})
+
+describe('stock publisher (lagging sync)', () => {
+  it('publishes physical stock less the sales older than the lag, only when the figure changes', () => {
+    const p = loadProfile('oversell-prone', { set: ['stock.safetyStockShare=0.1'] }).stock
+    const t0 = Date.parse('2020-11-11T00:00:00+08:00')
+    const min = 60_000
+    const pub = new StockPublisher(p, new Map([['s-1', 100]]))
+    pub.recordSale('m-1', 's-1', 30, t0)
+    pub.recordSale('m-1', 's-unknown', 5, t0)
+    // 10 min later the 30-min-old view has not seen the sale: 90 (100 less 10 % safety) again
+    expect(pub.sync(t0 + 10 * min)).toEqual([{ merchantId: 'm-1', skuId: 's-1', available: 90 }])
+    expect(pub.sync(t0 + 20 * min)).toEqual([])
+    pub.recordSale('m-1', 's-1', 70, t0 + 25 * min)
+    // past the lag the first sale is known; the second one is not yet
+    expect(pub.sync(t0 + 31 * min)).toEqual([{ merchantId: 'm-1', skuId: 's-1', available: 60 }])
+    // never below zero
+    expect(pub.sync(t0 + 60 * min)).toEqual([{ merchantId: 'm-1', skuId: 's-1', available: 0 }])
   })
 })
 

@@ -1,30 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { loadProfile } from '../src/profile.ts'
 import { serve } from '../src/serve.ts'
-import { buyerId, tinyWorld } from './harness.ts'
-
-/** The tiny world as a world directory (manifest + one NDJSON file per kind). */
-function worldDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'd11-world-'))
-  const byKind = new Map<string, string[]>()
-  for (const line of tinyWorld(10, 3).split('\n')) {
-    const { kind, row } = JSON.parse(line) as { kind: string; row: unknown }
-    byKind.set(kind, [...(byKind.get(kind) ?? []), JSON.stringify(row)])
-  }
-  for (const [kind, rows] of byKind) writeFileSync(join(dir, `${kind}.ndjson`), `${rows.join('\n')}\n`)
-  const files = Object.fromEntries(
-    [...byKind.keys()].map((k) => [k, { file: `${k}.ndjson`, sha256: '', bytes: 0 }]),
-  )
-  writeFileSync(
-    join(dir, 'manifest.json'),
-    JSON.stringify({ seed: 1, scale: 'test', format: 'ndjson', files }),
-  )
-  return dir
-}
+import { buyerId, worldDir } from './harness.ts'
 
 describe('serve (d11 serve)', () => {
   it('starts platform and merchant with a world, wires the webhooks, and shuts both down', async () => {

@@ -26,6 +26,8 @@ import type { EventSink } from './sink.ts'
 
 const HOUR = 3_600_000
 const DAY = 86_400_000
+/** EXP-1 and EXP-2 are judged over the last 30 days (rules.md). */
+const SLA_WINDOW_DAYS = 30
 
 export type OrderStatus = 'created' | 'deposit_paid' | 'paid' | 'picked_up' | 'refunded'
 
@@ -66,6 +68,14 @@ export interface SkuState {
   priceFen: number
   perks: Array<{ name: string; valueFen: number }>
   sold: number
+  /**
+   * Units the platform still offers under the `lagging` policy: the merchant's last published
+   * stock (`PUT /merchant/:id/skus/:skuId/stock`) less the units sold since; the world's stock
+   * until the merchant publishes.
+   */
+  sellable: number
+  /** sim time of the merchant's last stock publication, 0 = never */
+  publishedAt: number
   /** node → accepted registration */
   registrations: Map<RegistrationNode, { campaignPriceFen: number; at: number; id: string }>
 }
@@ -80,10 +90,15 @@ export interface MerchantState {
   payoutsFen: number
   warned: boolean
   removed: boolean
-  /** EXP-1: `${day}|${buyerId}` → answered effectively that day */
+  /** EXP-1: `${day}|${buyerId}` → answered effectively that day (Asia/Shanghai natural days) */
   consultedDays: Map<string, boolean>
+  /** EXP-2: manual turns and their summed response time inside the 30-day window of the last `sla()` */
   manualTurns: number
   manualResponseMsSum: number
+  /** EXP-2: every manual turn not yet out of the window, as (simTime, responseMs) pairs in time order */
+  manualLog: number[]
+  /** index in `manualLog` of the oldest turn still counted */
+  manualHead: number
 }
 
 export interface ConsultationState {
@@ -200,6 +215,8 @@ export class Platform {
       consultedDays: new Map(),
       manualTurns: 0,
       manualResponseMsSum: 0,
+      manualLog: [],
+      manualHead: 0,
     })
     this.loaded = true
   }
@@ -215,6 +232,8 @@ export class Platform {
       priceFen: s.listPriceFen,
       perks: [],
       sold: 0,
+      sellable: s.stock,
+      publishedAt: 0,
       registrations: new Map(),
     })
     const v = freeShippingClaim(s, REGIONS, this.deps.now())
@@ -281,8 +300,7 @@ export class Platform {
       // REG-4 is per merchant: every participating merchant sets the coupon. The merchant's own
       // setting decides (the registration's flag stands in for it in worlds without that field),
       // and the registration must carry it too.
-      const merchantCoupon =
-        (m.merchant.crossStoreCoupon as boolean | undefined) ?? input.crossStoreCoupon
+      const merchantCoupon = (m.merchant.crossStoreCoupon as boolean | undefined) ?? input.crossStoreCoupon
       if (!merchantCoupon) {
         fail(
           'PLAT_ERR_REG_COUPON',
@@ -365,6 +383,40 @@ export class Platform {
       ruleId: v.ruleId,
       reason: v.reason,
       ruleset: v.ruleset,
+    }
+  }
+
+  // ---- merchant stock sync (the `lagging` policy) ------------------------------------------------
+
+  /**
+   * The merchant publishes the units it still has to sell. Under `lagging` the platform reserves
+   * against this figure from now on (less what it sells after); under `strict` and `buffered` the
+   * platform holds the count itself and only records the publication.
+   */
+  publishStock(merchantId: string, skuId: string, available: number, at: number) {
+    this.merchant(merchantId)
+    const s = this.sku(skuId)
+    if (s.merchantId !== merchantId) fail('PLAT_ERR_FORBIDDEN', 'skuId', `SKU ${skuId} is not yours`)
+    const policy = this.config.oversellPolicy
+    const effective = policy === 'lagging'
+    if (effective) s.sellable = available
+    s.publishedAt = at
+    this.deps.sink.event({
+      kind: 'stock.published',
+      simTime: at,
+      merchantId,
+      skuId,
+      ruleId: 'PAY-3',
+      detail: { available, policy, effective, sold: s.sold, physical: s.sku.stock },
+    })
+    return {
+      skuId,
+      available,
+      policy,
+      effective,
+      sellable: effective ? s.sellable : Math.max(0, s.sku.stock - s.sold),
+      sold: s.sold,
+      publishedAt: formatSimInstant(at),
     }
   }
 
@@ -470,6 +522,20 @@ export class Platform {
       const after = s.sold + line.quantity
       const stock = s.sku.stock
       let oversold = after > stock
+      if (this.config.oversellPolicy === 'lagging') {
+        // The platform sells what the merchant last published; units sold inside the merchant's
+        // sync lag are offered again, so a burst between syncs sells past physical stock (PAY-3).
+        if (line.quantity > s.sellable) {
+          this.reject(
+            at,
+            'PLAT_ERR_OUT_OF_STOCK',
+            `items.${i}.quantity`,
+            `${line.skuId} has ${Math.max(0, s.sellable)} left in the merchant's last published stock`,
+            line.skuId,
+            input.buyerId,
+          )
+        }
+      }
       if (oversold && this.config.oversellPolicy === 'strict') {
         this.reject(
           at,
@@ -499,6 +565,7 @@ export class Platform {
     const orders = q.lines.map((line, i) => {
       const { s, oversold } = reserve[i]!
       s.sold += line.quantity
+      s.sellable -= line.quantity
       const o: OrderState = {
         id: this.nextId('o'),
         checkoutId,
@@ -980,7 +1047,10 @@ export class Platform {
       o.status = 'refunded'
       this.cancelDeadlines(o)
       const s = this.skus.get(o.skuId)
-      if (s) s.sold = Math.max(0, s.sold - o.quantity)
+      if (s) {
+        s.sold = Math.max(0, s.sold - o.quantity)
+        s.sellable += o.quantity
+      }
     }
     this.deps.sink.event({
       kind: approve ? 'refund.approved' : 'refund.rejected',
@@ -1316,6 +1386,7 @@ export class Platform {
       if (manual) {
         m.manualTurns += 1
         m.manualResponseMsSum += responseMs
+        m.manualLog.push(at, responseMs)
       }
       c.pendingSince = 0
     }
@@ -1332,13 +1403,32 @@ export class Platform {
 
   // ---- SLA dashboard (EXP-1/2/3, SHIP-1, payouts) --------------------------------------------
 
+  /**
+   * EXP-1 and EXP-2 are judged over a sliding 30-day window of simulated time: EXP-1 over the 30
+   * natural days (Asia/Shanghai) ending with the day of `at`, EXP-2 over the 30 × 24 h before `at`.
+   */
   sla(merchantId: string, at: number) {
     const m = this.merchant(merchantId)
+    const fromDay = shanghaiDay(at - (SLA_WINDOW_DAYS - 1) * DAY)
+    const toDay = shanghaiDay(at)
     let consulted = 0
     let answered = 0
-    for (const ok of m.consultedDays.values()) {
+    for (const [key, ok] of m.consultedDays) {
+      const day = key.slice(0, 10)
+      if (day < fromDay || day > toDay) continue
       consulted += 1
       if (ok) answered += 1
+    }
+    // EXP-2: drop the turns that left the window (the clock only moves forward between world loads)
+    const since = at - SLA_WINDOW_DAYS * DAY
+    while (m.manualHead < m.manualLog.length && m.manualLog[m.manualHead]! <= since) {
+      m.manualTurns -= 1
+      m.manualResponseMsSum -= m.manualLog[m.manualHead + 1]!
+      m.manualHead += 2
+    }
+    if (m.manualHead > 4096 && m.manualHead * 2 > m.manualLog.length) {
+      m.manualLog.splice(0, m.manualHead)
+      m.manualHead = 0
     }
     const replyRate = consulted ? answered / consulted : 1
     const manualResponseSec = m.manualTurns ? m.manualResponseMsSum / m.manualTurns / 1000 : 0

@@ -142,11 +142,20 @@ describe('buyer API', () => {
       kind: 'spot',
       items: [{ skuId: 's-few', quantity: 20 }],
     })
-    const b = await post(app, '/buyer/orders', {
-      buyerId: 'b-1',
-      kind: 'spot',
-      items: [{ skuId: 's-few', quantity: 5 }],
+    const order5 = { buyerId: 'b-1', kind: 'spot', items: [{ skuId: 's-few', quantity: 5 }] }
+    // until the merchant publishes again, the platform's view (20 − 20) has nothing left
+    const refused = await post(app, '/buyer/orders', order5)
+    expect(refused.status).toBe(409)
+    expect(refused.body).toMatchObject({ code: 'PLAT_ERR_OUT_OF_STOCK', ruleId: 'PAY-3' })
+    // the merchant's lagging sync re-publishes a view that has not seen the 20 units sold yet
+    const sync = await app.inject({
+      method: 'PUT',
+      url: '/merchant/m-1/skus/s-few/stock',
+      payload: { available: 20 },
     })
+    expect(sync.statusCode).toBe(200)
+    expect(sync.json()).toMatchObject({ effective: true, sellable: 20, sold: 20, policy: 'lagging' })
+    const b = await post(app, '/buyer/orders', order5)
     expect(a.body.orders[0].oversold).toBe(false)
     expect(b.status).toBe(201)
     expect(b.body.orders[0].oversold).toBe(true)

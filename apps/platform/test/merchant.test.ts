@@ -191,6 +191,26 @@ describe('merchant API: shipping (SHIP)', () => {
   })
 })
 
+describe('merchant API: stock view (PUT /merchant/:id/skus/:skuId/stock)', () => {
+  it('is recorded only under strict, checked for ownership and shape', async () => {
+    app = await worldApp({ at: SPOT })
+    const put = (url: string, payload: unknown) => app.inject({ method: 'PUT', url, payload: payload as object })
+    const ok = await put('/merchant/m-1/skus/s-phone/stock', { available: 5 })
+    expect(ok.statusCode).toBe(200)
+    // strict: the platform keeps selling its own count (1000), the publication is only an event
+    expect(ok.json()).toMatchObject({ skuId: 's-phone', available: 5, policy: 'strict', effective: false, sellable: 1000 })
+    expect((await rows(app, 'kind=stock.published&ruleId=PAY-3')).length).toBe(1)
+    const mine = await put('/merchant/m-2/skus/s-phone/stock', { available: 5 })
+    expect(mine.statusCode).toBe(403)
+    expect(mine.json()).toMatchObject({ code: 'PLAT_ERR_FORBIDDEN', field: 'skuId' })
+    const neg = await put('/merchant/m-1/skus/s-phone/stock', { available: -1 })
+    expect(neg.statusCode).toBe(400)
+    expect(neg.json()).toMatchObject({ code: 'PLAT_ERR_VALIDATION', field: 'body.available' })
+    const unknown = await put('/merchant/m-1/skus/s-none/stock', { available: 1 })
+    expect(unknown.json()).toMatchObject({ code: 'PLAT_ERR_NOT_FOUND', field: 'skuId' })
+  })
+})
+
 describe('listings (SHIP-6)', () => {
   it('a title claiming free shipping without a free template everywhere is a SHIP-6 violation', async () => {
     const { REGIONS } = await import('@d11/generator/config')
@@ -222,6 +242,40 @@ describe('listings (SHIP-6)', () => {
 })
 
 describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
+  it('EXP-1/EXP-2 are judged over a sliding 30-day window of simulated time', async () => {
+    app = await worldApp({ at: '2020-11-01T10:00:00+08:00' })
+    const ask = async (buyerId: string) =>
+      (await post(app, '/buyer/consultations', { buyerId, merchantId: 'm-1', text: 'q' })).body
+        .consultationId as string
+    const human = (id: string) =>
+      post(app, `/merchant/m-1/consultations/${id}/reply`, { mode: 'human', text: 'ok' })
+    const sla = async () => (await get(app, '/merchant/m-1/sla')).body
+    // Nov 1 (Asia/Shanghai): b-1 never answered, b-2 answered by a human after 600 s
+    await ask('b-1')
+    const c2 = await ask('b-2')
+    await post(app, '/admin/clock/advance', { ms: 600_000 })
+    expect((await human(c2)).body.responseMs).toBe(600_000)
+    // Nov 20: b-1 answered after 60 s
+    await setClock(app, '2020-11-20T10:00:00+08:00')
+    const c3 = await ask('b-1')
+    await post(app, '/admin/clock/advance', { ms: 60_000 })
+    await human(c3)
+    expect(await sla()).toMatchObject({ replyRate: 2 / 3, manualResponseSec: 330 })
+    // Nov 30 23:59 is the 30th natural day from Nov 1: Nov 1 still counts
+    await setClock(app, '2020-11-30T23:59:00+08:00')
+    expect(await sla()).toMatchObject({ replyRate: 2 / 3, manualResponseSec: 330 })
+    // Dec 1 00:30: Nov 1 left the EXP-1 window (natural days); its manual turn (Nov 1 10:10) is
+    // still inside the last 30 × 24 h
+    await setClock(app, '2020-12-01T00:30:00+08:00')
+    expect(await sla()).toMatchObject({ replyRate: 1, manualResponseSec: 330 })
+    // Dec 1 10:11: the Nov 1 10:10 turn is older than 30 days
+    await setClock(app, '2020-12-01T10:11:00+08:00')
+    expect(await sla()).toMatchObject({ replyRate: 1, manualResponseSec: 60 })
+    // Dec 31: nothing left in either window
+    await setClock(app, '2020-12-31T10:00:00+08:00')
+    expect(await sla()).toMatchObject({ replyRate: 1, manualResponseSec: 0 })
+  })
+
   it('EXP-1/EXP-2: auto-replies do not count; human and bot-assisted turns are timed', async () => {
     app = await worldApp({
       at: SPOT,

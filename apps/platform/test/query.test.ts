@@ -22,7 +22,7 @@ describe('querystring coercion on a real port', () => {
 
     const all = await fetch(`${base}/merchant/m-1/orders?limit=100`)
     expect(all.status).toBe(200)
-    expect((await all.json()).total).toBe(3)
+    expect(((await all.json()) as { total: number }).total).toBe(3)
     const page = await fetch(`${base}/merchant/m-1/orders?status=paid&offset=1&limit=1`)
     expect(page.status).toBe(200)
     const body = (await page.json()) as { orders: unknown[]; total: number }
@@ -38,6 +38,6 @@ describe('querystring coercion on a real port', () => {
     expect(await bad.json()).toMatchObject({ code: 'PLAT_ERR_VALIDATION', field: 'querystring.limit' })
     const tooBig = await fetch(`${base}/admin/events?limit=20001`)
     expect(tooBig.status).toBe(400)
-    expect((await tooBig.json()).field).toBe('querystring.limit')
+    expect(((await tooBig.json()) as { field: string }).field).toBe('querystring.limit')
   })
 })

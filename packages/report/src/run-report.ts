@@ -1,7 +1,7 @@
 import * as analysis from '@d11/store/analysis'
 import type { Store } from '@d11/store/connection'
 import { getRun } from '@d11/store/runs'
-import { barChart, lineChart, renderChart, shanghaiLabel } from './chart.ts'
+import { barChart, lineChart, renderChart, shanghaiClock, shanghaiDate, shanghaiLabel } from './chart.ts'
 import { htmlReport, type Section } from './html.ts'
 
 /**
@@ -33,9 +33,14 @@ export interface RunReportData {
   runId: string
   load: analysis.LoadSummary
   payouts: analysis.PayoutSummary
-  latency: analysis.LatencyMinute[]
-  errors: analysis.ErrorMinute[]
-  arrival: analysis.ArrivalMinute[]
+  /** Width of the load charts' buckets, seconds ({@link analysis.chooseBucket} of the run's span). */
+  bucketS: analysis.BucketSeconds
+  latency: analysis.LatencyBucket[]
+  errors: analysis.ErrorBucket[]
+  arrival: analysis.ArrivalBucket[]
+  /** Simulated-time span of the SLA verdicts and of the payouts. */
+  slaSpan: analysis.SimSpan
+  payoutSpan: analysis.SimSpan
   sla: analysis.SlaCompliance[]
   merchants: analysis.MerchantSla[]
   byCause: analysis.PayoutGroup[]
@@ -48,22 +53,69 @@ export interface RunReportData {
 
 /** Runs every report query (sequentially: the embedded engine serves one query at a time anyway). */
 export async function collectRunReport(store: Store, runId: string): Promise<RunReportData> {
+  const bucketS = (await analysis.loadSpan(store, runId))?.bucketS ?? 60
   return {
     runId,
     manifest: await getRun(store, runId),
     load: await analysis.loadSummary(store, runId),
     payouts: await analysis.payoutSummary(store, runId),
-    latency: await analysis.latencyByMinute(store, runId),
-    errors: await analysis.errorRateByMinute(store, runId),
-    arrival: await analysis.arrivalByMinute(store, runId),
+    bucketS,
+    latency: await analysis.latencyByBucket(store, runId, bucketS),
+    errors: await analysis.errorRateByBucket(store, runId, bucketS),
+    arrival: await analysis.arrivalByBucket(store, runId, bucketS),
     sla: await analysis.slaCompliance(store, runId),
+    slaSpan: await analysis.simSpan(store, runId, 'sla_verdicts'),
     merchants: await analysis.slaByMerchant(store, runId, 200),
     byCause: await analysis.payoutsBy(store, runId, 'cause'),
     byRule: await analysis.payoutsBy(store, runId, 'rule_id'),
     byHour: await analysis.payoutsByHour(store, runId),
+    payoutSpan: await analysis.simSpan(store, runId, 'payouts'),
     top: await analysis.topMerchantsByPayout(store, runId, 10),
     oversell: await analysis.oversellPayouts(store, runId, 20),
   }
+}
+
+const BUCKET_TEXT: Record<analysis.BucketSeconds, string> = {
+  1: 'per second (runs under 2 minutes)',
+  10: 'per 10 seconds (runs under 20 minutes)',
+  60: 'per minute',
+}
+
+const TARGET_TEXT: Record<analysis.TargetSource, string> = {
+  metric: 'the d11_target_rate metric the load emitted',
+  stages: 'the ramping-arrival-rate stages the load ran (stages.json), averaged over each bucket',
+  parameter: 'the run parameter targetRate',
+  none: 'not recorded for this run',
+}
+
+/**
+ * The shared wall-clock x axis of the load charts: every bucket from the first to the last one
+ * any of them has, labelled `HH:mm:ss` (or `MM-DD HH:mm` per minute) in UTC+8.
+ */
+export function wallAxis(d: Pick<RunReportData, 'arrival' | 'latency' | 'errors' | 'bucketS'>): {
+  ts: number[]
+  labels: string[]
+  name: string
+} {
+  const all = [...d.arrival.map((a) => a.t), ...d.latency.map((r) => r.t), ...d.errors.map((r) => r.t)]
+  if (all.length === 0) return { ts: [], labels: [], name: '' }
+  const width = d.bucketS * 1000
+  const ts: number[] = []
+  for (let t = Math.min(...all); t <= Math.max(...all); t += width) ts.push(t)
+  const first = ts[0] ?? 0
+  return {
+    ts,
+    labels: ts.map((t) => (d.bucketS === 60 ? shanghaiLabel(t) : shanghaiClock(t))),
+    name:
+      d.bucketS === 60
+        ? 'wall clock (UTC+8)'
+        : `wall clock, ${shanghaiDate(first)} (UTC+8), ${d.bucketS} s buckets`,
+  }
+}
+
+/** `MM-DD HH:mm – MM-DD HH:mm` of a simulated span, Asia/Shanghai. */
+function simRange(span: analysis.SimSpan): string {
+  return `${shanghaiLabel(span.from)} – ${shanghaiLabel(span.to)}`
 }
 
 /** True when the store holds nothing at all for the run. */
@@ -126,19 +178,26 @@ export function runReportHtml(d: RunReportData): string {
     ],
   })
 
+  const axis = wallAxis(d)
   if (d.arrival.length > 0) {
-    const x = d.arrival.map((a) => shanghaiLabel(a.minute))
+    const by = new Map(d.arrival.map((a) => [a.t, a]))
+    const source = d.arrival.find((a) => a.targetSource !== 'none')?.targetSource ?? 'none'
     sections.push({
       title: 'Arrival rate: target vs achieved',
-      text: 'Iterations started per second (k6 `iterations`) against the target (`d11_target_rate` or the run parameters), per minute, Asia/Shanghai time.',
+      text: `Iterations started per second (k6 \`iterations\`) against the target, ${BUCKET_TEXT[d.bucketS]}, wall-clock time. Target: ${TARGET_TEXT[source]}.`,
       svg: renderChart(
         lineChart({
-          x,
+          x: axis.labels,
+          xName: axis.name,
           yName: 'arrivals/s',
           series: [
-            { name: 'target', data: d.arrival.map((a) => round(a.targetRate)), dashed: true },
-            { name: 'achieved', data: d.arrival.map((a) => round(a.achievedRate)), area: true },
-            { name: 'dropped/s', data: d.arrival.map((a) => round(a.dropped / 60)) },
+            { name: 'target', data: axis.ts.map((t) => round(by.get(t)?.targetRate ?? 0)), dashed: true },
+            {
+              name: 'achieved',
+              data: axis.ts.map((t) => round(by.get(t)?.achievedRate ?? 0)),
+              area: true,
+            },
+            { name: 'dropped/s', data: axis.ts.map((t) => round((by.get(t)?.dropped ?? 0) / d.bucketS)) },
           ],
         }),
       ),
@@ -146,39 +205,46 @@ export function runReportHtml(d: RunReportData): string {
   }
 
   if (d.latency.length > 0) {
-    const minutes = [...new Set(d.latency.map((r) => r.minute))].sort((a, b) => a - b)
-    const scenarios = [...new Set(d.latency.map((r) => r.scenario))].slice(0, 4)
+    // setup()/teardown() requests carry no scenario tag: left out when the scenarios have data.
+    const tagged = d.latency.some((r) => r.scenario !== '')
+    const rows = tagged ? d.latency.filter((r) => r.scenario !== '') : d.latency
+    const scenarios = [...new Set(rows.map((r) => r.scenario))].slice(0, 4)
     const series = scenarios.flatMap((sc) => {
-      const by = new Map(d.latency.filter((r) => r.scenario === sc).map((r) => [r.minute, r]))
-      const name = (p: string) => (scenarios.length > 1 ? `${sc || '(none)'} ${p}` : p)
+      const by = new Map(rows.filter((r) => r.scenario === sc).map((r) => [r.t, r]))
+      const name = (p: string) => (scenarios.length > 1 || sc === '' ? `${sc || 'setup'} ${p}` : p)
       return (['p50', 'p95', 'p99'] as const).map((p) => ({
         name: name(p),
-        data: minutes.map((m) => (by.get(m) ? round(by.get(m)?.[p] ?? 0) : null)),
+        data: axis.ts.map((t) => {
+          const r = by.get(t)
+          return r ? round(r[p]) : null
+        }),
       }))
     })
+    const leftOut = tagged && d.latency.some((r) => r.scenario === '')
     sections.push({
       title: 'Latency percentiles over time',
-      text: '`http_req_duration` p50 / p95 / p99 per minute and scenario (ms).',
-      svg: renderChart(lineChart({ x: minutes.map((m) => shanghaiLabel(m)), yName: 'ms', series })),
+      text: `\`http_req_duration\` p50 / p95 / p99 (ms) ${BUCKET_TEXT[d.bucketS]} and scenario, wall-clock time${leftOut ? '; setup()/teardown() requests (no scenario tag) are left out' : ''}.`,
+      svg: renderChart(lineChart({ x: axis.labels, xName: axis.name, yName: 'ms', series })),
     })
   }
 
   if (d.errors.length > 0) {
-    const minutes = [...new Set(d.errors.map((r) => r.minute))].sort((a, b) => a - b)
-    const agg = minutes.map((m) => {
-      const rows = d.errors.filter((r) => r.minute === m)
+    const agg = axis.ts.map((t) => {
+      const rows = d.errors.filter((r) => r.t === t)
       const req = rows.reduce((a, r) => a + r.requests, 0)
-      return req > 0 ? round((100 * rows.reduce((a, r) => a + r.failed, 0)) / req) : 0
+      return req > 0 ? round((100 * rows.reduce((a, r) => a + r.failed, 0)) / req) : null
     })
     sections.push({
       title: 'Error rate over time',
+      text: `Share of failed requests (k6 \`http_req_failed\`), all scenarios, ${BUCKET_TEXT[d.bucketS]}, wall-clock time.`,
       svg: renderChart(
         lineChart({
-          x: minutes.map((m) => shanghaiLabel(m)),
+          x: axis.labels,
+          xName: axis.name,
           yName: '% failed',
           series: [{ name: 'error rate %', data: agg, area: true }],
         }),
-        { height: 240 },
+        { height: 260 },
       ),
     })
   }
@@ -186,14 +252,21 @@ export function runReportHtml(d: RunReportData): string {
   if (d.sla.length > 0) {
     sections.push({
       title: 'SLA compliance',
+      text:
+        d.slaSpan.rows > 0
+          ? `Share of verdicts met per SLA metric; the verdicts were judged at simulated time ${simRange(d.slaSpan)} (Asia/Shanghai).`
+          : 'Share of verdicts met per SLA metric.',
       svg: renderChart(
         barChart({
           categories: d.sla.map((s) => SLA_LABEL[s.metric] ?? s.metric),
           series: [{ name: '% met', data: d.sla.map((s) => round(100 * s.rate)) }],
           horizontal: true,
           valueName: '% met',
+          valueMax: 100,
+          labels: true,
+          categoryName: 'SLA metric',
         }),
-        { height: 60 + 40 * d.sla.length },
+        { height: 100 + 40 * d.sla.length },
       ),
       table: {
         columns: ['metric', 'rule', 'verdicts', 'met', 'rate'],
@@ -207,12 +280,13 @@ export function runReportHtml(d: RunReportData): string {
     const causes = [...new Set(d.byHour.map((r) => r.cause))].sort()
     sections.push({
       title: 'Payouts by cause over time',
-      text: 'Compensation paid per simulated hour (yuan), stacked by cause.',
+      text: `Compensation paid per simulated hour (yuan), stacked by cause; simulated time ${simRange(d.payoutSpan)} (Asia/Shanghai).`,
       svg: renderChart(
         barChart({
           categories: hours.map((h) => shanghaiLabel(h)),
           stack: true,
           valueName: 'yuan',
+          categoryName: 'simulated hour (Asia/Shanghai)',
           series: causes.map((c) => ({
             name: c,
             data: hours.map(
@@ -241,7 +315,10 @@ export function runReportHtml(d: RunReportData): string {
       v === null || v === undefined ? '–' : f(v)
     sections.push({
       title: 'Top offenders',
-      text: 'Merchants with the largest payouts, with their SLA figures.',
+      text:
+        d.top.length > 0
+          ? 'Merchants with the largest payouts, with their SLA figures.'
+          : 'No payouts in this run: merchants with the most failed SLA verdicts, with their SLA figures.',
       svg:
         d.top.length > 0
           ? renderChart(
@@ -250,10 +327,20 @@ export function runReportHtml(d: RunReportData): string {
                 series: [{ name: 'yuan', data: d.top.map((t) => t.amountFen / 100) }],
                 horizontal: true,
                 valueName: 'yuan',
+                categoryName: 'merchant',
               }),
-              { height: 60 + 28 * d.top.length },
+              { height: 100 + 28 * d.top.length },
             )
-          : undefined,
+          : renderChart(
+              barChart({
+                categories: d.merchants.slice(0, 10).map((m) => m.merchantId),
+                series: [{ name: 'failed verdicts', data: d.merchants.slice(0, 10).map((m) => m.failed) }],
+                horizontal: true,
+                valueName: 'failed verdicts',
+                categoryName: 'merchant',
+              }),
+              { height: 100 + 28 * Math.min(10, d.merchants.length) },
+            ),
       table: {
         columns: [
           'merchant',
@@ -302,7 +389,7 @@ export function runReportHtml(d: RunReportData): string {
   return htmlReport({
     title: `Double11 Lab report — run ${d.runId}`,
     subtitle: m
-      ? `${m.kind} run, ${m.status}; seed ${m.seed}, scale ${m.scale}, calendar ${m.calendar || '–'}, scenario ${m.scenario || '–'}, git ${m.gitSha || '–'}`
+      ? `${m.kind} run, ${m.status}; seed ${m.seed}, scale ${m.scale ?? String(m.parameters?.scale ?? '–')}, calendar ${m.calendar || '–'}, scenario ${m.scenario || '–'}, git ${m.gitSha || '–'}`
       : 'no run manifest recorded; figures from the loaded samples and evidence',
     sections,
   })

@@ -37,7 +37,15 @@ export async function seedRun(
   await ingestK6(store, file, { runId })
   await upsertRun(
     store,
-    { runId, kind: 'load', status: 'passed', seed: 7, scale: 'tiny', calendar: '2022', scenario: 'spot-open' },
+    {
+      runId,
+      kind: 'load',
+      status: 'passed',
+      seed: 7,
+      scale: 'tiny',
+      calendar: '2022',
+      scenario: 'spot-open',
+    },
     1,
   )
   const spool = join(dir, `spool-${runId}`)

@@ -537,16 +537,23 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
   }
 }
 
-/** Working time of the warehouse (minutes of shift since the epoch's Shanghai day 0) and its inverse. */
+/**
+ * Working time of the warehouse and its inverse: minutes of shift since the epoch's Shanghai day 0,
+ * each minute weighted by its shift's pick rate relative to `warehouse.picksPerHour` (1 for a shift
+ * without its own `picksPerHour`, 0 off shift), so a fixed pick time in working minutes is
+ * 1/rate of the shift in force.
+ */
 export function workingTime(s: Scenario): { at(t: number): number; inverse(w: number): number } {
-  const mask = new Uint8Array(1440)
+  const base = s.warehouse.picksPerHour
+  const weight = new Float64Array(1440)
   for (const sh of s.warehouse.shifts) {
     const a = minuteOfDay(sh.from)
     const b = Math.min(1440, minuteOfDay(sh.to))
-    for (let m = a; m < b; m++) mask[m] = 1
+    const w = sh.picksPerHour === undefined ? 1 : base > 0 ? sh.picksPerHour / base : 0
+    for (let m = a; m < b; m++) weight[m] = w
   }
   const cum = new Float64Array(1441)
-  for (let m = 0; m < 1440; m++) cum[m + 1] = cum[m]! + mask[m]!
+  for (let m = 0; m < 1440; m++) cum[m + 1] = cum[m]! + weight[m]!
   const perDay = cum[1440]!
   return {
     at(t: number): number {
@@ -554,7 +561,7 @@ export function workingTime(s: Scenario): { at(t: number): number; inverse(w: nu
       const day = Math.floor(shifted / DAY)
       const x = (shifted - day * DAY) / MINUTE
       const m = Math.floor(x)
-      return day * perDay + cum[m]! + (mask[m] ? x - m : 0)
+      return day * perDay + cum[m]! + weight[m]! * (x - m)
     },
     inverse(w: number): number {
       if (perDay === 0 || !Number.isFinite(w)) return Number.POSITIVE_INFINITY
@@ -573,12 +580,13 @@ export function workingTime(s: Scenario): { at(t: number): number; inverse(w: nu
         if (cum[mid + 1]! >= r) hi = mid
         else lo = mid + 1
       }
-      while (lo < 1440 && !mask[lo]) lo++
+      while (lo < 1440 && !(weight[lo]! > 0)) lo++
       if (lo >= 1440) {
         day++
         lo = 0
+        while (lo < 1440 && !(weight[lo]! > 0)) lo++
       }
-      return day * DAY - SHANGHAI + (lo + (r - cum[lo]!)) * MINUTE
+      return day * DAY - SHANGHAI + (lo + (r - cum[lo]!) / weight[lo]!) * MINUTE
     },
   }
 }

@@ -7,6 +7,7 @@ export type SimErrorCode =
   | 'SIM_ERR_GRID' // a --grid flag could not be parsed
   | 'SIM_ERR_RULES' // @d11/rules returned something the engine cannot use
   | 'SIM_ERR_WORKER' // a grid worker failed
+  | 'SIM_ERR_TWIN' // the live half of the two-engine comparison could not be driven
 
 export class SimError extends Error {
   readonly code: SimErrorCode

@@ -93,9 +93,18 @@ export const ScenarioSchema = Type.Object(
       {
         picksPerHour: Type.Number({ minimum: 0 }),
         /** working hours each day (Asia/Shanghai); picks happen only inside them @default 00:00-24:00 */
-        shifts: Type.Array(Type.Object({ from: TimeOfDay, to: TimeOfDay }, { additionalProperties: false }), {
-          default: [{ from: '00:00', to: '24:00' }],
-        }),
+        shifts: Type.Array(
+          Type.Object(
+            {
+              from: TimeOfDay,
+              to: TimeOfDay,
+              /** this shift's own pick rate @default warehouse.picksPerHour */
+              picksPerHour: Type.Optional(Type.Number({ minimum: 0 })),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [{ from: '00:00', to: '24:00' }] },
+        ),
         /** carrier pickup times each day; a picked parcel ships at the next wave @default every hour */
         pickupWaves: Type.Array(TimeOfDay, { default: [] }),
       },

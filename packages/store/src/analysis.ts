@@ -78,7 +78,7 @@ async function buckets(
          WHERE run_id = {runId:String} AND metric IN {metrics:Array(String)}
          GROUP BY scenario, metric, t ORDER BY scenario, metric, t`
       : `SELECT scenario, metric,
-                toUnixTimestamp64Milli(toStartOfInterval(ts, toIntervalSecond({bucketS:UInt32}))) AS t,
+                toUnixTimestamp(toStartOfInterval(ts, toIntervalSecond({bucketS:UInt32}))) * 1000 AS t,
                 count() AS n, sum(value) AS total, quantiles(0.5, 0.95, 0.99)(value) AS qs
          FROM ${store.t('k6_samples')}
          WHERE run_id = {runId:String} AND metric IN {metrics:Array(String)}
@@ -545,7 +545,11 @@ export interface SimSpan {
 }
 
 /** Simulated-time span of a run's SLA verdicts or payouts (what the evidence charts cover). */
-export async function simSpan(store: Store, runId: string, table: 'sla_verdicts' | 'payouts'): Promise<SimSpan> {
+export async function simSpan(
+  store: Store,
+  runId: string,
+  table: 'sla_verdicts' | 'payouts',
+): Promise<SimSpan> {
   const [r] = await queryRows<Record<string, unknown>>(
     store,
     `SELECT count() AS c, min(sim_time) AS from, max(sim_time) AS to

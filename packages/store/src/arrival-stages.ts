@@ -51,7 +51,10 @@ export function parseArrivalStages(value: unknown): ArrivalStages {
   const stages = v.stages.map((s: { target?: unknown; duration?: unknown }, i: number) => {
     const target = Number(s?.target)
     if (!(Number.isFinite(target) && target >= 0)) {
-      throw new StoreError('STORE_ERR_STAGES', `stages[${i}].target: "${s?.target}" is not a rate >= 0 (CAL-3)`)
+      throw new StoreError(
+        'STORE_ERR_STAGES',
+        `stages[${i}].target: "${s?.target}" is not a rate >= 0 (CAL-3)`,
+      )
     }
     const duration = String(s?.duration)
     durationSeconds(duration)

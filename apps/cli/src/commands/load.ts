@@ -61,6 +61,19 @@ async function findK6(): Promise<string | undefined> {
   return undefined
 }
 
+/** `{ stages }` from a stages file for the run manifest, `{}` when absent or not JSON. */
+function readStages(
+  read: (file: string, enc: 'utf8') => string,
+  file: string | undefined,
+): { stages?: unknown } {
+  if (!file) return {}
+  try {
+    return { stages: JSON.parse(read(file, 'utf8')) }
+  } catch {
+    return {}
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('load')
@@ -158,7 +171,8 @@ Examples:
       if (flags.replay) env.REPLAY = '1'
       if (flags.compress) env.COMPRESS = String(positive('--compress', flags.compress))
       const { readFileSync } = await import('node:fs')
-      const calendarId = String(JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8')).calendar)
+      const worldManifest = JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8'))
+      const calendarId = String(worldManifest.calendar)
       if (known) {
         const { windowFor } = await import('@d11/scenarios/windows')
         const window = windowFor(scenario, calendarId)
@@ -187,6 +201,8 @@ Examples:
       }
 
       const k6 = flags.engine === 'builtin' ? undefined : await findK6()
+      // Wall clock of the load's start, recorded in the run manifest (not seeded data).
+      const loadStartedAt = Date.now()
       if (flags.engine === 'k6' && !k6)
         failInput('--engine: k6 not found (set K6_BIN or put k6 on PATH), or use --engine builtin')
       let code: number
@@ -220,6 +236,27 @@ Examples:
           const { ingestK6 } = await import('@d11/store/ingest-k6')
           const store = await openStore({})
           const res = await ingestK6(store, out, { runId })
+          // The manifest carries the arrival stages the load ran, so the report draws the target.
+          const { upsertRun } = await import('@d11/store/runs')
+          const stagesFile = env.STAGES_FILE
+          await upsertRun(store, {
+            runId,
+            kind: 'load',
+            status: code === 0 ? 'passed' : 'failed',
+            seed: Number(worldManifest.seed) || 0,
+            scale: worldManifest.scale === undefined ? undefined : String(worldManifest.scale),
+            calendar: calendarId,
+            scenario: known ? scenario : script,
+            parameters: {
+              engine: k6 ? 'k6' : 'builtin',
+              peakRps: Number(env.PEAK_RPS ?? 50),
+              compress: Number(env.COMPRESS ?? 60),
+              loadStartedAt,
+              ...readStages(readFileSync, stagesFile && existsSync(stagesFile) ? stagesFile : undefined),
+            },
+            startedAt: loadStartedAt,
+            finishedAt: Date.now(),
+          })
           await store.close()
           process.stderr.write(
             `d11 load: ${res.points} samples of run ${runId} in the store (${store.engine})\n`,

@@ -16,6 +16,9 @@ export function register(program: Command): void {
       `
 The report shows target vs achieved arrival rate, latency p50/p95/p99 over time, error rate,
 SLA compliance (SHIP-1, SHIP-2, EXP-1..3), payouts by cause over time and the top offenders.
+Load charts run on the wall clock (UTC+8) in buckets picked from the run's length: 1 s under
+2 minutes, 10 s under 20 minutes, 60 s above. The target line ramps with the arrival stages the
+load ran (recorded by d11 load / d11 run). SLA and payout charts use simulated time (Asia/Shanghai).
 
 Example:
   d11 ingest k6 results/peak.json --run peak-1 && d11 report peak-1 --out reports/peak-1.html`,

@@ -124,6 +124,35 @@ export const merchantRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => platform.changePrice(req.params.merchantId, req.params.skuId, req.body, clock.now()),
   )
 
+  app.put(
+    '/:merchantId/skus/:skuId/stock',
+    {
+      schema: {
+        tags,
+        description:
+          'Publish the merchant\'s stock view: the units it still has to sell. Under the `lagging` oversell policy the platform reserves against the last published figure (less the units it sells after), so units sold inside the merchant\'s sync lag are sold again and the orders past physical stock are marked oversold (PAY-3). Under `strict` and `buffered` the publication is recorded only. Example: {"available":120}',
+        params: Type.Object({ merchantId: Id, skuId: Id }),
+        body: Type.Object({ available: Type.Integer({ minimum: 0, maximum: 1e9 }) }),
+        response: {
+          200: Type.Object({
+            skuId: Type.String(),
+            available: Type.Integer(),
+            policy: Type.String({ description: 'strict | buffered | lagging' }),
+            effective: Type.Boolean({
+              description: 'true under `lagging`: the platform now sells this figure',
+            }),
+            sellable: Type.Integer({ description: 'units the platform offers now' }),
+            sold: Type.Integer(),
+            publishedAt: Type.String(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) =>
+      platform.publishStock(req.params.merchantId, req.params.skuId, req.body.available, clock.now()),
+  )
+
   app.get(
     '/:merchantId/orders',
     {

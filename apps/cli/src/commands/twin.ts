@@ -1,0 +1,149 @@
+import type { Command } from 'commander'
+
+/**
+ * `d11 twin`: one scenario, two engines. The same world slice (one merchant's spot orders in a
+ * window) and merchant profile through the what-if simulator and through a live compressed run of
+ * the platform + reference merchant; prints the difference in late shipments and payouts per cause.
+ */
+
+interface TwinFlags {
+  world?: string
+  profile: string
+  set: string[]
+  merchant: string
+  from: string
+  to: string
+  calendar: string
+  horizonDays: string
+  complainRate: string
+  maxUnits?: string
+  json?: string
+  spool?: string
+}
+
+function failInput(message: string): never {
+  process.stderr.write(`d11 twin: ${message}\n`)
+  process.exit(2)
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value]
+
+const HELP = `
+Examples:
+  $ d11 gen --scale tiny --out data/
+  $ d11 twin --world data/ --profile prepared
+  $ d11 twin --world data/ --profile understaffed --set warehouse.picksPerHour=10 --json twin.json
+
+Tolerance: late-shipment counts within 2 % (or one order), payouts within 10 % and within the
+price gap the live run measures (the platform's price and coupon versus the world's recorded
+price). See packages/sim/README.md, "One scenario, two engines".`
+
+export function register(program: Command): void {
+  program
+    .command('twin')
+    .description(
+      'Run one world slice and merchant profile through the simulator and through platform + merchant (a live compressed run), and report the difference in late shipments and payouts per cause.',
+    )
+    .option('--world <dir>', 'world directory from `d11 gen` (required), e.g. --world data/')
+    .option(
+      '--profile <name|file>',
+      'merchant profile: prepared | understaffed | oversell-prone | a YAML file, e.g. --profile understaffed',
+      'prepared',
+    )
+    .option(
+      '--set <path=value>',
+      'override a profile parameter (repeatable), e.g. --set warehouse.picksPerHour=10',
+      collect,
+      [],
+    )
+    .option('--merchant <id>', 'merchant whose orders are replayed, e.g. --merchant m-000002', 'm-000001')
+    .option(
+      '--from <iso>',
+      'slice start (payments from), e.g. --from 2020-11-11T00:00:00+08:00',
+      '2020-11-11T00:00:00+08:00',
+    )
+    .option(
+      '--to <iso>',
+      'slice end (payments before), e.g. --to 2020-11-11T06:00:00+08:00',
+      '2020-11-11T03:00:00+08:00',
+    )
+    .option('--calendar <id>', 'Double 11 calendar: 2020 | 2022, e.g. --calendar 2022', '2020')
+    .option('--horizon-days <n>', 'days both engines run past the slice, e.g. --horizon-days 10', '7')
+    .option(
+      '--complain-rate <x>',
+      'share of late buyers who complain (0..1), e.g. --complain-rate 0.5',
+      '0.67',
+    )
+    .option('--max-units <n>', 'replay at most this many units (default: all), e.g. --max-units 100')
+    .option('--json <file>', 'also write the full report as JSON, e.g. --json twin.json')
+    .option('--spool <dir>', 'platform event spool of the live run (default: none), e.g. --spool .d11/spool')
+    .addHelpText('after', HELP)
+    .action(async (flags: TwinFlags) => {
+      if (!flags.world) failInput('--world: required (a world directory from `d11 gen`)')
+      const horizonDays = Number(flags.horizonDays)
+      if (!Number.isFinite(horizonDays) || horizonDays <= 0 || horizonDays > 60)
+        failInput(`--horizon-days: must be a number in (0, 60], got "${flags.horizonDays}"`)
+      const complainRate = Number(flags.complainRate)
+      if (!(complainRate >= 0 && complainRate <= 1))
+        failInput(`--complain-rate: must be a number in [0, 1], got "${flags.complainRate}"`)
+      const maxUnits = flags.maxUnits === undefined ? undefined : Number(flags.maxUnits)
+      if (maxUnits !== undefined && !(Number.isInteger(maxUnits) && maxUnits > 0))
+        failInput(`--max-units: must be an integer > 0, got "${flags.maxUnits}"`)
+      if (flags.calendar !== '2020' && flags.calendar !== '2022')
+        failInput(`--calendar: must be 2020 or 2022, got "${flags.calendar}"`)
+      const { loadProfile } = await import('@d11/merchant/profile')
+      let profile: ReturnType<typeof loadProfile>
+      try {
+        profile = loadProfile(flags.profile, { set: flags.set })
+      } catch (err) {
+        failInput(`--profile: ${(err as Error).message}`)
+      }
+      const { runTwin } = await import('@d11/sim/twin-live')
+      const { writeFileSync } = await import('node:fs')
+      let r: Awaited<ReturnType<typeof runTwin>>
+      try {
+        r = await runTwin({
+          world: flags.world,
+          profile,
+          merchantId: flags.merchant,
+          from: flags.from,
+          to: flags.to,
+          calendar: flags.calendar,
+          horizonDays,
+          complainRate,
+          ...(maxUnits !== undefined ? { maxUnits } : {}),
+          ...(flags.spool ? { spoolDir: flags.spool } : {}),
+          onProgress: (d, t) => {
+            if (process.stderr.isTTY && (d % 50 === 0 || d === t))
+              process.stderr.write(`\rlive: ${d}/${t} stops`)
+          },
+        })
+      } catch (err) {
+        const e = err as { code?: string; message?: string }
+        process.stderr.write(`\nd11 twin: ${e.message ?? String(err)}\n`)
+        process.exit(e.code === 'SIM_ERR_SCENARIO' ? 2 : 1)
+      }
+      if (process.stderr.isTTY) process.stderr.write('\n')
+      const yuan = (f: number) => (f / 100).toFixed(2)
+      const out = [
+        `twin ${profile.name} · ${flags.merchant} · ${r.units} units (${r.refusedShip5} left out, SHIP-5 region) · live placed ${r.live.placed}, rejected ${r.live.rejected}`,
+        '',
+        'late shipments (SHIP-1)     sim     live   delta',
+        ...(['oversell', 'capacity', 'total'] as const).map(
+          (k) =>
+            `  ${k.padEnd(24)} ${String(r.diff.late[k].sim).padStart(6)} ${String(r.diff.late[k].live).padStart(8)} ${String(r.diff.late[k].delta).padStart(7)}`,
+        ),
+        'payouts (yuan)                    sim         live       delta     rel',
+        ...(['late_shipment', 'oversell', 'price_protection', 'total'] as const).map(
+          (k) =>
+            `  ${k.padEnd(20)} ${yuan(r.diff.payouts[k].simFen).padStart(12)} ${yuan(r.diff.payouts[k].liveFen).padStart(12)} ${yuan(r.diff.payouts[k].deltaFen).padStart(11)} ${(r.diff.payouts[k].rel * 100).toFixed(1).padStart(6)}%`,
+        ),
+        `complaints filed: sim ${r.sim.complaints.filed}, live ${r.live.complaintsFiled} · price gap ${yuan(r.live.priceGapFen)} yuan`,
+        `payout with the simulator at the platform's prices: sim ${yuan(r.diffAtLivePrices.payouts.total.simFen)}, live ${yuan(r.diffAtLivePrices.payouts.total.liveFen)} (${(r.diffAtLivePrices.payouts.total.rel * 100).toFixed(1)}%)`,
+        `tolerance: late ${r.tolerance.late * 100}% (or 1 order), payouts ${r.tolerance.payouts * 100}% → ${r.agrees ? 'AGREE' : 'DIFFER'}`,
+      ]
+      process.stdout.write(`${out.join('\n')}\n`)
+      if (flags.json)
+        writeFileSync(flags.json, `${JSON.stringify({ ...r, scenario: r.scenario.name }, null, 2)}\n`)
+    })
+}

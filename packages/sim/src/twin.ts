@@ -1,0 +1,251 @@
+import type { Profile } from '@d11/merchant/profile'
+import type { Arrivals } from './arrivals.ts'
+import type { CellResult } from './engine.ts'
+import { SimError } from './errors.ts'
+import type { Scenario } from './scenario.ts'
+import { validateScenario } from './scenario.ts'
+
+/**
+ * "One scenario, two engines": the same world slice and merchant profile through the simulator and
+ * through a live compressed run (platform + reference merchant, `@d11/merchant/serve`).
+ *
+ * A slice is one merchant's spot order lines paid inside a window, one unit per entry (both engines
+ * see the same units: the live driver places each unit as its own quantity-1 order, so one pick and
+ * one compensation per unit on both sides, as in the simulator). Units whose SKU is not sold to the
+ * buyer's region are left out of both (SHIP-5: the platform refuses them; the simulator has no regions).
+ */
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+export interface SliceUnit {
+  /** world order id */
+  orderId: string
+  buyerId: string
+  region: string
+  skuId: string
+  /** payment instant (epoch ms) */
+  paidAt: number
+  /** unit price the world recorded for the line (fen) */
+  unitPriceFen: number
+}
+
+export interface SliceOptions {
+  world: string
+  merchantId: string
+  /** ISO with offset; units paid in [from, to) */
+  from: string
+  to: string
+  /** at most this many units (the earliest) @default no limit */
+  maxUnits?: number
+}
+
+export interface WorldSku {
+  id: string
+  stock: number
+  listPriceFen: number
+  contractShipHours: number | null
+}
+
+export interface Slice {
+  merchantId: string
+  from: number
+  to: number
+  units: SliceUnit[]
+  skus: WorldSku[]
+  /** units left out because the SKU is not sold to the buyer's region (SHIP-5: the platform refuses them) */
+  refusedShip5: number
+}
+
+/**
+ * The merchant's spot order lines paid inside [from, to), one entry per unit, sorted by payment
+ * time (the world's order kept for equal instants). Presale orders are left out: replaying them live
+ * needs the deposit and final-payment phases and accepted registrations on the platform.
+ */
+export async function worldSlice(o: SliceOptions): Promise<Slice> {
+  const from = Date.parse(o.from)
+  const to = Date.parse(o.to)
+  if (!Number.isFinite(from))
+    throw new SimError('SIM_ERR_SCENARIO', `--from: not an ISO instant: "${o.from}"`)
+  if (!Number.isFinite(to) || to <= from)
+    throw new SimError('SIM_ERR_SCENARIO', `--to: must be an ISO instant after --from, got "${o.to}"`)
+  const { readWorld } = await import('@d11/generator/read-world')
+  const units: SliceUnit[] = []
+  const skus: WorldSku[] = []
+  const restricted = new Map<string, string[]>()
+  let refusedShip5 = 0
+  try {
+    for await (const k of readWorld(o.world, 'skus')) {
+      if (k.merchantId !== o.merchantId) continue
+      restricted.set(k.id, k.restrictedRegions)
+      skus.push({
+        id: k.id,
+        stock: k.stock,
+        listPriceFen: k.listPriceFen,
+        contractShipHours: k.contractShipHours ?? null,
+      })
+    }
+    for await (const r of readWorld(o.world, 'orders')) {
+      if (r.kind !== 'spot' || r.paidAt === null) continue
+      const paid = Date.parse(r.paidAt)
+      if (!(paid >= from && paid < to)) continue
+      for (const it of r.items) {
+        if (it.merchantId !== o.merchantId) continue
+        if (restricted.get(it.skuId)?.includes(r.region)) {
+          refusedShip5 += it.quantity
+          continue
+        }
+        for (let q = 0; q < it.quantity; q++) {
+          units.push({
+            orderId: r.id,
+            buyerId: r.buyerId,
+            region: r.region,
+            skuId: it.skuId,
+            paidAt: paid,
+            unitPriceFen: it.unitPriceFen,
+          })
+        }
+      }
+    }
+  } catch (err) {
+    throw new SimError('SIM_ERR_SCENARIO', `--world: cannot read "${o.world}": ${(err as Error).message}`)
+  }
+  if (skus.length === 0)
+    throw new SimError('SIM_ERR_SCENARIO', `--merchant: no SKU of "${o.merchantId}" in ${o.world}`)
+  // stable sort by payment time
+  const sorted = units.map((u, i) => [u, i] as const).sort((a, b) => a[0].paidAt - b[0].paidAt || a[1] - b[1])
+  const limited = sorted.map(([u]) => u).slice(0, o.maxUnits ?? Number.POSITIVE_INFINITY)
+  return { merchantId: o.merchantId, from, to, units: limited, skus, refusedShip5 }
+}
+
+export interface TwinSettings {
+  /** `@d11/rules` calendar @default '2020' */
+  calendar?: string
+  /** days after the window that both engines run, for deadlines and complaints to settle @default 7 */
+  horizonDays?: number
+  /** share of late buyers who complain (PAY-2 window: only upheld complaints pay) @default 0.67 */
+  complainRate?: number
+  /** seed of the buyers' draws, shared by both engines @default the profile's seed */
+  seed?: number
+}
+
+/** Splits `HH:MM` shifts that cross midnight into same-day spans (the simulator needs `from < to`). */
+function sameDaySpans(shifts: Array<{ from: string; to: string }>): Array<{ from: string; to: string }> {
+  const mm = (s: string) => {
+    const [h, m] = s.split(':').map(Number)
+    return (h ?? 0) * 60 + (m ?? 0)
+  }
+  const hhmm = (n: number) =>
+    `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`
+  const out: Array<{ from: string; to: string }> = []
+  for (const s of shifts) {
+    const a = mm(s.from)
+    const b = mm(s.to)
+    if (a === b) out.push({ from: '00:00', to: '24:00' })
+    else if (a < b) out.push({ from: s.from, to: s.to })
+    else {
+      if (a < 1440) out.push({ from: hhmm(a), to: '24:00' })
+      if (b > 0) out.push({ from: '00:00', to: hhmm(b) })
+    }
+  }
+  return out.sort((x, y) => mm(x.from) - mm(y.from))
+}
+
+/** Staffed hours per day of a shift list. */
+function staffedHours(shifts: Array<{ from: string; to: string }>): number {
+  const mm = (s: string) => {
+    const [h, m] = s.split(':').map(Number)
+    return (h ?? 0) * 60 + (m ?? 0)
+  }
+  return sameDaySpans(shifts).reduce((a, s) => a + (mm(s.to) - mm(s.from)) / 60, 0)
+}
+
+/**
+ * The merchant profile as a simulator scenario over a world slice — the one mapping between the two
+ * engines' parameters:
+ *
+ * - **Stock** (`stock.reservation`, what the platform enforces end to end, `platformConfigFor`):
+ *   `strict` → `oversell.policy: strict`, buffer 0 (the profile's `safetyStockShare` and sync lag act
+ *   only inside the merchant's own model, the platform sells physical stock); `buffered` → `synced`
+ *   with a negative buffer is not expressible, so it maps to `strict` on `stock × (1 + bufferShare)`
+ *   units (the platform marks nothing oversold there either); `lagging` → `synced` with a sync lag
+ *   longer than the slice (the platform accepts every order and marks those beyond stock oversold).
+ * - **Warehouse**: shifts split at midnight; the simulator has one pick rate, so a profile whose
+ *   shifts carry their own `picksPerHour` maps to the *lowest* of them (an upper bound on lateness:
+ *   more capacity never costs more, README); `carrierWaves` → `pickupWaves`.
+ * - **Complaint desk**: the simulator's desk works 24 h, so `afterSale.complaintsPerHour` is spread
+ *   over the day keeping the daily capacity (rate × staffed hours / 24). Every late complaint is
+ *   upheld either way (the merchant disputes, the platform judges the facts; unhandled ones are
+ *   upheld at the PAY-5 deadline), so this moves PAY-5 verdicts, not payouts.
+ * - **Buyers**: `complainRate` from the settings, `refundRate` 0, `upheldRate` 1 (the facts decide).
+ * - **SKUs**: world stock and contract ship hours; price = the mean unit price the world's order lines
+ *   recorded for the SKU inside the slice (list price when the slice has none).
+ */
+export function profileToScenario(profile: Profile, slice: Slice, settings: TwinSettings = {}): Scenario {
+  const st = profile.stock
+  const policy = st.reservation === 'lagging' ? 'synced' : 'strict'
+  const stockFactor = st.reservation === 'buffered' ? 1 + st.bufferShare : 1
+  const rates = profile.warehouse.shifts.map((s) => s.picksPerHour ?? profile.warehouse.picksPerHour)
+  const picksPerHour = rates.length > 0 ? Math.min(...rates) : profile.warehouse.picksPerHour
+  const price = new Map<string, { sum: number; n: number }>()
+  for (const u of slice.units) {
+    const p = price.get(u.skuId) ?? { sum: 0, n: 0 }
+    p.sum += u.unitPriceFen
+    p.n += 1
+    price.set(u.skuId, p)
+  }
+  const hours = staffedHours(profile.afterSale.shifts)
+  const iso = (t: number) => new Date(t + 8 * HOUR).toISOString().replace('Z', '+08:00')
+  return validateScenario(
+    {
+      name: `twin-${profile.name}-${slice.merchantId}`,
+      description: `profile ${profile.name} over ${slice.units.length} units of ${slice.merchantId}`,
+      seed: settings.seed ?? profile.seed,
+      calendar: settings.calendar ?? '2020',
+      merchantId: slice.merchantId,
+      window: { from: iso(slice.from), to: iso(slice.to) },
+      arrivals: { orders: slice.units.length, shape: 'flat' },
+      skus: slice.skus.map((k) => {
+        const p = price.get(k.id)
+        return {
+          id: k.id,
+          priceYuan: (p ? Math.round(p.sum / p.n) : k.listPriceFen) / 100 || 0.01,
+          stock: Math.floor(k.stock * stockFactor),
+          share: 1,
+          presale: false,
+          presaleShipHours: k.contractShipHours ?? 0,
+        }
+      }),
+      oversell: {
+        policy,
+        buffer: 0,
+        syncLagSeconds: policy === 'synced' ? Math.ceil((slice.to - slice.from) / 1000) + 1 : 0,
+      },
+      warehouse: {
+        picksPerHour,
+        shifts: sameDaySpans(profile.warehouse.shifts),
+        pickupWaves: profile.warehouse.carrierWaves,
+      },
+      service: { complaintsPerHour: (profile.afterSale.complaintsPerHour * hours) / 24 },
+      buyers: { complainRate: settings.complainRate ?? 0.67, refundRate: 0, upheldRate: 1 },
+      horizonDays: settings.horizonDays ?? 7,
+    },
+    `profile ${profile.name}`,
+  )
+}
+
+/** The slice as simulator arrivals (same units, same order, so order index i is the same unit live). */
+export function sliceArrivals(slice: Slice, scenario: Scenario): Arrivals {
+  const idx = new Map(scenario.skus.map((k, i) => [k.id, i]))
+  const times = new Float64Array(slice.units.length)
+  const sku = new Uint16Array(slice.units.length)
+  slice.units.forEach((u, i) => {
+    times[i] = u.paidAt
+    sku[i] = idx.get(u.skuId) ?? 0
+  })
+  return { times, sku }
+}
+
+export type TwinTotals = Pick<CellResult, 'late' | 'payouts'>
+
+export { DAY, HOUR }

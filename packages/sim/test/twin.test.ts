@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateWorld } from '@d11/generator/generate'
+import { loadProfile } from '@d11/merchant/profile'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { profileToScenario, worldSlice } from '../src/twin.ts'
+import { runTwin, TWIN_TOLERANCE, twinAgrees } from '../src/twin-live.ts'
+
+// The tiny world's busiest merchant over the first three hours of Nov 11 (about 210 units, the
+// 00:00 burst), through the simulator and through platform + merchant on a paused clock.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const d11 = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', 'twin', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'America/New_York' },
+  })
+let world = ''
+const slice = { merchantId: 'm-000001', from: '2020-11-11T00:00:00+08:00', to: '2020-11-11T03:00:00+08:00' }
+
+beforeAll(async () => {
+  world = mkdtempSync(join(tmpdir(), 'd11-twin-'))
+  await generateWorld({ seed: 1, scale: 'tiny', calendar: '2020', out: world })
+}, 60_000)
+
+describe('profileToScenario: the profile mapped onto the simulator', () => {
+  it('splits shifts at midnight, takes the lowest shift rate and keeps the daily complaint capacity', async () => {
+    const s = await worldSlice({ world, ...slice })
+    const prepared = profileToScenario(loadProfile('prepared'), s)
+    expect(prepared.warehouse.picksPerHour).toBe(4000)
+    expect(prepared.warehouse.shifts).toEqual([
+      { from: '00:00', to: '08:00' },
+      { from: '08:00', to: '20:00' },
+      { from: '20:00', to: '24:00' },
+    ])
+    expect(prepared.warehouse.pickupWaves).toHaveLength(6)
+    expect(prepared.oversell.policy).toBe('strict')
+    const under = profileToScenario(loadProfile('understaffed'), s)
+    // 5 complaints an hour over 9 staffed hours = 45 a day = 1.875 an hour around the clock
+    expect(under.service.complaintsPerHour).toBeCloseTo(1.875, 9)
+    expect(under.warehouse.pickupWaves).toEqual(['17:00'])
+    expect(profileToScenario(loadProfile('oversell-prone'), s).oversell.policy).toBe('synced')
+  })
+})
+
+describe('one scenario, two engines (tiny world slice)', () => {
+  it('prepared: no late shipment and no payout in either engine', async () => {
+    const r = await runTwin({ world, profile: loadProfile('prepared'), ...slice })
+    expect(r.units).toBeGreaterThan(100)
+    expect(r.live.placed).toBe(r.units)
+    expect(r.live.pickups).toBe(r.units)
+    expect(r.sim.late.total).toBe(0)
+    expect(r.live.late.total).toBe(0)
+    expect(r.live.payouts.totalFen).toBe(0)
+    expect(r.agrees).toBe(true)
+  }, 60_000)
+
+  it('understaffed (picker cut to 10 an hour): late shipments and payouts agree within the tolerance', async () => {
+    const profile = loadProfile('understaffed', { set: ['warehouse.picksPerHour=10'] })
+    const r = await runTwin({ world, profile, ...slice })
+    expect(r.live.placed).toBe(r.units)
+    expect(r.sim.late.capacity).toBeGreaterThan(10)
+    expect(r.live.late.capacity).toBeGreaterThan(10)
+    // inside the PAY-2 window only upheld complaints pay: the same buyers complain in both engines
+    expect(r.live.complaintsFiled).toBe(r.sim.complaints.filed)
+    expect(r.live.payouts.late_shipment.count).toBe(r.sim.payouts.late_shipment.count)
+    expect(r.live.payouts.late_shipment.amountFen).toBeGreaterThan(0)
+    expect(Math.abs(r.diff.late.total.delta)).toBeLessThanOrEqual(
+      Math.max(1, Math.ceil(TWIN_TOLERANCE.late * r.sim.late.total)),
+    )
+    expect(r.diff.payouts.total.rel).toBeLessThanOrEqual(TWIN_TOLERANCE.payouts)
+    // with equal payout counts, the whole amount gap is price (platform price and coupon vs the world's)
+    expect(Math.abs(r.diff.payouts.total.deltaFen)).toBeLessThanOrEqual(r.live.priceGapFen)
+    // priced at what the platform charged, the simulator pays the same per cause
+    for (const k of ['late_shipment', 'oversell', 'price_protection', 'total'] as const)
+      expect(r.diffAtLivePrices.payouts[k].rel).toBeLessThanOrEqual(0.005)
+    expect(r.agrees).toBe(true)
+  }, 60_000)
+
+  it('twinAgrees fails a payout gap beyond the tolerance', () => {
+    const zero = { count: 0, amountFen: 0 }
+    const base = { late: { oversell: 0, capacity: 10, total: 10 } }
+    const sim = {
+      ...base,
+      payouts: {
+        late_shipment: { count: 5, amountFen: 1000 },
+        oversell: zero,
+        price_protection: zero,
+        totalFen: 1000,
+      },
+    }
+    const live = {
+      ...base,
+      payouts: {
+        late_shipment: { count: 5, amountFen: 1200 },
+        oversell: zero,
+        price_protection: zero,
+        totalFen: 1200,
+      },
+    }
+    return import('../src/compare.ts').then(({ diffResults }) => {
+      expect(twinAgrees(diffResults(sim, sim))).toBe(true)
+      expect(twinAgrees(diffResults(sim, live))).toBe(false)
+    })
+  })
+})
+
+describe('d11 twin', () => {
+  it('bad input exits 2 with one line naming the flag', () => {
+    for (const [args, flag] of [
+      [['--world', world, '--complain-rate', '2'], '--complain-rate'],
+      [['--world', world, '--profile', 'no-such-profile'], '--profile'],
+      [['--world', join(world, 'missing')], '--world'],
+      [['--profile', 'prepared'], '--world'],
+      [['--world', world, '--to', '2020-11-10T00:00:00+08:00'], '--to'],
+    ] as const) {
+      const r = d11(...args)
+      expect(r.status, args.join(' ')).toBe(2)
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+      expect(r.stderr).toContain(flag)
+    }
+  }, 60_000)
+
+  it('prints the comparison and writes the JSON report', () => {
+    const json = join(world, 'twin.json')
+    const r = d11('--world', world, '--profile', 'oversell-prone', '--max-units', '40', '--json', json)
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toContain('late shipments (SHIP-1)')
+    expect(r.stdout).toContain('AGREE')
+    const report = JSON.parse(readFileSync(json, 'utf8'))
+    expect(report.units).toBe(40)
+    expect(report.live.placed).toBe(40)
+    expect(report.diff.late.total.delta).toBe(0)
+  }, 60_000)
+})
