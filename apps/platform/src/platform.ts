@@ -169,6 +169,11 @@ export class Platform {
   readonly idempotency = new Map<string, { body: string; status: number; response: unknown }>()
   /** presale orders per SKU (PRICE-5 consequences) */
   private readonly presaleOrdersBySku = new Map<string, string[]>()
+  /**
+   * Webhook overrides by merchant id (`*` = every merchant). They outlive a world reload or reset:
+   * they say who listens (the merchant service under test), not what the world holds.
+   */
+  private readonly webhookOverrides = new Map<string, string | null>()
   private seq = 0
   loaded = false
 
@@ -201,10 +206,30 @@ export class Platform {
 
   // ---- world ---------------------------------------------------------------------------------
 
+  /** Points one merchant's pushes (or every merchant's, `*`) at `url`; `null` stops them. */
+  setWebhook(merchantId: string, url: string | null): number {
+    if (merchantId === '*') {
+      this.webhookOverrides.clear()
+      this.webhookOverrides.set('*', url)
+      for (const m of this.merchants.values()) m.webhookUrl = url
+      return this.merchants.size
+    }
+    const state = this.merchant(merchantId)
+    this.webhookOverrides.set(merchantId, url)
+    state.webhookUrl = url
+    return 1
+  }
+
+  private webhookFor(m: Merchant): string | null {
+    if (this.webhookOverrides.has(m.id)) return this.webhookOverrides.get(m.id) ?? null
+    if (this.webhookOverrides.has('*')) return this.webhookOverrides.get('*') ?? null
+    return m.webhookUrl
+  }
+
   addMerchant(m: Merchant): void {
     this.merchants.set(m.id, {
       merchant: m,
-      webhookUrl: m.webhookUrl,
+      webhookUrl: this.webhookFor(m),
       orderIds: [],
       lateOrders: 0,
       pickupJudged: 0,

@@ -194,11 +194,18 @@ describe('merchant API: shipping (SHIP)', () => {
 describe('merchant API: stock view (PUT /merchant/:id/skus/:skuId/stock)', () => {
   it('is recorded only under strict, checked for ownership and shape', async () => {
     app = await worldApp({ at: SPOT })
-    const put = (url: string, payload: unknown) => app.inject({ method: 'PUT', url, payload: payload as object })
+    const put = (url: string, payload: unknown) =>
+      app.inject({ method: 'PUT', url, payload: payload as object })
     const ok = await put('/merchant/m-1/skus/s-phone/stock', { available: 5 })
     expect(ok.statusCode).toBe(200)
     // strict: the platform keeps selling its own count (1000), the publication is only an event
-    expect(ok.json()).toMatchObject({ skuId: 's-phone', available: 5, policy: 'strict', effective: false, sellable: 1000 })
+    expect(ok.json()).toMatchObject({
+      skuId: 's-phone',
+      available: 5,
+      policy: 'strict',
+      effective: false,
+      sellable: 1000,
+    })
     expect((await rows(app, 'kind=stock.published&ruleId=PAY-3')).length).toBe(1)
     const mine = await put('/merchant/m-2/skus/s-phone/stock', { available: 5 })
     expect(mine.statusCode).toBe(403)

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { closeApps, paidOrder, post, rows, worldApp } from './helpers.ts'
+import { baseWorld, closeApps, ndjson, paidOrder, post, rows, setClock, worldApp } from './helpers.ts'
 
 type App = Awaited<ReturnType<typeof worldApp>>
 let app: App
@@ -76,5 +76,23 @@ describe('webhooks', () => {
       timeout: 5_000,
     })
     expect(r.got).toHaveLength(3)
+  })
+
+  it('keeps webhook overrides across a world reload (a k6 setup() reloads the world)', async () => {
+    const r = await receiver(0)
+    app = await worldApp({ at: '2020-11-01T10:00:00+08:00', config: { webhookBackoffMs: 10 } })
+    await post(app, '/admin/webhooks', { merchantId: '*', url: r.url })
+    const reload = await app.inject({
+      method: 'POST',
+      url: '/admin/world',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: ndjson(baseWorld()),
+    })
+    expect(reload.statusCode).toBe(200)
+    await setClock(app, '2020-11-01T10:00:00+08:00')
+    const id = await paidOrder(app)
+    await vi.waitFor(() => expect(r.got.map((g) => (g.body.data as { id: string }).id)).toContain(id), {
+      timeout: 5_000,
+    })
   })
 })

@@ -74,11 +74,19 @@ export interface GeneratorOptions {
   /** @default 'ndjson' */
   format?: WorldFormat
   /**
-   * Share of campaign registrations generated deliberately invalid, split evenly over REG-1
-   * (outside window), PRICE-2 (tier price too high), REG-2 (wave conflict), REG-4 (no coupon).
+   * Share of campaign registrations generated deliberately invalid, about a quarter each over REG-1
+   * (outside window), PRICE-2 (tier price too high), REG-2 (wave conflict), REG-4 (no coupon; half of
+   * it from merchants without the coupon). REG-3 comes on top, from `ineligibleMerchantShare`.
    * @default 0.12
    */
   invalidRegistrationShare?: number
+  /**
+   * Share of merchants generated deliberately ineligible (REG-3): each fails exactly one threshold
+   * of the ruleset's `registration.eligibility` (named in `Merchant.failsThreshold`), and every
+   * registration of theirs expects `REG-3`.
+   * @default 0.08
+   */
+  ineligibleMerchantShare?: number
   /** EXP-4 consultation mix override, shares per topic (normalized). @default the ruleset's `experience.consultationMix` */
   consultationMix?: Partial<Record<ConsultationTopic, number>>
   /** After-sale event kinds, relative weights. @default refund 0.45, return 0.2, complaint 0.15, negative review 0.2 */
@@ -132,6 +140,13 @@ export const REGIONS = [
 ] as const
 /** Remote regions that partial free-shipping templates leave out (SHIP-6) and restrictions target (SHIP-5). */
 export const REMOTE_REGIONS = ['内蒙古', '西藏', '青海', '宁夏', '新疆'] as const
+
+/**
+ * Upper ends of the REG-3 scales (`@d11/rules/registration` `ShopMetrics`): activity level and
+ * basic service score are 0..5; the thresholds themselves come from the ruleset in force.
+ */
+export const ACTIVITY_LEVEL_MAX = 5
+export const BASIC_SERVICE_SCORE_MAX = 5
 
 /** The fixed reference date of faker (never the wall clock). */
 export const REFERENCE_DATE = '2022-09-01T00:00:00+08:00'

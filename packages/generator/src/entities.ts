@@ -70,9 +70,9 @@ export interface Merchant {
   region: string
   /** REG-3 inputs */
   violationPoints: number
-  /** 0..100 */
+  /** 0..5 (REG-3 `minActivityLevel`) */
   activityLevel: number
-  /** composite ranking percentile, 0 (best) .. 1 */
+  /** composite ranking percentile, 0 (best) .. 1; ×100 against REG-3 `maxCompositeRankingPct` */
   compositeRanking: number
   /** basic service score, 0..5 */
   basicServiceScore: number
@@ -81,6 +81,13 @@ export interface Merchant {
   webhookUrl: string | null
   /** merchant sets the PRICE-3 cross-store coupon (REG-4) */
   crossStoreCoupon: boolean
+  /**
+   * `null` for a merchant whose registrations can pass; otherwise the rule all of them deliberately
+   * break: `REG-3` (ineligible shop, see `failsThreshold`) or `REG-4` (no cross-store coupon set)
+   */
+  expectedRejection: MerchantFlaw | null
+  /** the one `registration.eligibility` threshold a `REG-3` merchant fails, else `null` */
+  failsThreshold: EligibilityThreshold | null
   openedAt: IsoTime
 }
 
@@ -144,7 +151,15 @@ export interface Sku {
 
 export type RegistrationNode = 'wave1Presale' | 'wave1Spot' | 'wave2Presale' | 'wave2Spot'
 /** Why a registration was generated invalid, as the rule the platform should cite. */
-export type InvalidReason = 'REG-1' | 'PRICE-2' | 'REG-2' | 'REG-4'
+export type InvalidReason = 'REG-1' | 'PRICE-2' | 'REG-2' | 'REG-3' | 'REG-4'
+/** Why a merchant's registrations are all invalid. */
+export type MerchantFlaw = 'REG-3' | 'REG-4'
+/** The REG-3 thresholds (`Ruleset['registration']['eligibility']`) a generated merchant can fail. */
+export type EligibilityThreshold =
+  | 'maxViolationPoints'
+  | 'minActivityLevel'
+  | 'maxCompositeRankingPct'
+  | 'minBasicServiceScore'
 
 export interface Registration {
   id: string

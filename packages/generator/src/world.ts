@@ -3,8 +3,11 @@ import { DAY_MS, shanghaiDay, toShanghaiIso } from '@d11/curve/time'
 import { type Calendar, getCalendar, listCalendars, phaseAt } from '@d11/rules/calendar'
 import { botOnlyReception, consultationMix } from '@d11/rules/experience'
 import { type Ruleset, rulesetAt } from '@d11/rules/ruleset'
+import { shanghaiDayStart } from '@d11/rules/time'
 import { base, en, Faker, zh_CN } from '@faker-js/faker'
 import {
+  ACTIVITY_LEVEL_MAX,
+  BASIC_SERVICE_SCORE_MAX,
   DEFAULT_AFTER_SALE_MIX,
   GeneratorError,
   type GeneratorOptions,
@@ -24,11 +27,13 @@ import type {
   Category,
   Consultation,
   ConsultationTopic,
+  EligibilityThreshold,
   EntityByKind,
   EntityKind,
   InvalidReason,
   Membership,
   Merchant,
+  MerchantFlaw,
   Order,
   OrderItem,
   Registration,
@@ -49,6 +54,7 @@ const T = {
   consultations: tagHash('consultations'),
   after_sales: tagHash('after_sales'),
   merchantCategory: tagHash('merchant-category'),
+  merchantFlaw: tagHash('merchant-flaw'),
   skuPrice: tagHash('sku-price'),
   skuPresale: tagHash('sku-presale'),
   skuDiscount: tagHash('sku-discount'),
@@ -144,6 +150,37 @@ const CONSULT_LAG_MS: Record<ConsultationTopic, number> = {
   'after-sale': 3 * DAY_MS,
   'price-complaint': DAY_MS,
 }
+const THRESHOLDS: readonly EligibilityThreshold[] = [
+  'maxViolationPoints',
+  'minActivityLevel',
+  'maxCompositeRankingPct',
+  'minBasicServiceScore',
+]
+type Eligibility = Ruleset['registration']['eligibility']
+
+/**
+ * The strictest REG-3 thresholds of the rulesets in force over the registration windows (`@d11/rules/ruleset`
+ * at each node's open and last instant), so a merchant meant eligible passes at any in-window time.
+ */
+function strictestEligibility(cal: Calendar): Eligibility {
+  let e: Eligibility | undefined
+  for (const w of Object.values(cal.registration.nodes)) {
+    for (const at of [w.opens, w.closes - 1]) {
+      const t = rulesetAt(at).registration.eligibility
+      e = e
+        ? {
+            maxViolationPoints: Math.min(e.maxViolationPoints, t.maxViolationPoints),
+            minActivityLevel: Math.max(e.minActivityLevel, t.minActivityLevel),
+            maxCompositeRankingPct: Math.min(e.maxCompositeRankingPct, t.maxCompositeRankingPct),
+            minBasicServiceScore: Math.max(e.minBasicServiceScore, t.minBasicServiceScore),
+            minExperienceScore: Math.max(e.minExperienceScore, t.minExperienceScore),
+          }
+        : { ...t }
+    }
+  }
+  return e!
+}
+
 /** Sizes of the faker-filled buyer name and city pools. */
 const NAME_POOL = 8192
 const CITY_POOL = 1024
@@ -201,12 +238,17 @@ export class World {
   private readonly subtopics: Record<ConsultationTopic, readonly string[]>
   private readonly afterMix: WeightedTable<AfterSaleKind>
   private readonly invalidShare: number
+  private readonly ineligibleShare: number
+  /** REG-3 thresholds merchants are calibrated against */
+  readonly eligibility: Eligibility
   private readonly presaleShare: number
   private readonly crossStoreShare: number
   private readonly year: string
   private lastMerchant: { index: number; value: Merchant } | undefined
   private pools: { names: string[]; cities: string[] } | undefined
   private readonly refDate = Date.parse(REFERENCE_DATE)
+  private readonly historyStart: number
+  private readonly historyDays: number
 
   constructor(readonly options: GeneratorOptions) {
     this.seed = options.seed
@@ -264,8 +306,18 @@ export class World {
         '--invalid-share',
       )
     }
+    this.ineligibleShare = options.ineligibleMerchantShare ?? 0.08
+    if (!(this.ineligibleShare >= 0 && this.ineligibleShare + this.invalidShare / 8 <= 1)) {
+      throw new GeneratorError(
+        '--ineligible-share: must be between 0 and 1 − invalid share / 8 (REG-3)',
+        '--ineligible-share',
+      )
+    }
+    this.eligibility = strictestEligibility(this.calendar)
     this.presaleShare = options.presaleOrderShare ?? 0.8
     this.crossStoreShare = options.crossStoreShare ?? 0.3
+    this.historyStart = shanghaiDayStart(this.calendar.registration.opens) - 30 * DAY_MS
+    this.historyDays = Math.ceil((this.window.from - this.historyStart) / DAY_MS)
     this.year = shanghaiDay(this.calendar.waves[1].spot.opens).slice(0, 4)
   }
 
@@ -301,6 +353,21 @@ export class World {
     return CATEGORIES[Math.floor(hashUnit(this.seed, T.merchantCategory, m) * CATEGORIES.length)]!
   }
 
+  /**
+   * A merchant's deliberate flaw, index-derived so its registrations know it: `REG-3` (fails one
+   * eligibility threshold) for `ineligibleMerchantShare` of merchants, `REG-4` (no cross-store
+   * coupon) for an eighth of the invalid-registration share, else `null`.
+   */
+  merchantFlaw(m: number): { flaw: MerchantFlaw | null; threshold: EligibilityThreshold | null } {
+    const u = hashUnit(this.seed, T.merchantFlaw, m)
+    if (u < this.ineligibleShare) {
+      const threshold = THRESHOLDS[Math.floor((u / this.ineligibleShare) * THRESHOLDS.length)]!
+      return { flaw: 'REG-3', threshold }
+    }
+    if (u < this.ineligibleShare + this.invalidShare / 8) return { flaw: 'REG-4', threshold: null }
+    return { flaw: null, threshold: null }
+  }
+
   buyerRegion(b: number): string {
     return REGION_TABLE.pick(hashUnit(this.seed, T.buyerRegion, b))
   }
@@ -323,17 +390,40 @@ export class World {
     const r = this.fr
     const f = this.faker
     f.seed(entitySeed(this.seed, T.merchants, m))
-    const violating = r.chance(0.15)
+    const { flaw, threshold } = this.merchantFlaw(m)
+    const e = this.eligibility
+    // REG-3 inputs on the rule's scales, inside the thresholds unless this merchant fails one.
+    const violationPoints =
+      threshold === 'maxViolationPoints'
+        ? e.maxViolationPoints + r.range(1, 12)
+        : r.chance(0.15)
+          ? r.range(1, Math.max(1, Math.floor(e.maxViolationPoints)))
+          : 0
+    const minActivity = Math.ceil(e.minActivityLevel)
+    const activityLevel =
+      threshold === 'minActivityLevel'
+        ? r.range(0, Math.max(0, minActivity - 1))
+        : r.range(minActivity, Math.max(minActivity, ACTIVITY_LEVEL_MAX))
+    const maxPct = e.maxCompositeRankingPct
+    const compositeRanking =
+      threshold === 'maxCompositeRankingPct'
+        ? round4((maxPct + 1 + r.next() * (99 - maxPct - 1)) / 100)
+        : round4((r.next() * (maxPct - 1)) / 100)
+    const minService = e.minBasicServiceScore
+    const basicServiceScore =
+      threshold === 'minBasicServiceScore'
+        ? round2(Math.max(0, minService - 1) + r.next() * (Math.min(1, minService) - 0.01))
+        : round2(minService + 0.01 + r.next() * (BASIC_SERVICE_SCORE_MAX - minService - 0.01))
     return {
       id: entityId('merchants', m),
       name: f.company.name(),
       shopType: SHOP_TYPES.pick(r.next()),
       category: this.merchantCategory(m),
       region: r.pick(REGIONS),
-      violationPoints: violating ? r.range(2, 24) : 0,
-      activityLevel: r.range(20, 100),
-      compositeRanking: round4(r.next()),
-      basicServiceScore: round2(4 + r.next()),
+      violationPoints,
+      activityLevel,
+      compositeRanking,
+      basicServiceScore,
       experience: {
         firstReturnRate: round4(0.01 + r.next() * 0.12),
         negativeReviewRate: round4(0.002 + r.next() * 0.03),
@@ -345,7 +435,9 @@ export class World {
         replyRate: round4(0.8 + r.next() * 0.2),
       },
       webhookUrl: null,
-      crossStoreCoupon: r.chance(0.9),
+      crossStoreCoupon: flaw !== 'REG-4',
+      expectedRejection: flaw,
+      failsThreshold: threshold,
       openedAt: toShanghaiIso(f.date.past({ years: 8 }).getTime()),
     }
   }
@@ -369,10 +461,12 @@ export class World {
         ? REGIONS.filter((x) => !(REMOTE_REGIONS as readonly string[]).includes(x))
         : []
     const restrictedRegions = r.chance(0.15) ? REMOTE_REGIONS.filter(() => r.chance(0.5)) : []
-    const historyStart = this.window.from - 30 * DAY_MS
+    // Daily prices from 30 days before registration opens up to the world window, so PRICE-2 has
+    // the reference prices of its validation window at every registration time.
+    const historyStart = this.historyStart
     const pricesFen: number[] = []
     let level = 0.95 + r.next() * 0.08
-    for (let d = 0; d < 30; d++) {
+    for (let d = 0; d < this.historyDays; d++) {
       level = Math.min(1.05, Math.max(0.88, level + (r.next() - 0.5) * 0.03))
       pricesFen.push(Math.round((core.listPriceFen * level) / 10) * 10)
     }
@@ -417,18 +511,25 @@ export class World {
     const core = this.skuCore(k)
     const r = this.rr
     r.seed(entitySeed(this.seed, T.registrations, i))
+    // A flawed merchant's registrations all break its rule (REG-3 ineligible, REG-4 no coupon) and
+    // nothing else; a clean merchant's carry the per-registration reasons.
+    const { flaw } = this.merchantFlaw(core.merchant)
     // REG-2 conflicts are a pair fact: the SKU registers wave-1 spot and wave-2 presale.
-    const conflict = hashUnit(this.seed, T.regPair, k) < this.invalidShare / 2
+    const conflict = flaw === null && hashUnit(this.seed, T.regPair, k) < this.invalidShare / 2
     const nodes: [RegistrationNode, RegistrationNode] = conflict
       ? ['wave1Spot', 'wave2Presale']
       : core.presale
         ? ['wave1Presale', 'wave2Presale']
         : ['wave1Spot', 'wave2Spot']
     const node = nodes[slot]!
-    let expected: InvalidReason | null = conflict && slot === 1 ? 'REG-2' : null
-    // Other reasons fill the rest so each of the four is about a quarter of the invalid share.
-    const q = (this.invalidShare * 0.75) / (1 - this.invalidShare / 4)
-    if (expected === null && r.chance(q)) expected = r.pick(['REG-1', 'PRICE-2', 'REG-4'] as const)
+    let expected: InvalidReason | null = flaw ?? (conflict && slot === 1 ? 'REG-2' : null)
+    // REG-1, PRICE-2 and REG-4 fill the rest so each of the four is about a quarter of the invalid share;
+    // the wave-1 spot half of a REG-2 pair stays valid (the conflict needs it accepted first).
+    // (REG-4 is half merchant-level, a coupon-less merchant, and half per registration.)
+    const q = (this.invalidShare * 0.625) / (1 - this.invalidShare / 2)
+    const r1 = r.next()
+    const r2 = r.next()
+    if (expected === null && !conflict && r1 < q) expected = r2 < 0.4 ? 'REG-1' : r2 < 0.8 ? 'PRICE-2' : 'REG-4'
     const win = this.calendar.registration.nodes[node]
     let at = win.opens + Math.floor(r.next() * (win.closes - win.opens))
     if (expected === 'REG-1') {

@@ -118,7 +118,7 @@ export function barChart(opts: {
     color: PALETTE,
     title: opts.title ? { text: opts.title, left: 'center', textStyle: { fontSize: 14 } } : undefined,
     tooltip: { trigger: 'axis' },
-    legend: legend ? { top: opts.title ? 24 : 0 } : undefined,
+    legend: legend ? { top: opts.title ? 24 : 0, type: 'scroll' } : undefined,
     grid: {
       left: opts.horizontal ? 120 : 60,
       right: opts.horizontal && opts.valueName ? 72 : 24,

@@ -38,6 +38,9 @@ export interface RunReportData {
   latency: analysis.LatencyBucket[]
   errors: analysis.ErrorBucket[]
   arrival: analysis.ArrivalBucket[]
+  /** Platform events and SLA verdicts per simulated hour. */
+  eventsByHour: analysis.EventHour[]
+  slaByHour: analysis.SlaHour[]
   /** Simulated-time span of the SLA verdicts and of the payouts. */
   slaSpan: analysis.SimSpan
   payoutSpan: analysis.SimSpan
@@ -65,6 +68,8 @@ export async function collectRunReport(store: Store, runId: string): Promise<Run
     arrival: await analysis.arrivalByBucket(store, runId, bucketS),
     sla: await analysis.slaCompliance(store, runId),
     slaSpan: await analysis.simSpan(store, runId, 'sla_verdicts'),
+    eventsByHour: await analysis.eventsByHour(store, runId),
+    slaByHour: await analysis.slaByHour(store, runId),
     merchants: await analysis.slaByMerchant(store, runId, 200),
     byCause: await analysis.payoutsBy(store, runId, 'cause'),
     byRule: await analysis.payoutsBy(store, runId, 'rule_id'),
@@ -112,6 +117,21 @@ export function wallAxis(d: Pick<RunReportData, 'arrival' | 'latency' | 'errors'
         : `wall clock, ${shanghaiDate(first)} (UTC+8), ${d.bucketS} s buckets`,
   }
 }
+
+const HOUR = 3_600_000
+
+/** Every simulated hour from the first to the last of `hours` (a linear time axis). */
+export function hourAxis(hours: number[]): number[] {
+  if (hours.length === 0) return []
+  const out: number[] = []
+  for (let h = Math.min(...hours); h <= Math.max(...hours); h += HOUR) out.push(h)
+  return out
+}
+
+const SIM_HOUR_AXIS = 'simulated hour (Asia/Shanghai)'
+
+/** The events chart covers this many simulated hours up to the last event. */
+const EVENTS_WINDOW_H = 7 * 24
 
 /** `MM-DD HH:mm – MM-DD HH:mm` of a simulated span, Asia/Shanghai. */
 function simRange(span: analysis.SimSpan): string {
@@ -249,6 +269,41 @@ export function runReportHtml(d: RunReportData): string {
     })
   }
 
+  if (d.eventsByHour.length > 0) {
+    // The run's own week: events stamped with older simulated times (a world's registrations
+    // months before the festival) would stretch the axis over a year.
+    const since = Math.max(...d.eventsByHour.map((r) => r.hour)) - EVENTS_WINDOW_H * HOUR
+    const rows = d.eventsByHour.filter((r) => r.hour >= since)
+    const older = d.eventsByHour.filter((r) => r.hour < since).reduce((a, r) => a + r.events, 0)
+    const hours = hourAxis(rows.map((r) => r.hour))
+    const totals = new Map<string, number>()
+    for (const r of rows) totals.set(r.kind, (totals.get(r.kind) ?? 0) + r.events)
+    const kinds = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    const shown = kinds.slice(0, 7).map(([k]) => k)
+    const other = kinds.length > shown.length
+    const count = (h: number, pick: (kind: string) => boolean) =>
+      rows.filter((r) => r.hour === h && pick(r.kind)).reduce((a, r) => a + r.events, 0)
+    sections.push({
+      title: 'Platform events over simulated time',
+      text: `Platform events per simulated hour (Asia/Shanghai), stacked by kind: the load's window and the settle stage after it.${other ? ' Kinds beyond the seven most frequent are summed as "other".' : ''}${older > 0 ? ` ${older.toLocaleString('en-US')} events stamped more than ${EVENTS_WINDOW_H / 24} simulated days before the last one (e.g. the world's registrations) are left out.` : ''}`,
+      svg: renderChart(
+        barChart({
+          categories: hours.map((h) => shanghaiLabel(h)),
+          stack: true,
+          valueName: 'events',
+          categoryName: SIM_HOUR_AXIS,
+          series: [
+            ...shown.map((k) => ({ name: k, data: hours.map((h) => count(h, (x) => x === k)) })),
+            ...(other
+              ? [{ name: 'other', data: hours.map((h) => count(h, (x) => !shown.includes(x))) }]
+              : []),
+          ],
+        }),
+        { height: 340 },
+      ),
+    })
+  }
+
   if (d.sla.length > 0) {
     sections.push({
       title: 'SLA compliance',
@@ -275,8 +330,31 @@ export function runReportHtml(d: RunReportData): string {
     })
   }
 
+  if (d.slaByHour.length > 0) {
+    const hours = hourAxis(d.slaByHour.map((r) => r.hour))
+    const sum = (h: number, f: (r: analysis.SlaHour) => number) =>
+      d.slaByHour.filter((r) => r.hour === h).reduce((a, r) => a + f(r), 0)
+    sections.push({
+      title: 'SLA verdicts over simulated time',
+      text: 'Verdicts met and missed per simulated hour (Asia/Shanghai) in which they were judged, all SLA metrics.',
+      svg: renderChart(
+        barChart({
+          categories: hours.map((h) => shanghaiLabel(h)),
+          stack: true,
+          valueName: 'verdicts',
+          categoryName: SIM_HOUR_AXIS,
+          series: [
+            { name: 'met', data: hours.map((h) => sum(h, (r) => r.ok)) },
+            { name: 'missed', data: hours.map((h) => sum(h, (r) => r.verdicts - r.ok)) },
+          ],
+        }),
+        { height: 280 },
+      ),
+    })
+  }
+
   if (d.byHour.length > 0) {
-    const hours = [...new Set(d.byHour.map((r) => r.hour))].sort((a, b) => a - b)
+    const hours = hourAxis(d.byHour.map((r) => r.hour))
     const causes = [...new Set(d.byHour.map((r) => r.cause))].sort()
     sections.push({
       title: 'Payouts by cause over time',
@@ -286,7 +364,7 @@ export function runReportHtml(d: RunReportData): string {
           categories: hours.map((h) => shanghaiLabel(h)),
           stack: true,
           valueName: 'yuan',
-          categoryName: 'simulated hour (Asia/Shanghai)',
+          categoryName: SIM_HOUR_AXIS,
           series: causes.map((c) => ({
             name: c,
             data: hours.map(

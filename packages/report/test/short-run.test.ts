@@ -4,14 +4,16 @@ import type { Store } from '@d11/store/connection'
 import { ingestK6 } from '@d11/store/ingest-k6'
 import { k6SynthLines } from '@d11/store/k6-synth'
 import { upsertRun } from '@d11/store/runs'
+import { loadSpool, SpoolWriter } from '@d11/store/spool'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectRunReport, runReportHtml, wallAxis } from '../src/run-report.ts'
+import { collectRunReport, hourAxis, runReportHtml, wallAxis } from '../src/run-report.ts'
 import { openTestStore } from './helpers.ts'
 
 let store: Store
 let dir: string
 let cleanup: () => Promise<void>
 const T0 = Date.UTC(2022, 10, 10, 16) // wall clock 00:00:00 UTC+8
+const H = 3_600_000
 const noTarget = (l: string) => !l.includes('"d11_target_rate"')
 
 beforeAll(async () => {
@@ -49,6 +51,43 @@ beforeAll(async () => {
     },
     1,
   )
+  // Evidence in simulated time: orders in the first hour, late pickups judged 48 h later.
+  const spool = join(dir, 'spool')
+  const w = new SpoolWriter({ dir: spool, writerId: 'short' })
+  for (let i = 0; i < 3; i++)
+    w.append('events', {
+      event_id: `o${i}`,
+      run_id: 'short',
+      kind: 'order.placed',
+      sim_time: T0 + 600_000 + i,
+    })
+  for (let i = 0; i < 2; i++)
+    w.append('events', {
+      event_id: `l${i}`,
+      run_id: 'short',
+      kind: 'late_shipment',
+      sim_time: T0 + 48 * H + i,
+    })
+  // A registration stamped months earlier (the world's own timeline).
+  w.append('events', {
+    event_id: 'r0',
+    run_id: 'short',
+    kind: 'registration.accepted',
+    sim_time: T0 - 60 * 24 * H,
+  })
+  for (let i = 0; i < 3; i++) {
+    w.append('sla_verdicts', {
+      verdict_id: `v${i}`,
+      run_id: 'short',
+      merchant_id: 'm-1',
+      metric: 'pickup_48h',
+      rule_id: 'SHIP-1',
+      ok: i === 0 ? 1 : 0,
+      sim_time: T0 + 48 * H + i,
+    })
+  }
+  await w.close()
+  await loadSpool(store, spool)
 }, 60_000)
 afterAll(async () => cleanup?.(), 60_000)
 
@@ -80,5 +119,25 @@ describe('report of a short real-shaped run', () => {
     expect(html).not.toContain('(none)')
     expect(html).not.toMatch(/>\s*setup p\d\d/)
     expect(html).toContain('setup()/teardown() requests (no scenario tag) are left out')
+  })
+  it('draws platform events and SLA verdicts on a simulated-hour axis', async () => {
+    const d = await collectRunReport(store, 'short')
+    expect(d.eventsByHour).toEqual([
+      { hour: T0 - 60 * 24 * H, kind: 'registration.accepted', events: 1 },
+      { hour: T0, kind: 'order.placed', events: 3 },
+      { hour: T0 + 48 * H, kind: 'late_shipment', events: 2 },
+    ])
+    expect(d.slaByHour).toEqual([{ hour: T0 + 48 * H, metric: 'pickup_48h', verdicts: 3, ok: 1 }])
+    expect(hourAxis([T0, T0 + 48 * H])).toHaveLength(49) // every hour, gaps included
+    const html = runReportHtml(d)
+    expect(html).toContain('<h2>Platform events over simulated time</h2>')
+    expect(html).toContain('<h2>SLA verdicts over simulated time</h2>')
+    expect(html).toContain('simulated hour (Asia/Shanghai)')
+    // The months-old registration is left out of the events chart (it would stretch the axis).
+    expect(html).toContain('1 events stamped more than 7 simulated days before the last one')
+    expect(html).not.toContain('09-12 00:00')
+    expect(html).toContain('judged at simulated time 11-13 00:00 – 11-13 00:00 (Asia/Shanghai)')
+    // Without payouts the offenders are ranked by failed verdicts.
+    expect(html).toContain('merchants with the most failed SLA verdicts')
   })
 })

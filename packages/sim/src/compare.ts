@@ -2,10 +2,9 @@ import type { CellResult } from './engine.ts'
 import type { PayoutCause } from './judge.ts'
 
 /**
- * "One scenario, two engines": the live half (platform + merchant services in a compressed run)
- * is deferred, but its result is meant to fill the same {@link CellResult} fields from its
- * evidence (`sla_verdicts` pickup_48h → `late`, `payouts` by cause → `payouts`), so the comparison
- * is this diff.
+ * "One scenario, two engines": a live run (platform + merchant services, `./twin-live`) fills the
+ * same {@link CellResult} fields from its evidence (`sla_verdicts` pickup_48h → `late`, `payouts` by
+ * cause → `payouts`), so the comparison is this diff.
  */
 export interface EngineDiff {
   late: Record<'oversell' | 'capacity' | 'total', { sim: number; live: number; delta: number; rel: number }>

@@ -130,22 +130,22 @@ export interface TwinSettings {
 }
 
 /** Splits `HH:MM` shifts that cross midnight into same-day spans (the simulator needs `from < to`). */
-function sameDaySpans(shifts: Array<{ from: string; to: string }>): Array<{ from: string; to: string }> {
+function sameDaySpans<T extends { from: string; to: string }>(shifts: T[]): T[] {
   const mm = (s: string) => {
     const [h, m] = s.split(':').map(Number)
     return (h ?? 0) * 60 + (m ?? 0)
   }
   const hhmm = (n: number) =>
     `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`
-  const out: Array<{ from: string; to: string }> = []
+  const out: T[] = []
   for (const s of shifts) {
     const a = mm(s.from)
     const b = mm(s.to)
-    if (a === b) out.push({ from: '00:00', to: '24:00' })
-    else if (a < b) out.push({ from: s.from, to: s.to })
+    if (a === b) out.push({ ...s, from: '00:00', to: '24:00' })
+    else if (a < b) out.push(s)
     else {
-      if (a < 1440) out.push({ from: hhmm(a), to: '24:00' })
-      if (b > 0) out.push({ from: '00:00', to: hhmm(b) })
+      if (a < 1440) out.push({ ...s, from: hhmm(a), to: '24:00' })
+      if (b > 0) out.push({ ...s, from: '00:00', to: hhmm(b) })
     }
   }
   return out.sort((x, y) => mm(x.from) - mm(y.from))
@@ -170,9 +170,9 @@ function staffedHours(shifts: Array<{ from: string; to: string }>): number {
  *   with a negative buffer is not expressible, so it maps to `strict` on `stock × (1 + bufferShare)`
  *   units (the platform marks nothing oversold there either); `lagging` → `synced` with a sync lag
  *   longer than the slice (the platform accepts every order and marks those beyond stock oversold).
- * - **Warehouse**: shifts split at midnight; the simulator has one pick rate, so a profile whose
- *   shifts carry their own `picksPerHour` maps to the *lowest* of them (an upper bound on lateness:
- *   more capacity never costs more, README); `carrierWaves` → `pickupWaves`.
+ * - **Warehouse**: `picksPerHour` and the shifts with their own `picksPerHour`, split at midnight
+ *   (the simulator's working time weighs each shift minute by its rate); `carrierWaves` →
+ *   `pickupWaves`.
  * - **Complaint desk**: the simulator's desk works 24 h, so `afterSale.complaintsPerHour` is spread
  *   over the day keeping the daily capacity (rate × staffed hours / 24). Every late complaint is
  *   upheld either way (the merchant disputes, the platform judges the facts; unhandled ones are
@@ -185,8 +185,6 @@ export function profileToScenario(profile: Profile, slice: Slice, settings: Twin
   const st = profile.stock
   const policy = st.reservation === 'lagging' ? 'synced' : 'strict'
   const stockFactor = st.reservation === 'buffered' ? 1 + st.bufferShare : 1
-  const rates = profile.warehouse.shifts.map((s) => s.picksPerHour ?? profile.warehouse.picksPerHour)
-  const picksPerHour = rates.length > 0 ? Math.min(...rates) : profile.warehouse.picksPerHour
   const price = new Map<string, { sum: number; n: number }>()
   for (const u of slice.units) {
     const p = price.get(u.skuId) ?? { sum: 0, n: 0 }
@@ -222,8 +220,14 @@ export function profileToScenario(profile: Profile, slice: Slice, settings: Twin
         syncLagSeconds: policy === 'synced' ? Math.ceil((slice.to - slice.from) / 1000) + 1 : 0,
       },
       warehouse: {
-        picksPerHour,
-        shifts: sameDaySpans(profile.warehouse.shifts),
+        picksPerHour: profile.warehouse.picksPerHour,
+        shifts: sameDaySpans(
+          profile.warehouse.shifts.map((sh) => ({
+            from: sh.from,
+            to: sh.to,
+            ...(sh.picksPerHour !== undefined ? { picksPerHour: sh.picksPerHour } : {}),
+          })),
+        ),
         pickupWaves: profile.warehouse.carrierWaves,
       },
       service: { complaintsPerHour: (profile.afterSale.complaintsPerHour * hours) / 24 },

@@ -73,6 +73,32 @@ describe('warehouse working time (shifts in Asia/Shanghai)', () => {
       w.at(Date.parse('2020-11-12T00:00:00+08:00')) - w.at(Date.parse('2020-11-11T00:00:00+08:00')),
     ).toBe(14 * 60)
   })
+
+  it('a shift with its own picksPerHour weighs its minutes by rate: half the rate, half the work per minute', () => {
+    const rated = workingTime({
+      ...phone,
+      warehouse: {
+        ...phone.warehouse,
+        picksPerHour: 600,
+        shifts: [
+          { from: '08:00', to: '20:00' },
+          { from: '20:00', to: '24:00', picksPerHour: 300 },
+        ],
+      },
+    })
+    const day = (iso: string) => rated.at(Date.parse(iso))
+    expect(day('2020-11-12T00:00:00+08:00') - day('2020-11-11T00:00:00+08:00')).toBe(12 * 60 + 4 * 30)
+    // one working minute after 20:00 takes two wall minutes at the half rate
+    expect(rated.inverse(day('2020-11-11T20:00:00+08:00') + 1)).toBe(Date.parse('2020-11-11T20:02:00+08:00'))
+    const from = Date.parse('2020-11-01T00:00:00+08:00')
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 * 86_400_000 }), (dt) => {
+        const back = rated.inverse(rated.at(from + dt))
+        expect(back).toBeLessThanOrEqual(from + dt + 1e-6)
+        expect(Math.abs(rated.at(back) - rated.at(from + dt))).toBeLessThan(1e-6)
+      }),
+    )
+  })
 })
 
 describe('arrival shapes', () => {

@@ -558,3 +558,47 @@ export async function simSpan(
   )
   return n(r?.c) > 0 ? { from: n(r?.from), to: n(r?.to), rows: n(r?.c) } : { from: 0, to: 0, rows: 0 }
 }
+
+export interface EventHour {
+  /** Start of the simulated hour, epoch ms. */
+  hour: number
+  kind: string
+  events: number
+}
+
+/** Platform events per simulated hour and kind (rows without a simulated time are left out). */
+export async function eventsByHour(store: Store, runId: string): Promise<EventHour[]> {
+  const rows = await queryRows<Record<string, unknown>>(
+    store,
+    `SELECT intDiv(sim_time, 3600000) * 3600000 AS hour, kind, count() AS events
+     FROM ${store.t('events')} FINAL WHERE run_id = {runId:String} AND sim_time > 0
+     GROUP BY hour, kind ORDER BY hour, kind`,
+    { runId },
+  )
+  return rows.map((r) => ({ hour: n(r.hour), kind: String(r.kind), events: n(r.events) }))
+}
+
+export interface SlaHour {
+  /** Start of the simulated hour in which the verdicts were judged, epoch ms. */
+  hour: number
+  metric: string
+  verdicts: number
+  ok: number
+}
+
+/** SLA verdicts per simulated hour and metric, met (`ok`) and all (rows without a simulated time are left out). */
+export async function slaByHour(store: Store, runId: string): Promise<SlaHour[]> {
+  const rows = await queryRows<Record<string, unknown>>(
+    store,
+    `SELECT intDiv(sim_time, 3600000) * 3600000 AS hour, metric, count() AS verdicts, sum(ok) AS ok
+     FROM ${store.t('sla_verdicts')} FINAL WHERE run_id = {runId:String} AND sim_time > 0
+     GROUP BY hour, metric ORDER BY hour, metric`,
+    { runId },
+  )
+  return rows.map((r) => ({
+    hour: n(r.hour),
+    metric: String(r.metric),
+    verdicts: n(r.verdicts),
+    ok: n(r.ok),
+  }))
+}

@@ -37,11 +37,7 @@ export function register(program: Command): void {
     .option('--stream <name>', 'orders | consultations, e.g. --stream consultations', 'orders')
     .option('--k6', 'print a k6 ramping-arrival-rate scenario as JSON (stages of 10 s)')
     .option('--compress <x>', 'simulated seconds per real second for --k6, e.g. --compress 60', '60')
-    .option(
-      '--peak-rps <n>',
-      'arrival rate of the busiest stage (--k6) or chart scale, e.g. --peak-rps 2000',
-      '1000',
-    )
+    .option('--peak-rps <n>', 'arrival rate of the busiest stage for --k6, e.g. --peak-rps 2000', '1000')
     .option(
       '--svg <file>',
       'draw orders and consultations to an SVG (ECharts server-side), e.g. --svg curve.svg',

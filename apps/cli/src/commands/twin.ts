@@ -34,9 +34,10 @@ Examples:
   $ d11 twin --world data/ --profile prepared
   $ d11 twin --world data/ --profile understaffed --set warehouse.picksPerHour=10 --json twin.json
 
-Tolerance: late-shipment counts within 2 % (or one order), payouts within 10 % and within the
-price gap the live run measures (the platform's price and coupon versus the world's recorded
-price). See packages/sim/README.md, "One scenario, two engines".`
+Tolerance: late-shipment counts within 2 % (or one order); payouts, with the simulator repriced at
+what the platform charged, within 2 % (or one order's payout); the raw payout gap no more than the
+price gap the live run measures (the platform's price and coupon versus the world's recorded price).
+See packages/sim/README.md, "One scenario, two engines".`
 
 export function register(program: Command): void {
   program
@@ -78,6 +79,7 @@ export function register(program: Command): void {
     .option('--json <file>', 'also write the full report as JSON, e.g. --json twin.json')
     .option('--spool <dir>', 'platform event spool of the live run (default: none), e.g. --spool .d11/spool')
     .addHelpText('after', HELP)
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (flags: TwinFlags) => {
       if (!flags.world) failInput('--world: required (a world directory from `d11 gen`)')
       const horizonDays = Number(flags.horizonDays)
@@ -120,7 +122,7 @@ export function register(program: Command): void {
         })
       } catch (err) {
         const e = err as { code?: string; message?: string }
-        process.stderr.write(`\nd11 twin: ${e.message ?? String(err)}\n`)
+        process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}d11 twin: ${e.message ?? String(err)}\n`)
         process.exit(e.code === 'SIM_ERR_SCENARIO' ? 2 : 1)
       }
       if (process.stderr.isTTY) process.stderr.write('\n')
@@ -140,7 +142,7 @@ export function register(program: Command): void {
         ),
         `complaints filed: sim ${r.sim.complaints.filed}, live ${r.live.complaintsFiled} · price gap ${yuan(r.live.priceGapFen)} yuan`,
         `payout with the simulator at the platform's prices: sim ${yuan(r.diffAtLivePrices.payouts.total.simFen)}, live ${yuan(r.diffAtLivePrices.payouts.total.liveFen)} (${(r.diffAtLivePrices.payouts.total.rel * 100).toFixed(1)}%)`,
-        `tolerance: late ${r.tolerance.late * 100}% (or 1 order), payouts ${r.tolerance.payouts * 100}% → ${r.agrees ? 'AGREE' : 'DIFFER'}`,
+        `tolerance: late ${r.tolerance.late * 100}% (or 1 order); payouts at the platform's prices ${r.tolerance.payouts * 100}% (or one order's); raw payout gap within the price gap → ${r.agrees ? 'AGREE' : 'DIFFER'}`,
       ]
       process.stdout.write(`${out.join('\n')}\n`)
       if (flags.json)

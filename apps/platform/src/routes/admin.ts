@@ -137,7 +137,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         description:
-          'Override a merchant\'s webhook URL ("*" = every merchant; null removes). Example: {"merchantId":"m-000001","url":"http://127.0.0.1:4000/hooks"}',
+          'Override a merchant\'s webhook URL ("*" = every merchant; null removes); overrides survive a world reload or reset. Example: {"merchantId":"m-000001","url":"http://127.0.0.1:4000/hooks"}',
         body: Type.Object({
           merchantId: Type.Union([Id, Type.Literal('*')]),
           url: Type.Union([
@@ -150,12 +150,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { merchantId, url } = req.body
-      if (merchantId === '*') {
-        for (const m of platform.merchants.values()) m.webhookUrl = url
-        return { updated: platform.merchants.size }
-      }
-      platform.merchant(merchantId).webhookUrl = url
-      return { updated: 1 }
+      return { updated: platform.setWebhook(merchantId, url) }
     },
   )
 
