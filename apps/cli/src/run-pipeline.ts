@@ -203,6 +203,8 @@ async function settleClock(
     onProgress(Math.min(now - from, span), span)
   }
   await clockCall(platformUrl, '/admin/clock', { rate: 0 })
+  // EXP-1/2/3 are judged per merchant over their 30-day windows, as of the end of the run.
+  await clockCall(platformUrl, '/admin/sla/evaluate', {})
   await clockCall(platformUrl, '/admin/flush', {})
   return `${hours} simulated hours judged (clock stopped at ${new Date(now + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} +08:00)`
 }

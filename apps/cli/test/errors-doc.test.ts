@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPO } from '../src/rules-doc.ts'
 
-const CODE = /\b(?:(?:PLAT|MERCH|STORE|SIM|REPORT)_ERR_[A-Z0-9_]*[A-Z0-9]|K6R_[A-Z_]*[A-Z]|D11_ERR_CONFIG|D11_RULES_CONFIG)\b/g
+const CODE =
+  /\b(?:(?:PLAT|MERCH|STORE|SIM|REPORT)_ERR_[A-Z0-9_]*[A-Z0-9]|K6R_[A-Z_]*[A-Z]|D11_ERR_CONFIG|D11_RULES_CONFIG)\b/g
 
 function sources(): string[] {
   const files: string[] = []

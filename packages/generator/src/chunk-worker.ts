@@ -7,8 +7,7 @@ import { World } from './world.ts'
 /** A generator worker: renders the chunks it is sent, in order, and transfers the bytes back. */
 const options = workerData as GeneratorOptions
 const world = new World(options)
-const encoder = new TextEncoder()
 parentPort?.on('message', (task: { id: number; kind: EntityKind; from: number; to: number }) => {
-  const bytes = encoder.encode(renderChunk(world, task.kind, task.from, task.to, options.format ?? 'ndjson'))
+  const bytes = renderChunk(world, task.kind, task.from, task.to, options.format ?? 'ndjson')
   parentPort?.postMessage({ id: task.id, bytes }, [bytes.buffer])
 })

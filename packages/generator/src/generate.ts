@@ -115,7 +115,7 @@ export async function generateWorld(opts: GenerateOptions): Promise<WorldManifes
         const task = tasks[next++]!
         const result = pool
           ? pool.run(task)
-          : Promise.resolve(Buffer.from(renderChunk(world, task.kind, task.from, task.to, format)))
+          : Promise.resolve(renderChunk(world, task.kind, task.from, task.to, format))
         pending.push({ task, result })
       }
     }
@@ -201,7 +201,6 @@ class ChunkPool {
   private readonly waiting: Array<
     Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>
   > = []
-  private readonly encoder = new TextEncoder()
   private nextId = 0
 
   constructor(
@@ -232,11 +231,7 @@ class ChunkPool {
       // This thread's share, rendered after pending I/O so writes keep flowing.
       return new Promise((resolve) =>
         setImmediate(() =>
-          resolve(
-            this.encoder.encode(
-              renderChunk(this.world, task.kind, task.from, task.to, this.options.format ?? 'ndjson'),
-            ),
-          ),
+          resolve(renderChunk(this.world, task.kind, task.from, task.to, this.options.format ?? 'ndjson')),
         ),
       )
     }

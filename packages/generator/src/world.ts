@@ -347,6 +347,25 @@ export class World {
     }
   }
 
+  /**
+   * Row `index` of `kind` as its NDJSON line (with the newline): exactly `JSON.stringify(row)`, but
+   * the high-volume kinds are templated directly (no generic stringify walk over nested objects).
+   */
+  line(kind: EntityKind, index: number): string {
+    switch (kind) {
+      case 'orders':
+        return orderLine(this.order(index))
+      case 'consultations':
+        return consultationLine(this.consultation(index))
+      case 'after_sales':
+        return afterSaleLine(this.afterSale(index))
+      case 'buyers':
+        return buyerLine(this.buyer(index))
+      default:
+        return `${JSON.stringify(this.row(kind, index))}\n`
+    }
+  }
+
   // ---- cheap index-derived facts (shared by the entity and whoever references it) ----
 
   merchantCategory(m: number): Category {
@@ -529,7 +548,8 @@ export class World {
     const q = (this.invalidShare * 0.625) / (1 - this.invalidShare / 2)
     const r1 = r.next()
     const r2 = r.next()
-    if (expected === null && !conflict && r1 < q) expected = r2 < 0.4 ? 'REG-1' : r2 < 0.8 ? 'PRICE-2' : 'REG-4'
+    if (expected === null && !conflict && r1 < q)
+      expected = r2 < 0.4 ? 'REG-1' : r2 < 0.8 ? 'PRICE-2' : 'REG-4'
     const win = this.calendar.registration.nodes[node]
     let at = win.opens + Math.floor(r.next() * (win.closes - win.opens))
     if (expected === 'REG-1') {
@@ -784,6 +804,41 @@ export class World {
       amountFen,
     }
   }
+}
+
+/** JSON text of a low-cardinality string (enums, regions, pooled names), memoized. */
+const jsonText = new Map<string, string>()
+function js(s: string): string {
+  let t = jsonText.get(s)
+  if (t === undefined) {
+    t = JSON.stringify(s)
+    jsonText.set(s, t)
+  }
+  return t
+}
+/** Ids and ISO times hold no characters JSON escapes. */
+function orNull(s: string | null): string {
+  return s === null ? 'null' : `"${s}"`
+}
+
+function orderLine(o: Order): string {
+  let items = ''
+  for (const it of o.items) {
+    items += `${items === '' ? '' : ','}{"skuId":"${it.skuId}","merchantId":"${it.merchantId}","quantity":${it.quantity},"unitPriceFen":${it.unitPriceFen}}`
+  }
+  return `{"id":"${o.id}","buyerId":"${o.buyerId}","kind":"${o.kind}","wave":${o.wave},"region":${js(o.region)},"items":[${items}],"shopCount":${o.shopCount},"totalFen":${o.totalFen},"createdAt":"${o.createdAt}","simTime":${o.simTime},"depositFen":${o.depositFen},"finalPaymentFen":${o.finalPaymentFen},"finalPaidAt":${orNull(o.finalPaidAt)},"paidAt":${orNull(o.paidAt)}}\n`
+}
+
+function consultationLine(c: Consultation): string {
+  return `{"id":"${c.id}","merchantId":"${c.merchantId}","buyerId":"${c.buyerId}","orderId":${orNull(c.orderId)},"topic":${js(c.topic)},"subtopic":${js(c.subtopic)},"startedAt":"${c.startedAt}","simTime":${c.simTime},"turns":${c.turns},"botOnly":${c.botOnly}}\n`
+}
+
+function afterSaleLine(a: AfterSale): string {
+  return `{"id":"${a.id}","orderId":"${a.orderId}","merchantId":"${a.merchantId}","buyerId":"${a.buyerId}","skuId":"${a.skuId}","kind":${js(a.kind)},"reason":${js(a.reason)},"at":"${a.at}","simTime":${a.simTime},"amountFen":${a.amountFen}}\n`
+}
+
+function buyerLine(b: Buyer): string {
+  return `{"id":"${b.id}","name":${js(b.name)},"region":${js(b.region)},"city":${js(b.city)},"membership":${js(b.membership)},"registeredAt":"${b.registeredAt}"}\n`
 }
 
 function brandOf(company: string): string {

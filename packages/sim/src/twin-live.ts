@@ -149,7 +149,30 @@ export async function liveRun(
   const rejectedBy: Record<string, number> = {}
   let rejected = 0
   let complaintsFiled = 0
+  /** orders with a SHIP-1 pickup_48h ok=0 verdict, read as they come (the event ring is bounded) */
   const judged = new Set<string>()
+  const payouts: TwinTotals['payouts'] = {
+    late_shipment: { count: 0, amountFen: 0 },
+    oversell: { count: 0, amountFen: 0 },
+    price_protection: { count: 0, amountFen: 0 },
+    totalFen: 0,
+  }
+  const paidOut = new Set<string>()
+  const collectPayouts = async () => {
+    const pr = await call('GET', '/admin/events?table=payouts&limit=20000')
+    for (const row of pr.body.rows as Array<Record<string, unknown>>) {
+      const pid = String(row.payout_id)
+      if (paidOut.has(pid) || !unitOf.has(String(row.order_id))) continue
+      paidOut.add(pid)
+      const cause = row.cause as keyof typeof payouts
+      const bucket = payouts[cause]
+      if (typeof bucket !== 'object') continue
+      priceGapFen += Math.abs(Number(row.amount_fen) - (simFen.get(String(row.sku_id)) ?? 0))
+      bucket.count++
+      bucket.amountFen += Number(row.amount_fen)
+      payouts.totalFen += Number(row.amount_fen)
+    }
+  }
   const complainAboutLate = async () => {
     const r = await call('GET', '/admin/events?table=sla_verdicts&ruleId=SHIP-1&limit=20000')
     for (const row of r.body.rows as Array<Record<string, unknown>>) {
@@ -217,38 +240,24 @@ export async function liveRun(
       } else if (s.kind === 0) {
         await settle()
         await complainAboutLate()
+        await collectPayouts()
       } else {
         await complainAboutLate()
+        await collectPayouts()
       }
       opts.onProgress?.(n + 1, stops.length)
     }
     await settle()
     await call('POST', '/admin/flush', {})
 
+    await complainAboutLate()
+    await collectPayouts()
     const late = { oversell: 0, capacity: 0, total: 0 }
-    const v = await call('GET', '/admin/events?table=sla_verdicts&ruleId=SHIP-1&limit=20000')
-    for (const row of v.body.rows as Array<Record<string, unknown>>) {
-      if (row.metric !== 'pickup_48h' || row.ok !== 0 || !unitOf.has(String(row.order_id))) continue
+    for (const id of judged) {
+      if (!unitOf.has(id)) continue
       late.total++
-      if (oversold.has(String(row.order_id))) late.oversell++
+      if (oversold.has(id)) late.oversell++
       else late.capacity++
-    }
-    const payouts: TwinTotals['payouts'] = {
-      late_shipment: { count: 0, amountFen: 0 },
-      oversell: { count: 0, amountFen: 0 },
-      price_protection: { count: 0, amountFen: 0 },
-      totalFen: 0,
-    }
-    const pr = await call('GET', '/admin/events?table=payouts&limit=20000')
-    for (const row of pr.body.rows as Array<Record<string, unknown>>) {
-      if (!unitOf.has(String(row.order_id))) continue
-      const cause = row.cause as keyof typeof payouts
-      const bucket = payouts[cause]
-      if (typeof bucket !== 'object') continue
-      priceGapFen += Math.abs(Number(row.amount_fen) - (simFen.get(String(row.sku_id)) ?? 0))
-      bucket.count++
-      bucket.amountFen += Number(row.amount_fen)
-      payouts.totalFen += Number(row.amount_fen)
     }
     return {
       late,

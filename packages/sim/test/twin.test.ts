@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateWorld } from '@d11/generator/generate'
 import { loadProfile } from '@d11/merchant/profile'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { profileToScenario, worldSlice } from '../src/twin.ts'
 import { runTwin, TWIN_TOLERANCE, twinAgrees } from '../src/twin-live.ts'
 
@@ -31,6 +31,7 @@ beforeAll(async () => {
   world = mkdtempSync(join(tmpdir(), 'd11-twin-'))
   await generateWorld({ seed: 1, scale: 'tiny', calendar: '2020', out: world })
 }, 60_000)
+afterAll(() => rmSync(world, { recursive: true, force: true }))
 
 describe('profileToScenario: the profile mapped onto the simulator', () => {
   it('splits shifts at midnight, keeps each shift rate and the daily complaint capacity', async () => {
