@@ -37,17 +37,19 @@ export function parseShanghaiTime(text: string): number | undefined {
   return utc - sign * offset
 }
 
-let cachedDay = Number.NaN
-let cachedDayText = ''
+/** `YYYY-MM-DDT` per Shanghai day number: rows with scattered dates (buyers, after-sales) hit it too. */
+const dayText = new Map<number, string>()
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`)
 
 /** `2022-11-11T00:00:00.000+08:00` for an epoch-ms instant (hot path of the generator: the day part is cached). */
 export function toShanghaiIso(ms: number): string {
   const local = Math.floor(ms) + SHANGHAI_OFFSET_MS
   const day = Math.floor(local / DAY_MS)
-  if (day !== cachedDay) {
-    cachedDay = day
-    cachedDayText = new Date(day * DAY_MS).toISOString().slice(0, 11)
+  let text = dayText.get(day)
+  if (text === undefined) {
+    if (dayText.size >= 100_000) dayText.clear()
+    text = new Date(day * DAY_MS).toISOString().slice(0, 11)
+    dayText.set(day, text)
   }
   let rem = local - day * DAY_MS
   const h = Math.floor(rem / HOUR_MS)
@@ -57,7 +59,7 @@ export function toShanghaiIso(ms: number): string {
   const s = Math.floor(rem / 1000)
   const milli = rem - s * 1000
   const msText = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`
-  return `${cachedDayText}${pad2(h)}:${pad2(m)}:${pad2(s)}.${msText}+08:00`
+  return `${text}${pad2(h)}:${pad2(m)}:${pad2(s)}.${msText}+08:00`
 }
 
 /** The Asia/Shanghai natural day `YYYY-MM-DD` of an instant. */

@@ -9,5 +9,6 @@ const options = workerData as GeneratorOptions
 const world = new World(options)
 parentPort?.on('message', (task: { id: number; kind: EntityKind; from: number; to: number }) => {
   const bytes = renderChunk(world, task.kind, task.from, task.to, options.format ?? 'ndjson')
-  parentPort?.postMessage({ id: task.id, bytes }, [bytes.buffer])
+  // renderChunk allocates unpooled, non-shared memory: the whole buffer can move to the main thread.
+  parentPort?.postMessage({ id: task.id, bytes }, [bytes.buffer as ArrayBuffer])
 })

@@ -366,6 +366,21 @@ export class World {
     }
   }
 
+  private merchantIds: string[] | undefined
+  private skuIds: string[] | undefined
+
+  /** `entityId('merchants', m)`, from a per-world table (orders reference merchants over and over). */
+  merchantId(m: number): string {
+    this.merchantIds ??= Array.from({ length: this.counts.merchants }, (_, j) => entityId('merchants', j))
+    return this.merchantIds[m]!
+  }
+
+  /** `entityId('skus', k)`, from a per-world table. */
+  skuId(k: number): string {
+    this.skuIds ??= Array.from({ length: this.counts.skus }, (_, j) => entityId('skus', j))
+    return this.skuIds[k]!
+  }
+
   // ---- cheap index-derived facts (shared by the entity and whoever references it) ----
 
   merchantCategory(m: number): Category {
@@ -704,8 +719,8 @@ export class World {
     const items: OrderItem[] = d.items.map((it) => {
       totalFen += it.quantity * it.unitPriceFen
       return {
-        skuId: entityId('skus', it.sku),
-        merchantId: entityId('merchants', it.merchant),
+        skuId: this.skuId(it.sku),
+        merchantId: this.merchantId(it.merchant),
         quantity: it.quantity,
         unitPriceFen: it.unitPriceFen,
       }
@@ -738,7 +753,7 @@ export class World {
     let buyer: string
     let orderId: string | null = null
     if (topic === 'presale-question') {
-      merchant = entityId('merchants', Math.floor(this.scale.merchants * r.next() ** 2))
+      merchant = this.merchantId(Math.floor(this.scale.merchants * r.next() ** 2))
       buyer = entityId('buyers', r.int(this.scale.buyers))
     } else {
       // Tie to an order placed about `lag` earlier (orders are time-ordered by index).
@@ -753,7 +768,7 @@ export class World {
         }
       }
       orderId = entityId('orders', oi)
-      merchant = entityId('merchants', r.pick(order.items).merchant)
+      merchant = this.merchantId(r.pick(order.items).merchant)
       buyer = entityId('buyers', order.buyer)
       t = Math.max(t, order.t + 60_000)
     }
@@ -794,9 +809,9 @@ export class World {
     return {
       id: entityId('after_sales', a),
       orderId: entityId('orders', oi),
-      merchantId: entityId('merchants', item.merchant),
+      merchantId: this.merchantId(item.merchant),
       buyerId: entityId('buyers', order.buyer),
-      skuId: entityId('skus', item.sku),
+      skuId: this.skuId(item.sku),
       kind: paid ? kind : 'refund-request',
       reason: paid ? r.pick(AFTER_SALE_REASONS[kind]) : 'presale-unpaid',
       at: toShanghaiIso(at),

@@ -11,9 +11,9 @@ interface TwinFlags {
   profile: string
   set: string[]
   merchant: string
-  from: string
-  to: string
-  calendar: string
+  from?: string
+  to?: string
+  calendar?: string
   horizonDays: string
   complainRate: string
   maxUnits?: string
@@ -60,15 +60,16 @@ export function register(program: Command): void {
     .option('--merchant <id>', 'merchant whose orders are replayed, e.g. --merchant m-000002', 'm-000001')
     .option(
       '--from <iso>',
-      'slice start (payments from), e.g. --from 2020-11-11T00:00:00+08:00',
-      '2020-11-11T00:00:00+08:00',
+      "slice start (payments from; default: 00:00 of Nov 11 in the world's calendar), e.g. --from 2020-11-11T00:00:00+08:00",
     )
     .option(
       '--to <iso>',
-      'slice end (payments before), e.g. --to 2020-11-11T06:00:00+08:00',
-      '2020-11-11T03:00:00+08:00',
+      'slice end (payments before; default: three hours after --from), e.g. --to 2020-11-11T06:00:00+08:00',
     )
-    .option('--calendar <id>', 'Double 11 calendar: 2020 | 2022, e.g. --calendar 2022', '2020')
+    .option(
+      '--calendar <id>',
+      "Double 11 calendar: 2020 | 2022 (default: the world's, from its manifest.json), e.g. --calendar 2022",
+    )
     .option('--horizon-days <n>', 'days both engines run past the slice, e.g. --horizon-days 10', '7')
     .option(
       '--complain-rate <x>',
@@ -91,8 +92,20 @@ export function register(program: Command): void {
       const maxUnits = flags.maxUnits === undefined ? undefined : Number(flags.maxUnits)
       if (maxUnits !== undefined && !(Number.isInteger(maxUnits) && maxUnits > 0))
         failInput(`--max-units: must be an integer > 0, got "${flags.maxUnits}"`)
+      const { existsSync, readFileSync } = await import('node:fs')
+      const manifestFile = `${flags.world}/manifest.json`
+      if (!existsSync(manifestFile))
+        failInput(`--world: ${flags.world} holds no manifest.json (run d11 gen first)`)
+      const worldCalendar = String(JSON.parse(readFileSync(manifestFile, 'utf8')).calendar)
+      flags.calendar ??= worldCalendar
       if (flags.calendar !== '2020' && flags.calendar !== '2022')
         failInput(`--calendar: must be 2020 or 2022, got "${flags.calendar}"`)
+      // The global peak of the calendar's year unless a slice is given.
+      flags.from ??= `${flags.calendar}-11-11T00:00:00+08:00`
+      flags.to ??= new Date(Date.parse(flags.from) + 3 * 3_600_000 + 8 * 3_600_000)
+        .toISOString()
+        .replace('Z', '+08:00')
+        .replace(/\.\d{3}/, '')
       const { loadProfile } = await import('@d11/merchant/profile')
       let profile: ReturnType<typeof loadProfile>
       try {
@@ -126,6 +139,11 @@ export function register(program: Command): void {
         process.exit(e.code === 'SIM_ERR_SCENARIO' ? 2 : 1)
       }
       if (process.stderr.isTTY) process.stderr.write('\n')
+      if (r.units === 0) {
+        failInput(
+          `--from/--to: no paid spot orders of ${flags.merchant} in [${flags.from}, ${flags.to}) of this ${worldCalendar} world`,
+        )
+      }
       const yuan = (f: number) => (f / 100).toFixed(2)
       const out = [
         `twin ${profile.name} · ${flags.merchant} · ${r.units} units (${r.refusedShip5} left out, SHIP-5 region) · live placed ${r.live.placed}, rejected ${r.live.rejected}`,
