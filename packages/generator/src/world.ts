@@ -406,7 +406,20 @@ export class World {
     return REGION_TABLE.pick(hashUnit(this.seed, T.buyerRegion, b))
   }
 
+  private skuCores: Array<SkuCore | undefined> | undefined
+
+  /** {@link computeSkuCore} memoized per world (orders pick SKUs over and over; ≤ 100k SKUs). */
   skuCore(k: number): SkuCore {
+    this.skuCores ??= new Array<SkuCore | undefined>(this.counts.skus)
+    let core = this.skuCores[k]
+    if (core === undefined) {
+      core = this.computeSkuCore(k)
+      this.skuCores[k] = core
+    }
+    return core
+  }
+
+  private computeSkuCore(k: number): SkuCore {
     const merchant = Math.floor(k / this.scale.skusPerMerchant)
     const category = this.merchantCategory(merchant)
     const [lo, hi] = PRICE_RANGE[category]

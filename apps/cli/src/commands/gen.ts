@@ -11,6 +11,7 @@ interface GenFlags {
   shard?: string
   workers: string
   invalidShare: string
+  ineligibleShare: string
   quiet?: boolean
 }
 
@@ -48,6 +49,11 @@ export function register(program: Command): void {
       '--invalid-share <x>',
       'share of registrations deliberately invalid (REG-1, PRICE-2, REG-2, REG-4), e.g. --invalid-share 0.2',
       '0.12',
+    )
+    .option(
+      '--ineligible-share <x>',
+      'share of merchants deliberately ineligible (REG-3, one failing threshold each), e.g. --ineligible-share 0.2',
+      '0.08',
     )
     .option('--quiet', 'no progress output')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
@@ -90,6 +96,10 @@ Examples:
       if (!(invalidShare >= 0 && invalidShare <= 1)) {
         failInput(`--invalid-share: "${flags.invalidShare}" is not a number between 0 and 1`)
       }
+      const ineligibleShare = Number(flags.ineligibleShare)
+      if (!(ineligibleShare >= 0 && ineligibleShare <= 1)) {
+        failInput(`--ineligible-share: "${flags.ineligibleShare}" is not a number between 0 and 1 (REG-3)`)
+      }
       const { generateWorld } = await import('@d11/generator/generate')
       const progress = await makeProgress(flags.quiet === true)
       const started = performance.now()
@@ -103,6 +113,7 @@ Examples:
           workers,
           out: flags.out,
           invalidRegistrationShare: invalidShare,
+          ineligibleMerchantShare: ineligibleShare,
           onProgress: progress.update,
         })
         progress.stop()
