@@ -243,10 +243,14 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
 
   // 1. World: reuse a complete world of the same seed, scale and calendar.
   display.start('world')
-  const { generateWorld } = await import('@d11/generator/generate')
-  let manifest: { rows: Record<string, number> }
+  const { generateWorld, GENERATOR_VERSION } = await import('@d11/generator/generate')
+  let manifest: { rows: Record<string, number>; generator?: { version?: string } } | undefined
   if (existsSync(join(worldDir, 'manifest.json'))) {
     manifest = JSON.parse(readFileSync(join(worldDir, 'manifest.json'), 'utf8'))
+    // A world from another generator version has other bytes: make it anew.
+    if (manifest?.generator?.version !== GENERATOR_VERSION) manifest = undefined
+  }
+  if (manifest) {
     display.done('world', `${worldDir} (cached, ${manifest.rows.orders?.toLocaleString('en-US')} orders)`)
   } else {
     manifest = await generateWorld({

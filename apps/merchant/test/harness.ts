@@ -33,6 +33,8 @@ export function tinyWorld(stock: number, buyers: number): string {
     },
     webhookUrl: null,
     crossStoreCoupon: true,
+    expectedRejection: null,
+    failsThreshold: null,
     openedAt: '2018-01-01T00:00:00+08:00',
   }
   const sku: Sku = {

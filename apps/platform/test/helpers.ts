@@ -26,6 +26,8 @@ export function merchant(id: string, over: Partial<Merchant> = {}): Merchant {
     experience,
     webhookUrl: null,
     crossStoreCoupon: true,
+    expectedRejection: null,
+    failsThreshold: null,
     openedAt: '2018-01-01T00:00:00+08:00',
     ...over,
   }

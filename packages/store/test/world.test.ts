@@ -38,6 +38,8 @@ const merchant: Merchant = {
   },
   webhookUrl: null,
   crossStoreCoupon: true,
+  expectedRejection: null,
+  failsThreshold: null,
   openedAt: '2015-03-01T10:00:00.000+08:00',
 }
 const sku: Sku = {

@@ -8,7 +8,7 @@ interface ServeFlags {
   set: string[]
   clockRate: string
   clockStart?: string
-  calendar: string
+  calendar?: string
   platformPort: string
   merchantPort: string
   host: string
@@ -50,7 +50,10 @@ export function register(program: Command): void {
       '--clock-start <iso>',
       'simulated start with offset (default 2020-11-01T00:00:00+08:00), e.g. --clock-start 2020-11-10T23:50:00+08:00',
     )
-    .option('--calendar <id>', 'Double 11 calendar (CAL-2): 2020 | 2022, e.g. --calendar 2022', '2020')
+    .option(
+      '--calendar <id>',
+      "Double 11 calendar (CAL-2): 2020 | 2022 (default: the world's, else 2020), e.g. --calendar 2022",
+    )
     .option('--platform-port <n>', 'platform port, 0 = any free port, e.g. --platform-port 3000', '0')
     .option('--merchant-port <n>', 'merchant service port, 0 = any free port, e.g. --merchant-port 4000', '0')
     .option('--host <addr>', 'interface to listen on, e.g. --host 0.0.0.0', '127.0.0.1')
@@ -81,7 +84,7 @@ Examples:
   curl -s localhost:3000/admin/clock; curl -s localhost:4000/stats`,
     )
     .action(async (flags: ServeFlags) => {
-      const { existsSync } = await import('node:fs')
+      const { existsSync, readFileSync } = await import('node:fs')
       const { loadProfile } = await import('@d11/merchant/profile')
       const { MerchantError } = await import('@d11/merchant/errors')
       const { serve } = await import('@d11/merchant/serve')
@@ -109,6 +112,13 @@ Examples:
       }
       const platformPort = port('--platform-port', flags.platformPort)
       const merchantPort = port('--merchant-port', flags.merchantPort)
+      if (flags.calendar === undefined) {
+        const manifest = flags.world ? `${flags.world}/manifest.json` : undefined
+        flags.calendar =
+          manifest && existsSync(manifest)
+            ? String(JSON.parse(readFileSync(manifest, 'utf8')).calendar)
+            : '2020'
+      }
       if (flags.calendar !== '2020' && flags.calendar !== '2022')
         failInput(`--calendar: "${flags.calendar}" is not 2020 or 2022 (CAL-2)`)
       if (
