@@ -45,6 +45,9 @@ import type {
 import { entityId } from './entities.ts'
 import { entitySeed, hashUnit, SeededRandomizer, tagHash, WeightedTable } from './rng.ts'
 
+/** Share of each EXP-3 metric's best-to-worst span that a generated shop's input falls in. */
+const EXPERIENCE_SPREAD = 0.35
+
 const T = {
   merchants: tagHash('merchants'),
   skus: tagHash('skus'),
@@ -433,6 +436,18 @@ export class World {
 
   // ---- entities ----
 
+  /**
+   * One EXP-3 input on the ruleset's own scale: `u` in [0, 1) lands within the best
+   * {@link EXPERIENCE_SPREAD} of the metric's best-to-worst span, so a typical shop scores about
+   * 4.2 of 5 and the weakest fall under the admission minimum (EXP-3, REG-3).
+   */
+  private experienceInput(metric: string, u: number): number {
+    const m = this.ruleset.experience.score.metrics[metric]
+    if (!m)
+      throw new GeneratorError(`ruleset ${this.ruleset.version}: no EXP-3 metric "${metric}"`, '--calendar')
+    return m.best + (m.worst - m.best) * EXPERIENCE_SPREAD * u
+  }
+
   merchant(m: number): Merchant {
     const r = this.fr
     const f = this.faker
@@ -472,13 +487,13 @@ export class World {
       compositeRanking,
       basicServiceScore,
       experience: {
-        firstReturnRate: round4(0.01 + r.next() * 0.12),
-        negativeReviewRate: round4(0.002 + r.next() * 0.03),
-        pickup48hRate: round4(0.85 + r.next() * 0.15),
-        deliveryHours: round2(24 + r.next() * 72),
-        manualResponseSec: round2(5 + r.exp(25)),
-        refundProcessingHours: round2(2 + r.exp(18)),
-        disputeLiabilityRate: round4(r.next() * 0.05),
+        firstReturnRate: round4(this.experienceInput('firstReturnRate', r.next())),
+        negativeReviewRate: round4(this.experienceInput('negativeReviewRate', r.next())),
+        pickup48hRate: round4(this.experienceInput('pickup48hRate', r.next())),
+        deliveryHours: round2(this.experienceInput('deliveryHours', r.next())),
+        manualResponseSec: round2(this.experienceInput('manualResponseSeconds', r.next())),
+        refundProcessingHours: round2(this.experienceInput('refundProcessingHours', r.next())),
+        disputeLiabilityRate: round4(this.experienceInput('disputeLiabilityRate', r.next())),
         replyRate: round4(0.8 + r.next() * 0.2),
       },
       webhookUrl: null,
