@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import type { RunPipelineFlags } from '../run-pipeline.ts'
 
 /**
  * `d11 run`: from nothing to a report. Generates (or reuses) a world, starts the platform and the
@@ -6,21 +7,6 @@ import type { Command } from 'commander'
  * then — as the one process that owns the store — loads the world, the k6 samples and the
  * platform's spool into ClickHouse and writes the HTML report.
  */
-
-interface RunFlags {
-  seed: string
-  scale: string
-  calendar: string
-  scenario: string
-  profile: string
-  engine: string
-  duration: string
-  peakRps: string
-  runId?: string
-  reportDir: string
-  workers?: string
-  settle: string
-}
 
 function failInput(message: string): never {
   process.stderr.write(`d11 run: ${message}\n`)
@@ -90,7 +76,7 @@ Examples:
   d11 run --seed 7 --scale small --peak-rps 500 --run-id nightly-7
   CLICKHOUSE_URL=http://localhost:8123 d11 run --engine k6`,
     )
-    .action(async (flags: RunFlags) => {
+    .action(async (flags: RunPipelineFlags) => {
       const { runPipeline, RunInputError } = await import('../run-pipeline.ts')
       try {
         const code = await runPipeline(flags)
