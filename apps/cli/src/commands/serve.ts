@@ -114,10 +114,11 @@ Examples:
       const merchantPort = port('--merchant-port', flags.merchantPort)
       if (flags.calendar === undefined) {
         const manifest = flags.world ? `${flags.world}/manifest.json` : undefined
-        flags.calendar =
+        const fromWorld =
           manifest && existsSync(manifest)
-            ? String(JSON.parse(readFileSync(manifest, 'utf8')).calendar)
-            : '2020'
+            ? (JSON.parse(readFileSync(manifest, 'utf8')) as { calendar?: unknown }).calendar
+            : undefined
+        flags.calendar = fromWorld === undefined ? '2020' : String(fromWorld)
       }
       if (flags.calendar !== '2020' && flags.calendar !== '2022')
         failInput(`--calendar: "${flags.calendar}" is not 2020 or 2022 (CAL-2)`)
