@@ -414,7 +414,7 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
   display.done(
     'ingest',
     `${world.rows.orders.toLocaleString('en-US')} orders · ${(k6?.points ?? 0).toLocaleString('en-US')} k6 samples · ` +
-      `${spool.rows.events.toLocaleString('en-US')} events · ${spool.rows.sla_verdicts} verdicts · ${spool.rows.payouts} payouts`,
+      `${spool.rows.events.toLocaleString('en-US')} events · ${spool.rows.sla_verdicts.toLocaleString('en-US')} verdicts · ${spool.rows.payouts.toLocaleString('en-US')} payouts`,
   )
 
   const status = interrupted ? 'interrupted' : loadCode === EXIT.ok ? 'passed' : 'failed'
