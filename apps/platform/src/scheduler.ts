@@ -1,4 +1,9 @@
-import type { SimClock } from './clock.ts'
+/** What the scheduler needs of a simulated clock (the platform's, or a merchant's view of it). */
+export interface SchedulerClock {
+  now(): number
+  readonly rate: number
+  onChange(fn: () => void): void
+}
 
 /** A deadline in simulated time. `cancelled` entries are dropped lazily when they reach the top. */
 export interface Deadline {
@@ -26,7 +31,7 @@ export class Scheduler {
   fired = 0
 
   constructor(
-    private readonly clock: SimClock,
+    private readonly clock: SchedulerClock,
     private readonly onError: (err: unknown) => void = () => {},
   ) {
     clock.onChange(() => this.runDue())
@@ -72,10 +77,12 @@ export class Scheduler {
     this.arm()
   }
 
+  /** Stops the timer and drops every pending entry. */
   close(): void {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
+    this.heap.length = 0
   }
 
   clear(): void {
@@ -88,8 +95,11 @@ export class Scheduler {
     this.timer = undefined
     const top = this.heap[0]
     const rate = this.clock.rate
-    if (this.closed || !top || rate <= 0) return
-    const wallMs = Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil((top.at - this.clock.now()) / rate)))
+    if (this.closed || !top) return
+    const ahead = top.at - this.clock.now()
+    // a paused clock (rate 0) still runs what is already due
+    if (rate <= 0 && ahead > 0) return
+    const wallMs = ahead <= 0 ? 0 : Math.min(MAX_TIMER_MS, Math.ceil(ahead / rate))
     this.timer = setTimeout(() => this.runDue(), wallMs)
     this.timer.unref()
   }

@@ -276,10 +276,9 @@ export async function liveRun(
   }
 }
 
-/** The merchant's view of simulated time (`GET /health` of the merchant app, in-process). */
-function clockOf(served: { merchant: { merchant: { queue: unknown } } }): number {
-  const q = served.merchant.merchant.queue as unknown as { clock?: { now(): number } }
-  return q.clock?.now() ?? Number.POSITIVE_INFINITY
+/** The merchant's view of simulated time: the clock its action queue is timed by. */
+function clockOf(served: { merchant: { merchant: { queue: { clock: { now(): number } } } } }): number {
+  return served.merchant.merchant.queue.clock.now()
 }
 
 /**
