@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { once } from 'node:events'
-import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, type WriteStream } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads'
+import { ByteSink } from './bytes.ts'
 import { renderChunk } from './chunk.ts'
 import { GeneratorError, type GeneratorOptions } from './config.ts'
 import { ENTITY_KINDS, type EntityKind, type WorldManifest } from './entities.ts'
@@ -73,86 +73,80 @@ export async function generateWorld(opts: GenerateOptions): Promise<WorldManifes
   const workers = Math.max(1, Math.floor(opts.workers ?? 1))
   const pool = workers > 1 ? new ChunkPool(workers, { ...stripFunctions(opts), format }, world) : undefined
   let current:
-    | { kind: EntityKind; stream: WriteStream; hash: ReturnType<typeof createHash>; bytes: number }
+    | { kind: EntityKind; fd: number; hash: ReturnType<typeof createHash>; bytes: number }
     | undefined
   let rowsDone = 0
 
-  const openKind = async (kind: EntityKind) => {
+  // Writes are synchronous: the chunk's buffer is free again as soon as `write` returns, so it
+  // is recycled (no fresh multi-megabyte buffers per chunk for the GC to chase), and on two
+  // cores a background write thread would take its CPU from the renderers anyway.
+  const openKind = (kind: EntityKind) => {
     const tmp = join(out, `${kind}.${ext}${tag}`)
     tmpPaths.push(tmp)
-    const stream = createWriteStream(tmp)
-    await Promise.race([
-      once(stream, 'open'),
-      once(stream, 'error').then(([err]) => {
-        throw new GeneratorError(`--out: cannot write "${tmp}": ${(err as Error).message}`, '--out')
-      }),
-    ])
-    current = { kind, stream, hash: createHash('sha256'), bytes: 0 }
+    let fd: number
+    try {
+      fd = openSync(tmp, 'w')
+    } catch (err) {
+      throw new GeneratorError(`--out: cannot write "${tmp}": ${(err as Error).message}`, '--out')
+    }
+    current = { kind, fd, hash: createHash('sha256'), bytes: 0 }
     if (format === 'csv' && (!opts.shard || opts.shard.index === 1) && world.counts[kind] > 0) {
-      await write(Buffer.from(csvHeader(Object.keys(world.row(kind, 0)))))
+      write(Buffer.from(csvHeader(Object.keys(world.row(kind, 0)))))
     }
   }
-  const write = async (buf: Uint8Array) => {
+  const write = (buf: Uint8Array) => {
     const c = current!
     c.hash.update(buf)
     c.bytes += buf.byteLength
-    if (!c.stream.write(buf)) await once(c.stream, 'drain')
+    for (let off = 0; off < buf.byteLength; ) off += writeSync(c.fd, buf, off)
   }
-  const closeKind = async () => {
+  const closeKind = () => {
     const c = current!
-    c.stream.end()
-    await once(c.stream, 'finish')
+    closeSync(c.fd)
     files[c.kind] = { file: `${c.kind}.${ext}`, sha256: c.hash.digest('hex'), bytes: c.bytes }
     current = undefined
   }
 
   try {
-    const pending: Array<{ task: Task; result: Promise<Uint8Array> }> = []
-    let next = 0
-    const window = workers * 2
-    const submit = () => {
-      while (next < tasks.length && pending.length < window) {
-        const task = tasks[next++]!
-        const result = pool
-          ? pool.run(task)
-          : Promise.resolve(renderChunk(world, task.kind, task.from, task.to, format))
-        pending.push({ task, result })
-      }
-    }
     const done = new Set<EntityKind>()
-    const openThrough = async (kind: EntityKind) => {
+    const openThrough = (kind: EntityKind) => {
       // Open (and close) files in kind order, including kinds with no rows in this shard.
       for (const k of ENTITY_KINDS) {
         if (done.has(k)) continue
         if (current?.kind === k) {
           if (k === kind) return
-          await closeKind()
+          closeKind()
           done.add(k)
           continue
         }
-        await openKind(k)
+        openKind(k)
         if (k === kind) return
-        await closeKind()
+        closeKind()
         done.add(k)
       }
     }
-    submit()
-    while (pending.length > 0) {
-      const { task, result } = pending.shift()!
-      const bytes = await result
-      submit()
-      await openThrough(task.kind)
-      await write(bytes)
+    const writeTask = (task: Task, bytes: Uint8Array) => {
+      openThrough(task.kind)
+      write(bytes)
       rowsDone += task.to - task.from
       opts.onProgress?.({ kind: task.kind, rowsDone, rowsTotal })
     }
-    await openThrough(ENTITY_KINDS[ENTITY_KINDS.length - 1]!)
+    if (pool) await pool.run(tasks, writeTask)
+    else {
+      const sink = new ByteSink(1 << 20)
+      for (const task of tasks) {
+        writeTask(task, renderChunk(world, task.kind, task.from, task.to, format, sink))
+        // Let progress bars redraw and signals land.
+        await new Promise((r) => setImmediate(r))
+      }
+    }
+    openThrough(ENTITY_KINDS[ENTITY_KINDS.length - 1]!)
     if (current) {
       done.add(current.kind)
-      await closeKind()
+      closeKind()
     }
   } catch (err) {
-    current?.stream.destroy()
+    if (current) closeSync(current.fd)
     for (const p of tmpPaths) rmSync(p, { force: true })
     throw err
   } finally {
@@ -193,55 +187,107 @@ function stripFunctions(opts: GenerateOptions): GeneratorOptions {
 }
 
 /**
- * `n` renderers: this thread plus `n - 1` worker threads (one V8 heap fewer than `n` workers, so
- * peak RSS stays lower). Tasks go round-robin, so each renderer answers in order.
+ * `n` renderers: `n - 1` worker threads plus this thread (one V8 heap fewer than `n` workers, so
+ * peak RSS stays lower). This thread writes finished chunks in order, hashing them as it goes,
+ * and renders a chunk itself whenever nothing is ready to write, so on 2 cores hashing, writing
+ * and rendering share the cores and nobody waits. It polls the workers' result ports
+ * synchronously (`receiveMessageOnPort`) because, while it renders, its event loop does not turn;
+ * workers get tasks once they report ready, so their start-up never stalls the writer. Chunk
+ * buffers travel with the tasks and come back with the results (transferred, never copied).
  */
 class ChunkPool {
-  private readonly workers: Worker[] = []
-  private readonly waiting: Array<
-    Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>
-  > = []
-  private nextId = 0
+  private readonly workers: Array<{
+    worker: Worker
+    results: MessagePort
+    ready: boolean
+    inFlight: number
+  }> = []
+  /** finished chunks by task index, until written */
+  private readonly results = new Map<number, Uint8Array>()
+  /** written chunks' memory, for the next tasks */
+  private readonly spare: ArrayBuffer[] = []
+  private failure: Error | undefined
 
   constructor(
-    private readonly n: number,
+    n: number,
     private readonly options: GeneratorOptions,
     private readonly world: World,
   ) {
     for (let w = 1; w < n; w++) {
-      const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: options })
-      const waiting = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>()
-      worker.on('message', (msg: { id: number; bytes: Uint8Array }) => {
-        waiting.get(msg.id)?.resolve(msg.bytes)
-        waiting.delete(msg.id)
+      const { port1, port2 } = new MessageChannel()
+      const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+        workerData: { options, results: port2 },
+        transferList: [port2],
       })
       worker.on('error', (err) => {
-        for (const p of waiting.values()) p.reject(err)
-        waiting.clear()
+        this.failure = err
       })
-      this.workers.push(worker)
-      this.waiting.push(waiting)
+      this.workers.push({ worker, results: port1, ready: false, inFlight: 0 })
     }
   }
 
-  run(task: Task): Promise<Uint8Array> {
-    const id = this.nextId++
-    const slot = id % this.n
-    if (slot === 0) {
-      // This thread's share, rendered after pending I/O so writes keep flowing.
-      return new Promise((resolve) =>
-        setImmediate(() =>
-          resolve(renderChunk(this.world, task.kind, task.from, task.to, this.options.format ?? 'ndjson')),
-        ),
-      )
+  /** Takes every result the workers have sent so far, without waiting. */
+  private poll(): void {
+    for (const w of this.workers) {
+      for (let m = receiveMessageOnPort(w.results); m; m = receiveMessageOnPort(w.results)) {
+        const msg = m.message as { ready: true } | { id: number; bytes: Uint8Array }
+        if ('ready' in msg) w.ready = true
+        else {
+          this.results.set(msg.id, msg.bytes)
+          w.inFlight--
+        }
+      }
     }
-    return new Promise((resolve, reject) => {
-      this.waiting[slot - 1]!.set(id, { resolve, reject })
-      this.workers[slot - 1]!.postMessage({ id, ...task })
-    })
+  }
+
+  /**
+   * Renders every task and hands the bytes to `write` in task order. At most `window` chunks are
+   * rendered ahead of the writer (memory), and each ready worker keeps two queued so it never idles.
+   */
+  async run(tasks: readonly Task[], write: (task: Task, bytes: Uint8Array) => void): Promise<void> {
+    const window = 4 * (this.workers.length + 1)
+    const format = this.options.format ?? 'ndjson'
+    const sink = new ByteSink(1 << 20)
+    let next = 0
+    let written = 0
+    let lastYield = performance.now()
+    while (written < tasks.length) {
+      if (this.failure) throw this.failure
+      this.poll()
+      for (const w of this.workers) {
+        while (w.ready && w.inFlight < 2 && next < tasks.length && next - written < window) {
+          const buffer = this.spare.pop()
+          w.inFlight++
+          w.worker.postMessage({ id: next, ...tasks[next++]!, buffer }, buffer ? [buffer] : [])
+        }
+      }
+      const ready = this.results.get(written)
+      if (ready) {
+        this.results.delete(written)
+        write(tasks[written]!, ready)
+        written++
+        this.spare.push(ready.buffer as ArrayBuffer)
+      } else if (next < tasks.length && next - written < window) {
+        // Nothing to write yet: render the next chunk here rather than wait.
+        const task = tasks[next]!
+        const spare = this.spare.pop()
+        if (spare) sink.reuse(spare)
+        this.results.set(next++, renderChunk(this.world, task.kind, task.from, task.to, format, sink))
+        sink.detach()
+      } else {
+        // Everything left is in the workers' hands.
+        await new Promise((r) => setTimeout(r, 1))
+        lastYield = performance.now()
+      }
+      if (performance.now() - lastYield > 50) {
+        // Let progress bars redraw and signals land.
+        await new Promise((r) => setImmediate(r))
+        lastYield = performance.now()
+      }
+    }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()))
+    await Promise.all(this.workers.map((w) => w.worker.terminate()))
   }
 }

@@ -1,10 +1,21 @@
 import { type MinuteCdf, worldCdf, worldWindow } from '@d11/curve/curve'
 import { DAY_MS, shanghaiDay, toShanghaiIso } from '@d11/curve/time'
-import { type Calendar, getCalendar, listCalendars, phaseAt } from '@d11/rules/calendar'
+import { type Calendar, getCalendar, listCalendars } from '@d11/rules/calendar'
 import { botOnlyReception, consultationMix } from '@d11/rules/experience'
 import { type Ruleset, rulesetAt } from '@d11/rules/ruleset'
 import { shanghaiDayStart } from '@d11/rules/time'
 import { base, en, Faker, zh_CN } from '@faker-js/faker'
+import {
+  ByteSink,
+  jsonString,
+  piece,
+  putBool,
+  putBytes,
+  putInt,
+  putIsoBody,
+  putPadded,
+  utf8,
+} from './bytes.ts'
 import {
   ACTIVITY_LEVEL_MAX,
   BASIC_SERVICE_SCORE_MAX,
@@ -43,7 +54,15 @@ import type {
   Tier,
 } from './entities.ts'
 import { entityId } from './entities.ts'
-import { entitySeed, hashUnit, SeededRandomizer, tagHash, WeightedTable } from './rng.ts'
+import {
+  type Draws,
+  EntityStream,
+  entitySeed,
+  hashUnit,
+  SeededRandomizer,
+  tagHash,
+  WeightedTable,
+} from './rng.ts'
 
 /** Share of each EXP-3 metric's best-to-worst span that a generated shop's input falls in. */
 const EXPERIENCE_SPREAD = 0.35
@@ -235,8 +254,10 @@ export class World {
   private readonly ruleset: Ruleset
   private readonly faker: Faker
   private readonly fr = new SeededRandomizer()
-  private readonly rr = new SeededRandomizer()
-  private readonly orderR = new SeededRandomizer()
+  /** per-row streams of the catalogue and traffic kinds (faker's own stays `fr`) */
+  private readonly rr = new EntityStream()
+  private readonly orderR = new EntityStream()
+  private readonly buyerR = new EntityStream()
   private readonly consultMix: WeightedTable<ConsultationTopic>
   private readonly subtopics: Record<ConsultationTopic, readonly string[]>
   private readonly afterMix: WeightedTable<AfterSaleKind>
@@ -262,6 +283,21 @@ export class World {
       )
     }
     this.calendar = getCalendar(options.calendar)
+    this.phases = ([1, 0] as const).flatMap((i) => {
+      const w = this.calendar.waves[i]!
+      const wave = (i + 1) as 1 | 2
+      return [
+        { from: w.spot.opens, to: w.spot.closes, wave, phase: 'spot' as const },
+        {
+          from: w.presale.finalPaymentOpens,
+          to: w.presale.finalPaymentCloses,
+          wave,
+          phase: 'final-payment' as const,
+        },
+        { from: w.presale.opens, to: w.presale.finalPaymentOpens, wave, phase: 'presale' as const },
+      ]
+    })
+    this.wave2Opens = this.calendar.waves[1].presale.opens
     const scale = SCALES[options.scale]
     if (!scale) throw new GeneratorError(`--scale: unknown scale "${options.scale}"`, '--scale')
     this.scale = scale
@@ -350,23 +386,24 @@ export class World {
     }
   }
 
-  /**
-   * Row `index` of `kind` as its NDJSON line (with the newline): exactly `JSON.stringify(row)`, but
-   * the high-volume kinds are templated directly (no generic stringify walk over nested objects).
-   */
+  /** Row `index` of `kind` as its NDJSON line (with the newline): exactly `JSON.stringify(row)`. */
   line(kind: EntityKind, index: number): string {
-    switch (kind) {
-      case 'orders':
-        return orderLine(this.order(index))
-      case 'consultations':
-        return consultationLine(this.consultation(index))
-      case 'after_sales':
-        return afterSaleLine(this.afterSale(index))
-      case 'buyers':
-        return buyerLine(this.buyer(index))
-      default:
-        return `${JSON.stringify(this.row(kind, index))}\n`
-    }
+    const sink = new ByteSink(2048)
+    this.writeLine(kind, index, sink)
+    return Buffer.from(sink.view()).toString('utf8')
+  }
+
+  /**
+   * Writes row `index` of `kind` as its NDJSON line into `sink`: the same bytes as
+   * `JSON.stringify(row)`, but the high-volume kinds are written field by field from their draws
+   * (no row object, no strings).
+   */
+  writeLine(kind: EntityKind, index: number, sink: ByteSink): void {
+    if (kind === 'orders') this.writeOrder(index, sink)
+    else if (kind === 'consultations') this.writeConsultation(index, sink)
+    else if (kind === 'after_sales') this.writeAfterSale(index, sink)
+    else if (kind === 'buyers') this.writeBuyer(index, sink)
+    else sink.text(`${JSON.stringify(this.row(kind, index))}\n`)
   }
 
   private merchantIds: string[] | undefined
@@ -406,7 +443,11 @@ export class World {
   }
 
   buyerRegion(b: number): string {
-    return REGION_TABLE.pick(hashUnit(this.seed, T.buyerRegion, b))
+    return REGION_TABLE.values[this.buyerRegionIndex(b)]!
+  }
+
+  private buyerRegionIndex(b: number): number {
+    return REGION_TABLE.index(hashUnit(this.seed, T.buyerRegion, b))
   }
 
   private skuCores: Array<SkuCore | undefined> | undefined
@@ -634,33 +675,112 @@ export class World {
         cities.push(f.location.city())
       }
       this.pools = { names, cities }
+      this.poolBytes = { names: names.map(jsonString), cities: cities.map(jsonString) }
     }
     return this.pools
   }
 
+  /** The pools as JSON-encoded bytes, for the byte writer. */
+  private poolBytes: { names: Uint8Array[]; cities: Uint8Array[] } | undefined
+
   buyer(b: number): Buyer {
+    const d = this.buyerDraw(b)
     const pools = this.buyerPools()
-    const r = this.fr
-    r.seed(entitySeed(this.seed, T.buyers, b))
     return {
       id: entityId('buyers', b),
-      name: pools.names[r.int(NAME_POOL)]!,
-      region: this.buyerRegion(b),
-      city: pools.cities[r.int(CITY_POOL)]!,
-      membership: MEMBERSHIP.pick(r.next()),
-      registeredAt: toShanghaiIso(this.refDate - Math.floor(r.next() * 10 * 365 * DAY_MS)),
+      name: pools.names[d.name]!,
+      region: REGION_TABLE.values[d.region]!,
+      city: pools.cities[d.city]!,
+      membership: MEMBERSHIP.values[d.membership]!,
+      registeredAt: toShanghaiIso(d.registeredAt),
     }
   }
 
+  private readonly buyerScratch = { name: 0, region: 0, city: 0, membership: 0, registeredAt: 0 }
+
+  /** Buyer `b`'s draws as pool slots and table indices (a shared scratch object). */
+  private buyerDraw(b: number): typeof this.buyerScratch {
+    this.buyerPools()
+    const r = this.buyerR
+    r.seed(entitySeed(this.seed, T.buyers, b))
+    const d = this.buyerScratch
+    d.name = r.int(NAME_POOL)
+    d.region = this.buyerRegionIndex(b)
+    d.city = r.int(CITY_POOL)
+    d.membership = MEMBERSHIP.index(r.next())
+    d.registeredAt = this.refDate - Math.floor(r.next() * 10 * 365 * DAY_MS)
+    return d
+  }
+
+  private writeBuyer(b: number, sink: ByteSink): void {
+    const d = this.buyerDraw(b)
+    const pools = this.poolBytes!
+    sink.reserve(1024)
+    const buf = sink.buf
+    let o = B_ID(buf, sink.off)
+    o = putPadded(buf, o, b + 1, 8)
+    o = B_NAME(buf, o)
+    o = putBytes(buf, o, pools.names[d.name]!)
+    o = B_REGION(buf, o)
+    o = putBytes(buf, o, REGION_JSON[d.region]!)
+    o = B_CITY(buf, o)
+    o = putBytes(buf, o, pools.cities[d.city]!)
+    o = B_MEMBERSHIP(buf, o)
+    o = putBytes(buf, o, MEMBERSHIP_JSON[d.membership]!)
+    o = B_REGISTERED(buf, o)
+    o = putIsoBody(buf, o, d.registeredAt)
+    sink.off = B_END(buf, o)
+  }
+
   /** Popular merchants get more orders (index-skewed), popular SKUs within a merchant too. */
-  private pickSku(r: SeededRandomizer, merchant?: number): number {
+  private pickSku(r: Draws, merchant?: number): number {
     const m = merchant ?? Math.floor(this.scale.merchants * r.next() ** 2)
     return m * this.scale.skusPerMerchant + Math.floor(this.scale.skusPerMerchant * r.next() ** 1.5)
   }
 
+  private readonly drawScratch: OrderDraw = {
+    t: 0,
+    wave: 1,
+    buyer: 0,
+    presale: false,
+    items: [],
+    shopCount: 1,
+    depositFen: 0,
+    finalPaymentFen: 0,
+    finalPaidAt: -1,
+    paidAt: -1,
+  }
+  /** A cart holds at most 3 shops × 2 SKUs. */
+  private readonly itemScratch: ItemDraw[] = Array.from({ length: 6 }, () => ({
+    sku: 0,
+    merchant: 0,
+    quantity: 0,
+    unitPriceFen: 0,
+  }))
+
+  /**
+   * `@d11/rules/calendar` `phaseAt`'s windows, in its order of precedence, so the hot path finds
+   * an instant's phase without building a result object.
+   */
+  private readonly phases: ReadonlyArray<{
+    from: number
+    to: number
+    wave: 1 | 2
+    phase: 'presale' | 'final-payment' | 'spot'
+  }>
+  private readonly wave2Opens: number
+
+  /** Index in {@link phases} of the phase at `t`, or -1 outside the campaign. */
+  phaseIndex(t: number): number {
+    const p = this.phases
+    for (let k = 0; k < p.length; k++) if (t >= p[k]!.from && t < p[k]!.to) return k
+    return -1
+  }
+
   /**
    * The draws of order `i` as numbers (no strings): what consultations and after-sales need to
-   * reference an order cheaply. {@link order} formats it.
+   * reference an order cheaply. The result is a scratch object, valid until the next call
+   * (tens of millions of orders leave no garbage); {@link order} copies it into an `Order`.
    */
   orderDraw(i: number): OrderDraw {
     const r = this.orderR
@@ -668,18 +788,21 @@ export class World {
     const n = this.counts.orders
     // Stratified inverse-CDF draw: time follows the curve and rises with the index.
     const t = this.ordersCdf.inverse((i + r.next()) / n)
-    const phase = phaseAt(this.calendar, t)
-    const wave: 1 | 2 = phase?.wave ?? (t < this.calendar.waves[1].presale.opens ? 1 : 2)
-    const campaign = phase !== undefined
+    const phase = this.phaseIndex(t)
+    const wave: 1 | 2 = phase >= 0 ? this.phases[phase]!.wave : t < this.wave2Opens ? 1 : 2
+    const campaign = phase >= 0
     const buyer = r.int(this.scale.buyers)
     let presaleSku = -1
-    if (phase?.phase === 'presale' && r.chance(this.presaleShare)) {
+    if (phase >= 0 && this.phases[phase]!.phase === 'presale' && r.chance(this.presaleShare)) {
       for (let tries = 0; tries < 8 && presaleSku < 0; tries++) {
         const k = this.pickSku(r)
         if (this.skuCore(k).presale) presaleSku = k
       }
     }
+    const d = this.drawScratch
+    // Fresh small arrays: cheaper than truncating (`length = 0` is a runtime call).
     const items: ItemDraw[] = []
+    d.items = items
     let depositFen = 0
     let finalPaymentFen = 0
     let finalPaidAt = -1
@@ -688,7 +811,7 @@ export class World {
     if (presaleSku >= 0) {
       const core = this.skuCore(presaleSku)
       const quantity = r.chance(0.9) ? 1 : 2
-      items.push({ sku: presaleSku, merchant: core.merchant, quantity, unitPriceFen: core.campaignPriceFen })
+      items.push(this.item(0, presaleSku, core.merchant, quantity, core.campaignPriceFen))
       depositFen = core.depositFen * quantity
       finalPaymentFen = core.campaignPriceFen * quantity - depositFen
       const w = this.calendar.waves[wave - 1]!.presale
@@ -710,35 +833,46 @@ export class World {
         for (let j = 0; j < perShop; j++) {
           const k = this.pickSku(r, m)
           const quantity = r.chance(0.85) ? 1 : r.range(2, 3)
-          const same = items.find((it) => it.sku === k)
+          let same: ItemDraw | undefined
+          for (const it of items) if (it.sku === k) same = it
           if (same) {
             same.quantity += quantity
             continue
           }
           const core = this.skuCore(k)
-          items.push({
-            sku: k,
-            merchant: m,
-            quantity,
-            unitPriceFen: campaign ? core.campaignPriceFen : core.listPriceFen,
-          })
+          items.push(
+            this.item(items.length, k, m, quantity, campaign ? core.campaignPriceFen : core.listPriceFen),
+          )
         }
       }
       shopCount = merchants.length
       paidAt = t + Math.floor(r.exp(90_000))
     }
-    return {
-      t,
-      wave,
-      buyer,
-      presale: presaleSku >= 0,
-      items,
-      shopCount,
-      depositFen,
-      finalPaymentFen,
-      finalPaidAt,
-      paidAt,
-    }
+    d.t = t
+    d.wave = wave
+    d.buyer = buyer
+    d.presale = presaleSku >= 0
+    d.shopCount = shopCount
+    d.depositFen = depositFen
+    d.finalPaymentFen = finalPaymentFen
+    d.finalPaidAt = finalPaidAt
+    d.paidAt = paidAt
+    return d
+  }
+
+  private item(
+    slot: number,
+    sku: number,
+    merchant: number,
+    quantity: number,
+    unitPriceFen: number,
+  ): ItemDraw {
+    const it = this.itemScratch[slot]!
+    it.sku = sku
+    it.merchant = merchant
+    it.quantity = quantity
+    it.unitPriceFen = unitPriceFen
+    return it
   }
 
   order(i: number): Order {
@@ -771,18 +905,83 @@ export class World {
     }
   }
 
-  consultation(j: number): Consultation {
+  private writeOrder(i: number, sink: ByteSink): void {
+    const d = this.orderDraw(i)
+    const items = d.items
+    sink.reserve(512 + items.length * 128)
+    const buf = sink.buf
+    let o = O_ID(buf, sink.off)
+    o = putPadded(buf, o, i + 1, 9)
+    o = O_BUYER(buf, o)
+    o = putPadded(buf, o, d.buyer + 1, 8)
+    o = d.presale ? O_KIND_PRESALE(buf, o) : O_KIND_SPOT(buf, o)
+    o = putInt(buf, o, d.wave)
+    o = putBytes(buf, o, REGION_ITEMS[this.buyerRegionIndex(d.buyer)]!)
+    let totalFen = 0
+    for (let j = 0; j < items.length; j++) {
+      const it = items[j]!
+      totalFen += it.quantity * it.unitPriceFen
+      o = j === 0 ? I_SKU_FIRST(buf, o) : I_SKU_NEXT(buf, o)
+      o = putPadded(buf, o, it.sku + 1, 8)
+      o = I_MERCHANT(buf, o)
+      o = putPadded(buf, o, it.merchant + 1, 6)
+      o = I_QUANTITY(buf, o)
+      o = putInt(buf, o, it.quantity)
+      o = I_PRICE(buf, o)
+      o = putInt(buf, o, it.unitPriceFen)
+      buf[o++] = BRACE_CLOSE
+    }
+    o = O_SHOPS(buf, o)
+    o = putInt(buf, o, d.shopCount)
+    o = O_TOTAL(buf, o)
+    o = putInt(buf, o, totalFen)
+    o = O_CREATED(buf, o)
+    o = putIsoBody(buf, o, d.t)
+    o = O_SIMTIME(buf, o)
+    o = putInt(buf, o, d.t)
+    o = O_DEPOSIT(buf, o)
+    o = putInt(buf, o, d.depositFen)
+    o = O_FINAL(buf, o)
+    o = putInt(buf, o, d.finalPaymentFen)
+    if (d.finalPaidAt < 0) o = O_FINAL_PAID_NULL(buf, o)
+    else {
+      o = O_FINAL_PAID(buf, o)
+      o = putIsoBody(buf, o, d.finalPaidAt)
+      o = O_FINAL_PAID_END(buf, o)
+    }
+    if (d.paidAt < 0) o = O_PAID_NULL(buf, o)
+    else {
+      o = O_PAID(buf, o)
+      o = putIsoBody(buf, o, d.paidAt)
+      o = O_PAID_END(buf, o)
+    }
+    sink.off = o
+  }
+
+  private readonly consultScratch = {
+    t: 0,
+    topic: 'presale-question' as ConsultationTopic,
+    subtopic: '',
+    merchant: 0,
+    buyer: 0,
+    order: -1,
+    turns: 0,
+    botOnly: false,
+  }
+
+  /** Consultation `j`'s draws as indices (a shared scratch object). */
+  private consultationDraw(j: number): typeof this.consultScratch {
     const r = this.rr
     r.seed(entitySeed(this.seed, T.consultations, j))
+    const d = this.consultScratch
     let t = this.consultCdf.inverse((j + r.next()) / this.counts.consultations)
     const topic = this.consultMix.pick(r.next())
-    const subtopic = r.pick(this.subtopics[topic])
-    let merchant: string
-    let buyer: string
-    let orderId: string | null = null
+    d.topic = topic
+    d.subtopic = r.pick(this.subtopics[topic])
+    d.order = -1
     if (topic === 'presale-question') {
-      merchant = this.merchantId(Math.floor(this.scale.merchants * r.next() ** 2))
-      buyer = entityId('buyers', r.int(this.scale.buyers))
+      d.merchant = Math.floor(this.scale.merchants * r.next() ** 2)
+      d.buyer = r.int(this.scale.buyers)
     } else {
       // Tie to an order placed about `lag` earlier (orders are time-ordered by index).
       const ref = t - Math.floor(r.exp(CONSULT_LAG_MS[topic]))
@@ -795,38 +994,90 @@ export class World {
           order = this.orderDraw(oi)
         }
       }
-      orderId = entityId('orders', oi)
-      merchant = this.merchantId(r.pick(order.items).merchant)
-      buyer = entityId('buyers', order.buyer)
+      d.order = oi
+      d.merchant = r.pick(order.items).merchant
+      d.buyer = order.buyer
       t = Math.max(t, order.t + 60_000)
     }
+    d.t = t
     // EXP-4 (003): in the burst after a launch moment most merchants divert to bot-only reception.
     const burst = botOnlyReception(t, this.calendar, this.ruleset)
+    d.turns = Math.min(40, 2 + Math.floor(r.exp(4)))
+    d.botOnly = burst ? r.chance(0.85) : r.chance(0.1)
+    return d
+  }
+
+  consultation(j: number): Consultation {
+    const d = this.consultationDraw(j)
     return {
       id: entityId('consultations', j),
-      merchantId: merchant,
-      buyerId: buyer,
-      orderId,
-      topic,
-      subtopic,
-      startedAt: toShanghaiIso(t),
-      simTime: t,
-      turns: Math.min(40, 2 + Math.floor(r.exp(4))),
-      botOnly: burst ? r.chance(0.85) : r.chance(0.1),
+      merchantId: this.merchantId(d.merchant),
+      buyerId: entityId('buyers', d.buyer),
+      orderId: d.order < 0 ? null : entityId('orders', d.order),
+      topic: d.topic,
+      subtopic: d.subtopic,
+      startedAt: toShanghaiIso(d.t),
+      simTime: d.t,
+      turns: d.turns,
+      botOnly: d.botOnly,
     }
   }
 
-  afterSale(a: number): AfterSale {
+  private writeConsultation(j: number, sink: ByteSink): void {
+    const d = this.consultationDraw(j)
+    sink.reserve(1024)
+    const buf = sink.buf
+    let o = C_ID(buf, sink.off)
+    o = putPadded(buf, o, j + 1, 9)
+    o = C_MERCHANT(buf, o)
+    o = putPadded(buf, o, d.merchant + 1, 6)
+    o = C_BUYER(buf, o)
+    o = putPadded(buf, o, d.buyer + 1, 8)
+    if (d.order < 0) o = C_ORDER_NULL(buf, o)
+    else {
+      o = C_ORDER(buf, o)
+      o = putPadded(buf, o, d.order + 1, 9)
+      buf[o++] = QUOTE
+    }
+    o = C_TOPIC(buf, o)
+    o = putBytes(buf, o, jsonString(d.topic))
+    o = C_SUBTOPIC(buf, o)
+    o = putBytes(buf, o, jsonString(d.subtopic))
+    o = C_STARTED(buf, o)
+    o = putIsoBody(buf, o, d.t)
+    o = C_SIMTIME(buf, o)
+    o = putInt(buf, o, d.t)
+    o = C_TURNS(buf, o)
+    o = putInt(buf, o, d.turns)
+    o = C_BOT(buf, o)
+    o = putBool(buf, o, d.botOnly)
+    sink.off = END(buf, o)
+  }
+
+  private readonly afterScratch = {
+    order: 0,
+    merchant: 0,
+    buyer: 0,
+    sku: 0,
+    kind: 'refund-request' as AfterSaleKind,
+    reason: '',
+    at: 0,
+    amountFen: 0,
+  }
+
+  /** After-sale `a`'s draws as indices (a shared scratch object). */
+  private afterSaleDraw(a: number): typeof this.afterScratch {
     const r = this.rr
     r.seed(entitySeed(this.seed, T.after_sales, a))
+    const d = this.afterScratch
     const oi = r.int(this.counts.orders)
     const order = this.orderDraw(oi)
     const kind = this.afterMix.pick(r.next())
     const item = r.pick(order.items)
     const paid = order.paidAt >= 0
     const [minDays, meanDays] = AFTER_SALE_DELAY_DAYS[kind]
-    const at = order.t + Math.floor((minDays + r.exp(meanDays)) * DAY_MS)
-    const amountFen =
+    d.at = order.t + Math.floor((minDays + r.exp(meanDays)) * DAY_MS)
+    d.amountFen =
       kind === 'negative-review'
         ? 0
         : !paid
@@ -834,55 +1085,118 @@ export class World {
           : kind === 'complaint'
             ? item.unitPriceFen
             : item.unitPriceFen * item.quantity
+    d.order = oi
+    d.merchant = item.merchant
+    d.buyer = order.buyer
+    d.sku = item.sku
+    d.kind = paid ? kind : 'refund-request'
+    d.reason = paid ? r.pick(AFTER_SALE_REASONS[kind]) : 'presale-unpaid'
+    return d
+  }
+
+  afterSale(a: number): AfterSale {
+    const d = this.afterSaleDraw(a)
     return {
       id: entityId('after_sales', a),
-      orderId: entityId('orders', oi),
-      merchantId: this.merchantId(item.merchant),
-      buyerId: entityId('buyers', order.buyer),
-      skuId: this.skuId(item.sku),
-      kind: paid ? kind : 'refund-request',
-      reason: paid ? r.pick(AFTER_SALE_REASONS[kind]) : 'presale-unpaid',
-      at: toShanghaiIso(at),
-      simTime: at,
-      amountFen,
+      orderId: entityId('orders', d.order),
+      merchantId: this.merchantId(d.merchant),
+      buyerId: entityId('buyers', d.buyer),
+      skuId: this.skuId(d.sku),
+      kind: d.kind,
+      reason: d.reason,
+      at: toShanghaiIso(d.at),
+      simTime: d.at,
+      amountFen: d.amountFen,
     }
   }
-}
 
-/** JSON text of a low-cardinality string (enums, regions, pooled names), memoized. */
-const jsonText = new Map<string, string>()
-function js(s: string): string {
-  let t = jsonText.get(s)
-  if (t === undefined) {
-    t = JSON.stringify(s)
-    jsonText.set(s, t)
+  private writeAfterSale(a: number, sink: ByteSink): void {
+    const d = this.afterSaleDraw(a)
+    sink.reserve(1024)
+    const buf = sink.buf
+    let o = A_ID(buf, sink.off)
+    o = putPadded(buf, o, a + 1, 9)
+    o = A_ORDER(buf, o)
+    o = putPadded(buf, o, d.order + 1, 9)
+    o = A_MERCHANT(buf, o)
+    o = putPadded(buf, o, d.merchant + 1, 6)
+    o = A_BUYER(buf, o)
+    o = putPadded(buf, o, d.buyer + 1, 8)
+    o = A_SKU(buf, o)
+    o = putPadded(buf, o, d.sku + 1, 8)
+    o = A_KIND(buf, o)
+    o = putBytes(buf, o, jsonString(d.kind))
+    o = A_REASON(buf, o)
+    o = putBytes(buf, o, jsonString(d.reason))
+    o = A_AT(buf, o)
+    o = putIsoBody(buf, o, d.at)
+    o = A_SIMTIME(buf, o)
+    o = putInt(buf, o, d.at)
+    o = A_AMOUNT(buf, o)
+    o = putInt(buf, o, d.amountFen)
+    sink.off = END(buf, o)
   }
-  return t
-}
-/** Ids and ISO times hold no characters JSON escapes. */
-function orNull(s: string | null): string {
-  return s === null ? 'null' : `"${s}"`
 }
 
-function orderLine(o: Order): string {
-  let items = ''
-  for (const it of o.items) {
-    items += `${items === '' ? '' : ','}{"skuId":"${it.skuId}","merchantId":"${it.merchantId}","quantity":${it.quantity},"unitPriceFen":${it.unitPriceFen}}`
-  }
-  return `{"id":"${o.id}","buyerId":"${o.buyerId}","kind":"${o.kind}","wave":${o.wave},"region":${js(o.region)},"items":[${items}],"shopCount":${o.shopCount},"totalFen":${o.totalFen},"createdAt":"${o.createdAt}","simTime":${o.simTime},"depositFen":${o.depositFen},"finalPaymentFen":${o.finalPaymentFen},"finalPaidAt":${orNull(o.finalPaidAt)},"paidAt":${orNull(o.paidAt)}}\n`
-}
+// ---- NDJSON templates: the constant bytes between fields, in `JSON.stringify` key order; an
+// ISO time's `+08:00"` is merged into the piece after it ----
 
-function consultationLine(c: Consultation): string {
-  return `{"id":"${c.id}","merchantId":"${c.merchantId}","buyerId":"${c.buyerId}","orderId":${orNull(c.orderId)},"topic":${js(c.topic)},"subtopic":${js(c.subtopic)},"startedAt":"${c.startedAt}","simTime":${c.simTime},"turns":${c.turns},"botOnly":${c.botOnly}}\n`
-}
-
-function afterSaleLine(a: AfterSale): string {
-  return `{"id":"${a.id}","orderId":"${a.orderId}","merchantId":"${a.merchantId}","buyerId":"${a.buyerId}","skuId":"${a.skuId}","kind":${js(a.kind)},"reason":${js(a.reason)},"at":"${a.at}","simTime":${a.simTime},"amountFen":${a.amountFen}}\n`
-}
-
-function buyerLine(b: Buyer): string {
-  return `{"id":"${b.id}","name":${js(b.name)},"region":${js(b.region)},"city":${js(b.city)},"membership":${js(b.membership)},"registeredAt":"${b.registeredAt}"}\n`
-}
+const QUOTE = 34
+const BRACE_CLOSE = 125
+const END = piece('}\n')
+const B_ID = piece('{"id":"b-')
+const B_NAME = piece('","name":')
+const B_REGION = piece(',"region":')
+const B_CITY = piece(',"city":')
+const B_MEMBERSHIP = piece(',"membership":')
+const B_REGISTERED = piece(',"registeredAt":"')
+const B_END = piece('+08:00"}\n')
+const O_ID = piece('{"id":"o-')
+const O_BUYER = piece('","buyerId":"b-')
+const O_KIND_PRESALE = piece('","kind":"presale","wave":')
+const O_KIND_SPOT = piece('","kind":"spot","wave":')
+const I_SKU_FIRST = piece('{"skuId":"s-')
+const I_SKU_NEXT = piece(',{"skuId":"s-')
+const I_MERCHANT = piece('","merchantId":"m-')
+const I_QUANTITY = piece('","quantity":')
+const I_PRICE = piece(',"unitPriceFen":')
+const O_SHOPS = piece('],"shopCount":')
+const O_TOTAL = piece(',"totalFen":')
+const O_CREATED = piece(',"createdAt":"')
+const O_SIMTIME = piece('+08:00","simTime":')
+const O_DEPOSIT = piece(',"depositFen":')
+const O_FINAL = piece(',"finalPaymentFen":')
+const O_FINAL_PAID_NULL = piece(',"finalPaidAt":null')
+const O_FINAL_PAID = piece(',"finalPaidAt":"')
+const O_FINAL_PAID_END = piece('+08:00"')
+const O_PAID_NULL = piece(',"paidAt":null}\n')
+const O_PAID = piece(',"paidAt":"')
+const O_PAID_END = piece('+08:00"}\n')
+const C_ID = piece('{"id":"q-')
+const C_MERCHANT = piece('","merchantId":"m-')
+const C_BUYER = piece('","buyerId":"b-')
+const C_ORDER_NULL = piece('","orderId":null')
+const C_ORDER = piece('","orderId":"o-')
+const C_TOPIC = piece(',"topic":')
+const C_SUBTOPIC = piece(',"subtopic":')
+const C_STARTED = piece(',"startedAt":"')
+const C_SIMTIME = piece('+08:00","simTime":')
+const C_TURNS = piece(',"turns":')
+const C_BOT = piece(',"botOnly":')
+const A_ID = piece('{"id":"a-')
+const A_ORDER = piece('","orderId":"o-')
+const A_MERCHANT = piece('","merchantId":"m-')
+const A_BUYER = piece('","buyerId":"b-')
+const A_SKU = piece('","skuId":"s-')
+const A_KIND = piece('","kind":')
+const A_REASON = piece(',"reason":')
+const A_AT = piece(',"at":"')
+const A_SIMTIME = piece('+08:00","simTime":')
+const A_AMOUNT = piece(',"amountFen":')
+const REGION_JSON = REGION_TABLE.values.map(jsonString)
+/** `,"region":"广东","items":[` per region: one copy instead of three. */
+const REGION_ITEMS = REGION_TABLE.values.map((r) => utf8(`,"region":${JSON.stringify(r)},"items":[`))
+const MEMBERSHIP_JSON = MEMBERSHIP.values.map(jsonString)
 
 function brandOf(company: string): string {
   // "太安市沐阳印刷（集团）有限公司" → "沐阳": the name between the city and the trade.
