@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { withReportPage } from '@d11/report/testing'
 import { openStore, queryRows, type Store } from '@d11/store/connection'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const BIN = fileURLToPath(new URL('../bin/d11.js', import.meta.url))
@@ -98,18 +98,7 @@ describe('d11 run', () => {
     })
 
     const report = join(cwd, 'reports', 'e2e-full.html')
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
-      const problems: string[] = []
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(m.text())
-      })
-      page.on('pageerror', (e) => problems.push(e.message))
-      await page.goto(pathToFileURL(report).href, { waitUntil: 'load' })
+    await withReportPage(report, async (page, { problems }) => {
       const svgs = await page.$$eval('.chart svg', (list) =>
         list.map((s) => s.querySelectorAll('path').length),
       )
@@ -119,9 +108,7 @@ describe('d11 run', () => {
       mkdirSync(ARTIFACTS, { recursive: true })
       await page.screenshot({ path: join(ARTIFACTS, 'd11-run-report.png'), fullPage: true })
       expect(problems).toEqual([])
-    } finally {
-      await browser.close()
-    }
+    })
   }, 300_000)
 
   it('Ctrl-C during the load stops every child, keeps the data and marks the run interrupted', async () => {

@@ -1,27 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { openStore, type Store } from '@d11/store/connection'
+import type { Store } from '@d11/store/connection'
 import { ingestK6 } from '@d11/store/ingest-k6'
 import { k6SynthLines } from '@d11/store/k6-synth'
 import { upsertRun } from '@d11/store/runs'
 import { loadSpool, SpoolWriter } from '@d11/store/spool'
+import { openTestStore } from '@d11/store/testing'
 
-/** A real store (embedded in a temp folder, or CLICKHOUSE_URL) with its own database. */
-export async function openTestStore(name: string) {
-  const dir = mkdtempSync(join(tmpdir(), `d11-report-${name}-`))
-  const database = `d11_test_report_${name}_${process.pid}`
-  const store = await openStore({ database, path: join(dir, 'clickhouse') })
-  return {
-    store,
-    dir,
-    cleanup: async () => {
-      await store.client.command({ query: `DROP DATABASE IF EXISTS \`${database}\`` })
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
+export { openTestStore }
 
 const T0 = Date.UTC(2022, 10, 10, 16) // 2022-11-11 00:00 +08:00
 

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import type { Store } from '@d11/store/connection'
-import { chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectRunReport, runReportHtml, terminalSummary } from '../src/run-report.ts'
+import { withReportPage } from '../src/testing.ts'
 import { openTestStore, seedRun } from './helpers.ts'
 
 const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
@@ -36,21 +36,7 @@ describe('run report', () => {
     const file = join(ARTIFACTS, 'report.html')
     writeFileSync(file, html)
 
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    })
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
-      const problems: string[] = []
-      const requests: string[] = []
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(m.text())
-      })
-      page.on('pageerror', (e) => problems.push(e.message))
-      page.on('request', (r) => requests.push(r.url()))
-      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
-
+    await withReportPage(file, async (page, { problems, requests }) => {
       const charts = await page.$$eval('.chart svg', (svgs) =>
         svgs.map((s) => ({
           paths: s.querySelectorAll('path').length,
@@ -80,8 +66,6 @@ describe('run report', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true })
       expect(problems).toEqual([])
       expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([])
-    } finally {
-      await browser.close()
-    }
+    })
   }, 60_000)
 })

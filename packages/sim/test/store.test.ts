@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openStore, queryRows } from '@d11/store/connection'
+import { queryRows, type Store } from '@d11/store/connection'
 import { loadSpool } from '@d11/store/spool'
+import { openTestStore } from '@d11/store/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCells } from '../src/grid.ts'
 import { expandGrid, loadScenario, parseGridFlag } from '../src/scenario.ts'
@@ -10,13 +11,12 @@ import { PHONE } from './helpers.ts'
 
 // Real embedded ClickHouse (chdb), one temp folder and database for this file.
 describe('cells land in the store as runs of kind whatif (through the spool)', () => {
-  let store: Awaited<ReturnType<typeof openStore>>
+  let store: Store
+  let cleanup: () => Promise<void>
   beforeAll(async () => {
-    store = await openStore({ path: mkdtempSync(join(tmpdir(), 'd11-sim-ch-')), database: 'd11_sim_test' })
+    ;({ store, cleanup } = await openTestStore('sim'))
   })
-  afterAll(async () => {
-    await store?.close()
-  })
+  afterAll(async () => cleanup?.())
 
   it('payout totals per run in the store equal the simulated ones, and a re-load changes nothing', async () => {
     const spool = mkdtempSync(join(tmpdir(), 'd11-sim-spool-'))
