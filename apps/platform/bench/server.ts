@@ -27,7 +27,9 @@ if (mode === 'bare') {
 await app.listen({ port: 0, host: '127.0.0.1' })
 const addr = app.server.address()
 process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0 })
-process.on('message', async () => {
+// 'cpu' → this process's CPU time so far; anything else stops the server.
+process.on('message', async (m) => {
+  if (m === 'cpu') return void process.send?.({ cpu: process.cpuUsage() })
   await app.close()
   process.exit(0)
 })
