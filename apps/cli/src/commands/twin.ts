@@ -32,7 +32,7 @@ const HELP = `
 Examples:
   $ d11 gen --scale tiny --out data/
   $ d11 twin --world data/ --profile prepared
-  $ d11 twin --world data/ --profile understaffed --set warehouse.picksPerHour=10 --json twin.json
+  $ d11 twin --world data/ --profile understaffed --set warehouse.picksPerHour=20 --json twin.json
 
 Tolerance: late-shipment counts within 2 % (or one order); payouts, with the simulator repriced at
 what the platform charged, within 2 % (or one order's payout); the raw payout gap no more than the
