@@ -2,12 +2,13 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Buyer, Merchant, Order, Sku } from '@d11/generator/entities'
+import { readWorld } from '@d11/generator/read-world'
 import type { Store } from './connection.ts'
 import { StoreError } from './errors.ts'
 
 /**
  * `ingestWorld`: loads a generated world's dimensions (merchants, SKUs, buyers, orders) from its
- * NDJSON files into the store, streaming in batches. Tables are ReplacingMergeTree keyed by
+ * NDJSON or CSV files into the store, streaming in batches. Tables are ReplacingMergeTree keyed by
  * (world_id, id): loading the same world twice changes nothing.
  */
 
@@ -123,16 +124,8 @@ export async function ingestWorld(
   }
   let found = 0
   for (const table of WORLD_TABLES) {
-    const file = join(root, `${table}.ndjson`)
-    if (!existsSync(file)) {
-      if (existsSync(join(root, `${table}.csv`))) {
-        throw new StoreError(
-          'STORE_ERR_WORLD_FORMAT',
-          `ingestWorld: ${table}.csv found; only NDJSON worlds load (generate with the ndjson format)`,
-        )
-      }
-      continue
-    }
+    const source = worldRows(root, table)
+    if (!source) continue
     found += 1
     const map = MAPPERS[table] as (w: string, r: unknown) => Record<string, unknown>
     let batch: Record<string, unknown>[] = []
@@ -144,20 +137,15 @@ export async function ingestWorld(
       result.rows[table] += values.length
       opts.onProgress?.(table, result.rows[table])
     }
-    const rl = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })
-    let line = 0
-    for await (const text of rl) {
-      line += 1
-      if (text.trim() === '') continue
+    for await (const { line, row, parseError } of source.rows) {
+      if (parseError) {
+        result.badLines.push({ file: source.file, line, reason: parseError })
+        continue
+      }
       try {
-        const row = map(worldId, JSON.parse(text))
-        batch.push(row)
+        batch.push(map(worldId, row))
       } catch (err) {
-        result.badLines.push({
-          file: `${table}.ndjson`,
-          line,
-          reason: err instanceof SyntaxError ? 'not JSON' : String(err),
-        })
+        result.badLines.push({ file: source.file, line, reason: String(err) })
         continue
       }
       if (batch.length >= batchRows) await flush()
@@ -167,8 +155,51 @@ export async function ingestWorld(
   if (found === 0) {
     throw new StoreError(
       'STORE_ERR_WORLD_DIR',
-      `ingestWorld: "${dir}" holds none of ${WORLD_TABLES.map((t) => `${t}.ndjson`).join(', ')}`,
+      `ingestWorld: "${dir}" holds none of ${WORLD_TABLES.map((t) => `${t}.ndjson`).join(', ')} (or .csv)`,
     )
   }
   return result
+}
+
+type WorldLine = { line: number; row?: unknown; parseError?: string }
+
+/**
+ * The rows of one world file with their line numbers: `<table>.ndjson` read here (a line that is
+ * not JSON is reported, not fatal), or `<table>.csv` through the generator's own reader, which
+ * turns its JSON cells back into values (it needs the world's manifest.json for the format).
+ */
+function worldRows(
+  root: string,
+  table: WorldTable,
+): { file: string; rows: AsyncIterable<WorldLine> } | undefined {
+  const ndjson = join(root, `${table}.ndjson`)
+  if (existsSync(ndjson)) return { file: `${table}.ndjson`, rows: ndjsonRows(ndjson) }
+  const csv = join(root, `${table}.csv`)
+  if (!existsSync(csv)) return undefined
+  if (!existsSync(join(root, 'manifest.json'))) {
+    throw new StoreError(
+      'STORE_ERR_WORLD_FORMAT',
+      `ingestWorld: ${table}.csv found without the world's manifest.json; a CSV world loads with its manifest (the generator writes one)`,
+    )
+  }
+  return { file: `${table}.csv`, rows: csvRows(root, table) }
+}
+
+async function* ndjsonRows(file: string): AsyncIterable<WorldLine> {
+  const rl = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })
+  let line = 0
+  for await (const text of rl) {
+    line += 1
+    if (text.trim() === '') continue
+    try {
+      yield { line, row: JSON.parse(text) }
+    } catch {
+      yield { line, parseError: 'not JSON' }
+    }
+  }
+}
+
+async function* csvRows(root: string, table: WorldTable): AsyncIterable<WorldLine> {
+  let line = 1 // the header
+  for await (const row of readWorld(root, table)) yield { line: ++line, row }
 }

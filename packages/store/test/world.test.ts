@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Buyer, Merchant, Order, Sku } from '@d11/generator/entities'
+import { generateWorld } from '@d11/generator/generate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { queryRows, type Store } from '../src/connection.ts'
 import { ingestWorld } from '../src/ingest-world.ts'
@@ -112,6 +113,36 @@ describe('ingestWorld + migrations', () => {
       item_quantities: [2],
       paid_at: '2022-11-11T00:00:05.000+08:00',
     })
+  })
+
+  it('a CSV world loads the same rows as the NDJSON world of the same seed', async () => {
+    const base = { seed: 5, scale: 'tiny', calendar: '2022' } as const
+    await generateWorld({ ...base, out: join(dir, 'w-nd') })
+    await generateWorld({ ...base, out: join(dir, 'w-csv'), format: 'csv' })
+    const nd = await ingestWorld(store, join(dir, 'w-nd'), { worldId: 'w-nd' })
+    const csv = await ingestWorld(store, join(dir, 'w-csv'), { worldId: 'w-csv' })
+    expect(csv.badLines).toEqual([])
+    expect(csv.rows).toEqual(nd.rows)
+    expect(csv.rows.orders).toBeGreaterThan(5_000)
+    for (const table of ['merchants', 'skus', 'buyers', 'orders']) {
+      // Every column but world_id, row for row: a digest of each world's table.
+      const digest = async (w: string) =>
+        queryRows<{ n: number; h: string }>(
+          store,
+          `SELECT count() AS n, toString(groupBitXor(cityHash64(* EXCEPT world_id))) AS h FROM ${store.t(table)} FINAL WHERE world_id = {w:String}`,
+          { w },
+        )
+      expect(await digest('w-csv'), table).toEqual(await digest('w-nd'))
+    }
+  }, 60_000)
+
+  it('a CSV world without its manifest is refused, naming the file', async () => {
+    const world = join(dir, 'csv-no-manifest')
+    mkdirSync(world)
+    writeFileSync(join(world, 'merchants.csv'), 'id,name\nm-000001,x\n')
+    await expect(ingestWorld(store, world)).rejects.toThrow(
+      /merchants\.csv found without the world's manifest\.json/,
+    )
   })
 
   it('names a missing world directory', async () => {
