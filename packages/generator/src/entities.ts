@@ -25,6 +25,100 @@ export const ENTITY_KINDS = [
 ] as const
 export type EntityKind = (typeof ENTITY_KINDS)[number]
 
+/**
+ * Each kind's fields in row order: the CSV header. Only shard 1 (or a whole world) writes the
+ * header, so a reader of a later shard takes the columns from here (`test/read-world.test.ts`
+ * holds this list to the rows the generator builds).
+ */
+export const CSV_COLUMNS: Record<EntityKind, readonly string[]> = {
+  merchants: [
+    'id',
+    'name',
+    'shopType',
+    'category',
+    'region',
+    'violationPoints',
+    'activityLevel',
+    'compositeRanking',
+    'basicServiceScore',
+    'experience',
+    'webhookUrl',
+    'crossStoreCoupon',
+    'expectedRejection',
+    'failsThreshold',
+    'openedAt',
+  ],
+  skus: [
+    'id',
+    'merchantId',
+    'title',
+    'category',
+    'freeShippingClaim',
+    'shippingTemplate',
+    'restrictedRegions',
+    'dailyPrices',
+    'campaignPrices',
+    'listPriceFen',
+    'stock',
+    'presale',
+    'depositFen',
+    'contractShipHours',
+  ],
+  registrations: [
+    'id',
+    'merchantId',
+    'skuId',
+    'node',
+    'campaign',
+    'tier',
+    'submittedAt',
+    'campaignPriceFen',
+    'crossStoreCoupon',
+    'expectedRejection',
+  ],
+  buyers: ['id', 'name', 'region', 'city', 'membership', 'registeredAt'],
+  orders: [
+    'id',
+    'buyerId',
+    'kind',
+    'wave',
+    'region',
+    'items',
+    'shopCount',
+    'totalFen',
+    'createdAt',
+    'simTime',
+    'depositFen',
+    'finalPaymentFen',
+    'finalPaidAt',
+    'paidAt',
+  ],
+  consultations: [
+    'id',
+    'merchantId',
+    'buyerId',
+    'orderId',
+    'topic',
+    'subtopic',
+    'startedAt',
+    'simTime',
+    'turns',
+    'botOnly',
+  ],
+  after_sales: [
+    'id',
+    'orderId',
+    'merchantId',
+    'buyerId',
+    'skuId',
+    'kind',
+    'reason',
+    'at',
+    'simTime',
+    'amountFen',
+  ],
+}
+
 /** ISO 8601 timestamp with `+08:00` offset (Asia/Shanghai simulated time). */
 export type IsoTime = string
 /** Calendar date `YYYY-MM-DD` in Asia/Shanghai. */

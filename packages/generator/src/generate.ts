@@ -6,7 +6,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from '
 import { ByteSink } from './bytes.ts'
 import { renderChunk } from './chunk.ts'
 import { GeneratorError, type GeneratorOptions } from './config.ts'
-import { ENTITY_KINDS, type EntityKind, type WorldManifest } from './entities.ts'
+import { CSV_COLUMNS, ENTITY_KINDS, type EntityKind, type WorldManifest } from './entities.ts'
 import { csvHeader } from './serialize.ts'
 import { World } from './world.ts'
 
@@ -91,7 +91,7 @@ export async function generateWorld(opts: GenerateOptions): Promise<WorldManifes
     }
     current = { kind, fd, hash: createHash('sha256'), bytes: 0 }
     if (format === 'csv' && (!opts.shard || opts.shard.index === 1) && world.counts[kind] > 0) {
-      write(Buffer.from(csvHeader(Object.keys(world.row(kind, 0)))))
+      write(Buffer.from(csvHeader(CSV_COLUMNS[kind])))
     }
   }
   const write = (buf: Uint8Array) => {

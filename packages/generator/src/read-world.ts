@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { EntityByKind, EntityKind, WorldManifest } from './entities.ts'
+import { CSV_COLUMNS, type EntityByKind, type EntityKind, type WorldManifest } from './entities.ts'
 import { parseCsvCell, splitCsvLine } from './serialize.ts'
 
 /** Reads and returns `manifest.json` of a world directory. */
@@ -11,8 +11,8 @@ export async function readManifest(dir: string): Promise<WorldManifest> {
 }
 
 /**
- * Streams the rows of one entity kind of a world directory (NDJSON or CSV, as its manifest says),
- * typed, one at a time: memory stays flat whatever the scale.
+ * Streams the rows of one entity kind of a world directory (NDJSON or CSV, as its manifest says;
+ * any shard on its own), typed, one at a time: memory stays flat whatever the scale.
  *
  * ```ts
  * for await (const order of readWorld('data/', 'orders')) console.log(order.id, order.totalFen)
@@ -32,7 +32,9 @@ export async function* readWorld<K extends EntityKind>(
     for await (const line of lines) if (line) yield JSON.parse(line) as EntityByKind[K]
     return
   }
-  let columns: string[] | undefined
+  // Only shard 1 (or a whole world) carries the header; a later shard reads on its own too.
+  let columns: readonly string[] | undefined =
+    manifest.shard && manifest.shard.index > 1 ? CSV_COLUMNS[kind] : undefined
   for await (const line of lines) {
     if (!line) continue
     if (!columns) {
