@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Buyer, Merchant, Sku } from '@d11/generator/entities'
 import { buildApp } from '@d11/platform/app'
+import { buyer, merchant, sku } from '@d11/platform/testing'
 import type { FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import { buildMerchantApp, type MerchantAppOptions } from '../src/app.ts'
@@ -11,61 +11,14 @@ import type { Profile } from '../src/profile.ts'
 
 /** A one-merchant world: shop m-000001 with SKU s-00000001 (`stock` units) and `buyers` buyers. */
 export function tinyWorld(stock: number, buyers: number): string {
-  const merchant: Merchant = {
-    id: 'm-000001',
-    name: 'reference shop',
-    shopType: 'flagship',
-    category: 'phones',
-    region: 'Zhejiang',
-    violationPoints: 0,
-    activityLevel: 80,
-    compositeRanking: 0.2,
-    basicServiceScore: 4.8,
-    experience: {
-      firstReturnRate: 0.02,
-      negativeReviewRate: 0.01,
-      pickup48hRate: 0.98,
-      deliveryHours: 40,
-      manualResponseSec: 20,
-      refundProcessingHours: 10,
-      disputeLiabilityRate: 0.01,
-      replyRate: 0.95,
-    },
-    webhookUrl: null,
-    crossStoreCoupon: true,
-    expectedRejection: null,
-    failsThreshold: null,
-    openedAt: '2018-01-01T00:00:00+08:00',
-  }
-  const sku: Sku = {
-    id: 's-00000001',
-    merchantId: merchant.id,
-    title: 'phone',
-    category: 'phones',
-    freeShippingClaim: false,
-    shippingTemplate: { id: 't1', freeRegions: [], feeFen: 0 },
-    restrictedRegions: [],
-    dailyPrices: { start: '2020-08-01', pricesFen: [] },
-    campaignPrices: [],
-    listPriceFen: 199_900,
-    stock,
-    presale: false,
-    depositFen: 0,
-    contractShipHours: null,
-  }
+  const shop = merchant('m-000001', { name: 'reference shop' })
+  const item = sku('s-00000001', shop.id, { title: 'phone', listPriceFen: 199_900, stock })
   const lines: unknown[] = [
-    { kind: 'merchants', row: merchant },
-    { kind: 'skus', row: sku },
+    { kind: 'merchants', row: shop },
+    { kind: 'skus', row: item },
   ]
   for (let i = 1; i <= buyers; i++) {
-    const b: Buyer = {
-      id: `b-${String(i).padStart(8, '0')}`,
-      name: `buyer ${i}`,
-      region: 'Zhejiang',
-      city: 'Hangzhou',
-      membership: 'none',
-      registeredAt: '2019-01-01T00:00:00+08:00',
-    }
+    const b = { ...buyer(`b-${String(i).padStart(8, '0')}`), name: `buyer ${i}` }
     lines.push({ kind: 'buyers', row: b })
   }
   return lines.map((l) => JSON.stringify(l)).join('\n')

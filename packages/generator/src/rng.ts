@@ -94,26 +94,13 @@ export class EntityStream extends Draws {
 
   /** Restarts at an integer seed, as seedrandom's tychei does (then discards 20 outputs). */
   seed(seed: number): void {
-    // SeededRandomizer hands seedrandom `seed | 0`; so do we. The discarded rounds run on
-    // locals (one store at the end instead of four per round: this runs once per row).
-    let b = seed | 0
-    let a = (b / 0x100000000) | 0
-    let c = 2654435769 | 0
-    let d = 1367130551
-    for (let k = 0; k < 20; k++) {
-      b = (b << 25) ^ (b >>> 7) ^ c
-      c = (c - d) | 0
-      d = (d << 24) ^ (d >>> 8) ^ a
-      a = (a - b) | 0
-      b = (b << 20) ^ (b >>> 12) ^ c
-      c = (c - d) | 0
-      d = (d << 16) ^ (c >>> 16) ^ a
-      a = (a - b) | 0
-    }
-    this.a = a
-    this.b = b
-    this.c = c
-    this.d = d
+    // SeededRandomizer hands seedrandom `seed | 0`; so do we.
+    const s = seed | 0
+    this.a = (s / 0x100000000) | 0
+    this.b = s
+    this.c = 2654435769 | 0
+    this.d = 1367130551
+    for (let k = 0; k < 20; k++) this.step()
   }
 
   override next(): number {

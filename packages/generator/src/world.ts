@@ -1,6 +1,6 @@
 import { type MinuteCdf, worldCdf, worldWindow } from '@d11/curve/curve'
 import { DAY_MS, shanghaiDay, toShanghaiIso } from '@d11/curve/time'
-import { type Calendar, getCalendar, listCalendars } from '@d11/rules/calendar'
+import { type Calendar, getCalendar, listCalendars, phaseAt } from '@d11/rules/calendar'
 import { botOnlyReception, consultationMix } from '@d11/rules/experience'
 import { type Ruleset, rulesetAt } from '@d11/rules/ruleset'
 import { shanghaiDayStart } from '@d11/rules/time'
@@ -283,21 +283,6 @@ export class World {
       )
     }
     this.calendar = getCalendar(options.calendar)
-    this.phases = ([1, 0] as const).flatMap((i) => {
-      const w = this.calendar.waves[i]!
-      const wave = (i + 1) as 1 | 2
-      return [
-        { from: w.spot.opens, to: w.spot.closes, wave, phase: 'spot' as const },
-        {
-          from: w.presale.finalPaymentOpens,
-          to: w.presale.finalPaymentCloses,
-          wave,
-          phase: 'final-payment' as const,
-        },
-        { from: w.presale.opens, to: w.presale.finalPaymentOpens, wave, phase: 'presale' as const },
-      ]
-    })
-    this.wave2Opens = this.calendar.waves[1].presale.opens
     const scale = SCALES[options.scale]
     if (!scale) throw new GeneratorError(`--scale: unknown scale "${options.scale}"`, '--scale')
     this.scale = scale
@@ -759,25 +744,6 @@ export class World {
   }))
 
   /**
-   * `@d11/rules/calendar` `phaseAt`'s windows, in its order of precedence, so the hot path finds
-   * an instant's phase without building a result object.
-   */
-  private readonly phases: ReadonlyArray<{
-    from: number
-    to: number
-    wave: 1 | 2
-    phase: 'presale' | 'final-payment' | 'spot'
-  }>
-  private readonly wave2Opens: number
-
-  /** Index in {@link phases} of the phase at `t`, or -1 outside the campaign. */
-  phaseIndex(t: number): number {
-    const p = this.phases
-    for (let k = 0; k < p.length; k++) if (t >= p[k]!.from && t < p[k]!.to) return k
-    return -1
-  }
-
-  /**
    * The draws of order `i` as numbers (no strings): what consultations and after-sales need to
    * reference an order cheaply. The result is a scratch object, valid until the next call
    * (tens of millions of orders leave no garbage); {@link order} copies it into an `Order`.
@@ -788,12 +754,12 @@ export class World {
     const n = this.counts.orders
     // Stratified inverse-CDF draw: time follows the curve and rises with the index.
     const t = this.ordersCdf.inverse((i + r.next()) / n)
-    const phase = this.phaseIndex(t)
-    const wave: 1 | 2 = phase >= 0 ? this.phases[phase]!.wave : t < this.wave2Opens ? 1 : 2
-    const campaign = phase >= 0
+    const phase = phaseAt(this.calendar, t)
+    const wave: 1 | 2 = phase?.wave ?? (t < this.calendar.waves[1].presale.opens ? 1 : 2)
+    const campaign = phase !== undefined
     const buyer = r.int(this.scale.buyers)
     let presaleSku = -1
-    if (phase >= 0 && this.phases[phase]!.phase === 'presale' && r.chance(this.presaleShare)) {
+    if (phase?.phase === 'presale' && r.chance(this.presaleShare)) {
       for (let tries = 0; tries < 8 && presaleSku < 0; tries++) {
         const k = this.pickSku(r)
         if (this.skuCore(k).presale) presaleSku = k
