@@ -256,16 +256,25 @@ export class MinuteCdf {
     return this.from + (this.cumulative.length - 1) * MINUTE_MS
   }
 
+  /** the minute the last `inverse` landed in */
+  private lastMinute = 0
+
   /** Instant (epoch ms, integer) at cumulative share `u` in [0, 1). */
   inverse(u: number): number {
     const target = u * this.total
     const c = this.cumulative
-    let lo = 0
-    let hi = c.length - 1
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1
-      if (c[mid]! <= target) lo = mid
-      else hi = mid
+    // The minute is the one `lo` with c[lo] <= target < c[lo + 1]. Samplers draw in rising order,
+    // a hundred or so per minute, so the last answer is nearly always right again.
+    let lo = this.lastMinute
+    if (!(c[lo]! <= target && target < c[lo + 1]!)) {
+      lo = 0
+      let hi = c.length - 1
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >>> 1
+        if (c[mid]! <= target) lo = mid
+        else hi = mid
+      }
+      this.lastMinute = lo
     }
     const w = c[lo + 1]! - c[lo]!
     const frac = w > 0 ? (target - c[lo]!) / w : 0

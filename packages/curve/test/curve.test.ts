@@ -123,6 +123,21 @@ describe('MinuteCdf', () => {
     )
   })
 
+  it('answers the same whatever was asked before (the last-minute shortcut; empty minutes too)', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.constantFrom(0, 0, 1, 2.5, 7), { minLength: 2, maxLength: 40 })
+          .filter((w) => w.some((x) => x > 0)),
+        fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 1, maxLength: 30 }),
+        (weights, us) => {
+          const warm = new MinuteCdf(0, weights)
+          for (const u of us) expect(warm.inverse(u)).toBe(new MinuteCdf(0, weights).inverse(u))
+        },
+      ),
+    )
+  })
+
   it('refuses a window without weight', () => {
     expect(() => new MinuteCdf(0, [0, 0])).toThrow(CurveError)
   })

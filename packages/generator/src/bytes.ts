@@ -57,28 +57,56 @@ export function putPadded(buf: Uint8Array, o: number, n: number, width: number):
     o = putPadded(buf, o, high, width > 8 ? width - 8 : 1)
     return putPadded(buf, o, n - high * 1e8, 8)
   }
-  let digits = width
-  if (n >= POW10[width]!) {
-    digits = 1
-    for (let p = 10; p <= n; p *= 10) digits++
-  }
-  const end = o + digits
+  const length = decimalLength(n)
+  const end = o + Math.max(length, width)
   let at = end
   let v = n | 0
-  while (at > o) {
-    const q = (v / 10) | 0
-    buf[--at] = 48 + v - q * 10
+  // Two digits per division, from a table.
+  while (at - o >= 2) {
+    const q = (v / 100) | 0
+    const pair = (v - q * 100) << 1
+    buf[at - 1] = PAIRS[pair + 1]!
+    buf[at - 2] = PAIRS[pair]!
+    at -= 2
     v = q
   }
+  if (at > o) buf[o] = 48 + v
   return end
 }
 
-/** 10^w for the widths ids are padded to (`POW10[w]` is the first number that needs w + 1 digits). */
-const POW10 = Array.from({ length: 17 }, (_, w) => 10 ** w)
+/** `00` to `99` as ASCII byte pairs: `PAIRS[2n]`, `PAIRS[2n + 1]` are the digits of n. */
+const PAIRS = new Uint8Array(200)
+for (let n = 0; n < 100; n++) {
+  PAIRS[2 * n] = 48 + ((n / 10) | 0)
+  PAIRS[2 * n + 1] = 48 + (n % 10)
+}
+
+/** Writes 0–99 as two digits. */
+function putPair(buf: Uint8Array, o: number, n: number): void {
+  buf[o] = PAIRS[n << 1]!
+  buf[o + 1] = PAIRS[(n << 1) + 1]!
+}
+
+/** The number of decimal digits of `n` (below 2^31), by comparisons: no loop, no division. */
+function decimalLength(n: number): number {
+  if (n < 100_000) {
+    if (n < 100) return n < 10 ? 1 : 2
+    return n < 1_000 ? 3 : n < 10_000 ? 4 : 5
+  }
+  if (n < 10_000_000) return n < 1_000_000 ? 6 : 7
+  return n < 100_000_000 ? 8 : n < 1_000_000_000 ? 9 : 10
+}
 
 /** An integer (possibly negative) as `JSON.stringify` writes it. */
 export function putInt(buf: Uint8Array, o: number, n: number): number {
-  if (n >= 0) return putPadded(buf, o, n, 1)
+  if (n >= 0) {
+    if (n < 10) {
+      // Quantities, waves, shop counts.
+      buf[o] = 48 + n
+      return o + 1
+    }
+    return putPadded(buf, o, n, 1)
+  }
   buf[o] = 45
   return putPadded(buf, o + 1, -n, 1)
 }
@@ -91,44 +119,43 @@ export function putBool(buf: Uint8Array, o: number, b: boolean): number {
 
 /**
  * `2022-11-11T00:00:00.000` of an epoch-ms instant in Asia/Shanghai, without the `+08:00` that
- * callers write merged into their next piece: the same text as `@d11/curve/time` `toShanghaiIso`.
+ * callers write merged into their next piece: the same text as `@d11/curve/time` `toShanghaiIso`
+ * for years 1000–9999.
  */
 export function putIsoBody(buf: Uint8Array, o: number, ms: number): number {
   const local = Math.floor(ms) + SHANGHAI_OFFSET_MS
   const day = Math.floor(local / DAY_MS)
   // `YYYY-MM-DD` of the day as one number (20221111), cached: digits are cheaper than a copy.
   const ymd = dayDigits(day)
-  const year = (ymd / 10000) | 0
-  const md = ymd - year * 10000
-  o = putPadded(buf, o, year, 4)
-  buf[o] = 45
-  buf[o + 1] = 48 + ((md / 1000) | 0)
-  buf[o + 2] = 48 + (((md / 100) | 0) % 10)
-  buf[o + 3] = 45
-  buf[o + 4] = 48 + (((md / 10) | 0) % 10)
-  buf[o + 5] = 48 + (md % 10)
-  buf[o + 6] = 84
-  o += 7
-  let rem = local - day * DAY_MS
-  const h = Math.floor(rem / HOUR_MS)
+  const century = (ymd / 1_000_000) | 0
+  const yy = ((ymd / 10_000) | 0) - century * 100
+  const md = ymd % 10_000
+  const month = (md / 100) | 0
+  putPair(buf, o, century)
+  putPair(buf, o + 2, yy)
+  buf[o + 4] = 45
+  putPair(buf, o + 5, month)
+  buf[o + 7] = 45
+  putPair(buf, o + 8, md - month * 100)
+  buf[o + 10] = 84
+  // Within a day every quantity fits 32 bits: integer division.
+  let rem = (local - day * DAY_MS) | 0
+  const h = (rem / HOUR_MS) | 0
   rem -= h * HOUR_MS
-  const m = Math.floor(rem / MINUTE_MS)
+  const m = (rem / MINUTE_MS) | 0
   rem -= m * MINUTE_MS
-  const s = Math.floor(rem / 1000)
+  const s = (rem / 1000) | 0
   const milli = rem - s * 1000
-  buf[o] = 48 + ((h / 10) | 0)
-  buf[o + 1] = 48 + (h % 10)
-  buf[o + 2] = 58
-  buf[o + 3] = 48 + ((m / 10) | 0)
-  buf[o + 4] = 48 + (m % 10)
-  buf[o + 5] = 58
-  buf[o + 6] = 48 + ((s / 10) | 0)
-  buf[o + 7] = 48 + (s % 10)
-  buf[o + 8] = 46
-  buf[o + 9] = 48 + ((milli / 100) | 0)
-  buf[o + 10] = 48 + (((milli / 10) | 0) % 10)
-  buf[o + 11] = 48 + (milli % 10)
-  return o + 12
+  const centis = (milli / 100) | 0
+  putPair(buf, o + 11, h)
+  buf[o + 13] = 58
+  putPair(buf, o + 14, m)
+  buf[o + 16] = 58
+  putPair(buf, o + 17, s)
+  buf[o + 19] = 46
+  buf[o + 20] = 48 + centis
+  putPair(buf, o + 21, milli - centis * 100)
+  return o + 23
 }
 
 /**

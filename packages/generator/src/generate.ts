@@ -8,6 +8,7 @@ import { renderChunk } from './chunk.ts'
 import { GeneratorError, type GeneratorOptions } from './config.ts'
 import { CSV_COLUMNS, ENTITY_KINDS, type EntityKind, type WorldManifest } from './entities.ts'
 import { csvHeader } from './serialize.ts'
+import { workerEntry } from './worker-bundle.ts'
 import { World } from './world.ts'
 
 export interface GenerateOptions extends GeneratorOptions {
@@ -71,7 +72,10 @@ export async function generateWorld(opts: GenerateOptions): Promise<WorldManifes
   const files = {} as WorldManifest['files']
   const tmpPaths: string[] = []
   const workers = Math.max(1, Math.floor(opts.workers ?? 1))
-  const pool = workers > 1 ? new ChunkPool(workers, { ...stripFunctions(opts), format }, world) : undefined
+  const pool =
+    workers > 1
+      ? new ChunkPool(workers, await workerEntry(), { ...stripFunctions(opts), format }, world)
+      : undefined
   let current:
     | { kind: EntityKind; fd: number; hash: ReturnType<typeof createHash>; bytes: number }
     | undefined
@@ -210,12 +214,13 @@ class ChunkPool {
 
   constructor(
     n: number,
+    entry: URL,
     private readonly options: GeneratorOptions,
     private readonly world: World,
   ) {
     for (let w = 1; w < n; w++) {
       const { port1, port2 } = new MessageChannel()
-      const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+      const worker = new Worker(entry, {
         workerData: { options, results: port2 },
         transferList: [port2],
       })

@@ -220,7 +220,9 @@ export interface OrderDraw {
   wave: 1 | 2
   buyer: number
   presale: boolean
-  items: ItemDraw[]
+  /** the first `itemCount` entries are the cart's items (a scratch array, reused) */
+  items: readonly ItemDraw[]
+  itemCount: number
   shopCount: number
   depositFen: number
   finalPaymentFen: number
@@ -243,6 +245,12 @@ interface SkuCore {
  * references (an order's SKUs and buyer, a consultation's order) are index-derived, so nothing
  * holds whole-world arrays.
  */
+/** Whether `m` is among the first `n` entries of `list`. */
+function seen(list: Int32Array, n: number, m: number): boolean {
+  for (let i = 0; i < n; i++) if (list[i] === m) return true
+  return false
+}
+
 export class World {
   readonly seed: number
   readonly calendar: Calendar
@@ -296,6 +304,7 @@ export class World {
       consultations: scale.consultations,
       after_sales: scale.afterSales,
     }
+    this.skuPrices = new Int32Array(skus * 4)
     this.window = worldWindow(this.calendar)
     this.ordersCdf = worldCdf(this.calendar, 'orders')
     this.consultCdf = worldCdf(this.calendar, 'consultations')
@@ -446,6 +455,26 @@ export class World {
       this.skuCores[k] = core
     }
     return core
+  }
+
+  private readonly skuPrices: Int32Array
+
+  /**
+   * Where SKU `k`'s order-time fields start in {@link skuPrices}: list, campaign and deposit price
+   * (fen) and the presale flag, side by side. Orders look SKUs up at random, tens of millions of
+   * times; one flat array keeps each SKU in one cache line where `SkuCore` objects scattered over
+   * the heap cost a miss each. Filled on first use (a list price is never 0).
+   */
+  private skuSlot(k: number): number {
+    const at = k * 4
+    if (this.skuPrices[at] === 0) {
+      const core = this.computeSkuCore(k)
+      this.skuPrices[at] = core.listPriceFen
+      this.skuPrices[at + 1] = core.campaignPriceFen
+      this.skuPrices[at + 2] = core.depositFen
+      this.skuPrices[at + 3] = core.presale ? 1 : 0
+    }
+    return at
   }
 
   private computeSkuCore(k: number): SkuCore {
@@ -729,6 +758,7 @@ export class World {
     buyer: 0,
     presale: false,
     items: [],
+    itemCount: 0,
     shopCount: 1,
     depositFen: 0,
     finalPaymentFen: 0,
@@ -742,6 +772,8 @@ export class World {
     quantity: 0,
     unitPriceFen: 0,
   }))
+  /** the cart's shops while an order is drawn */
+  private readonly shopScratch = new Int32Array(3)
 
   /**
    * The draws of order `i` as numbers (no strings): what consultations and after-sales need to
@@ -762,24 +794,28 @@ export class World {
     if (phase?.phase === 'presale' && r.chance(this.presaleShare)) {
       for (let tries = 0; tries < 8 && presaleSku < 0; tries++) {
         const k = this.pickSku(r)
-        if (this.skuCore(k).presale) presaleSku = k
+        const at = this.skuSlot(k)
+        if (this.skuPrices[at + 3] === 1) presaleSku = k
       }
     }
     const d = this.drawScratch
-    // Fresh small arrays: cheaper than truncating (`length = 0` is a runtime call).
-    const items: ItemDraw[] = []
-    d.items = items
+    // Scratch arrays with counts: no garbage per order (a cart has at most 3 shops × 2 SKUs).
+    const items = this.itemScratch
+    const shops = this.shopScratch
+    let itemCount = 0
     let depositFen = 0
     let finalPaymentFen = 0
     let finalPaidAt = -1
     let paidAt: number
     let shopCount = 1
     if (presaleSku >= 0) {
-      const core = this.skuCore(presaleSku)
+      const at = this.skuSlot(presaleSku)
+      const campaignPriceFen = this.skuPrices[at + 1]!
       const quantity = r.chance(0.9) ? 1 : 2
-      items.push(this.item(0, presaleSku, core.merchant, quantity, core.campaignPriceFen))
-      depositFen = core.depositFen * quantity
-      finalPaymentFen = core.campaignPriceFen * quantity - depositFen
+      const merchant = Math.floor(presaleSku / this.scale.skusPerMerchant)
+      this.item(itemCount++, presaleSku, merchant, quantity, campaignPriceFen)
+      depositFen = this.skuPrices[at + 2]! * quantity
+      finalPaymentFen = campaignPriceFen * quantity - depositFen
       const w = this.calendar.waves[wave - 1]!.presale
       if (r.chance(0.92)) {
         const span = w.finalPaymentCloses - w.finalPaymentOpens
@@ -789,35 +825,35 @@ export class World {
     } else {
       const u = r.next()
       shopCount = u < this.crossStoreShare ? (u < this.crossStoreShare / 3 ? 3 : 2) : 1
-      const merchants: number[] = []
+      let shopsSeen = 0
       for (let s = 0; s < shopCount; s++) {
         let m = Math.floor(this.scale.merchants * square(r.next()))
-        for (let tries = 0; merchants.includes(m) && tries < 8; tries++) m = r.int(this.scale.merchants)
-        if (merchants.includes(m)) continue
-        merchants.push(m)
+        for (let tries = 0; tries < 8 && seen(shops, shopsSeen, m); tries++) m = r.int(this.scale.merchants)
+        if (seen(shops, shopsSeen, m)) continue
+        shops[shopsSeen++] = m
         const perShop = r.chance(0.7) ? 1 : 2
         for (let j = 0; j < perShop; j++) {
           const k = this.pickSku(r, m)
           const quantity = r.chance(0.85) ? 1 : r.range(2, 3)
-          let same: ItemDraw | undefined
-          for (const it of items) if (it.sku === k) same = it
-          if (same) {
-            same.quantity += quantity
+          let same = -1
+          for (let x = 0; x < itemCount; x++) if (items[x]!.sku === k) same = x
+          if (same >= 0) {
+            items[same]!.quantity += quantity
             continue
           }
-          const core = this.skuCore(k)
-          items.push(
-            this.item(items.length, k, m, quantity, campaign ? core.campaignPriceFen : core.listPriceFen),
-          )
+          const at = this.skuSlot(k) + (campaign ? 1 : 0)
+          this.item(itemCount++, k, m, quantity, this.skuPrices[at]!)
         }
       }
-      shopCount = merchants.length
+      shopCount = shopsSeen
       paidAt = t + Math.floor(r.exp(90_000))
     }
     d.t = t
     d.wave = wave
     d.buyer = buyer
     d.presale = presaleSku >= 0
+    d.items = items
+    d.itemCount = itemCount
     d.shopCount = shopCount
     d.depositFen = depositFen
     d.finalPaymentFen = finalPaymentFen
@@ -826,25 +862,18 @@ export class World {
     return d
   }
 
-  private item(
-    slot: number,
-    sku: number,
-    merchant: number,
-    quantity: number,
-    unitPriceFen: number,
-  ): ItemDraw {
+  private item(slot: number, sku: number, merchant: number, quantity: number, unitPriceFen: number): void {
     const it = this.itemScratch[slot]!
     it.sku = sku
     it.merchant = merchant
     it.quantity = quantity
     it.unitPriceFen = unitPriceFen
-    return it
   }
 
   order(i: number): Order {
     const d = this.orderDraw(i)
     let totalFen = 0
-    const items: OrderItem[] = d.items.map((it) => {
+    const items: OrderItem[] = d.items.slice(0, d.itemCount).map((it) => {
       totalFen += it.quantity * it.unitPriceFen
       return {
         skuId: this.skuId(it.sku),
@@ -874,7 +903,8 @@ export class World {
   private writeOrder(i: number, sink: ByteSink): void {
     const d = this.orderDraw(i)
     const items = d.items
-    sink.reserve(512 + items.length * 128)
+    const itemCount = d.itemCount
+    sink.reserve(512 + itemCount * 128)
     const buf = sink.buf
     let o = O_ID(buf, sink.off)
     o = putPadded(buf, o, i + 1, 9)
@@ -884,7 +914,7 @@ export class World {
     o = putInt(buf, o, d.wave)
     o = putBytes(buf, o, REGION_ITEMS[this.buyerRegionIndex(d.buyer)]!)
     let totalFen = 0
-    for (let j = 0; j < items.length; j++) {
+    for (let j = 0; j < itemCount; j++) {
       const it = items[j]!
       totalFen += it.quantity * it.unitPriceFen
       o = j === 0 ? I_SKU_FIRST(buf, o) : I_SKU_NEXT(buf, o)
@@ -961,7 +991,7 @@ export class World {
         }
       }
       d.order = oi
-      d.merchant = r.pick(order.items).merchant
+      d.merchant = order.items[r.int(order.itemCount)]!.merchant
       d.buyer = order.buyer
       t = Math.max(t, order.t + 60_000)
     }
@@ -1039,7 +1069,7 @@ export class World {
     const oi = r.int(this.counts.orders)
     const order = this.orderDraw(oi)
     const kind = this.afterMix.pick(r.next())
-    const item = r.pick(order.items)
+    const item = order.items[r.int(order.itemCount)]!
     const paid = order.paidAt >= 0
     const [minDays, meanDays] = AFTER_SALE_DELAY_DAYS[kind]
     d.at = order.t + Math.floor((minDays + r.exp(meanDays)) * DAY_MS)

@@ -268,3 +268,13 @@ export function activeLaunchMoment(
   for (const m of cal.launchMoments) if (m.at <= at && at < m.at + decayMinutes * 60_000) found = m
   return found ? { ...found, minutesSince: (at - found.at) / 60_000 } : undefined
 }
+
+/**
+ * CAL-3: whether a launch moment's burst is under way at `at` (`activeLaunchMoment` is defined),
+ * without building the answer: the generator asks for each of millions of consultations.
+ */
+export function inLaunchBurst(at: number, cal: Pick<Calendar, 'launchMoments'>, decayMinutes = 60): boolean {
+  const decay = decayMinutes * 60_000
+  for (const m of cal.launchMoments) if (m.at <= at && at < m.at + decay) return true
+  return false
+}

@@ -1,4 +1,4 @@
-import { activeLaunchMoment, type Calendar } from './calendar.ts'
+import { type Calendar, inLaunchBurst } from './calendar.ts'
 import type { Ruleset } from './ruleset.ts'
 import { DAY_MS, shanghaiDay } from './time.ts'
 import { type Verdict, verdict } from './verdict.ts'
@@ -207,5 +207,5 @@ export function botOnlyReception(
   cal: Pick<Calendar, 'launchMoments'>,
   rs: Pick<Ruleset, 'experience'>,
 ): boolean {
-  return activeLaunchMoment(at, cal, rs.experience.botOnlyBurstMinutes) !== undefined
+  return inLaunchBurst(at, cal, rs.experience.botOnlyBurstMinutes)
 }

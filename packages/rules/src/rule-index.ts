@@ -11,7 +11,7 @@ export const RULE_INDEX: Readonly<Record<string, readonly string[]>> = {
     'calendar#loadCalendarFile',
     'ruleset#rulesetAt',
   ],
-  'CAL-3': ['calendar#activeLaunchMoment'],
+  'CAL-3': ['calendar#activeLaunchMoment', 'calendar#inLaunchBurst'],
   'REG-1': ['registration#registrationWindowVerdict', 'registration#checkRegistration'],
   'REG-2': ['registration#waveConflictVerdict', 'registration#checkRegistration'],
   'REG-3': ['registration#eligibilityVerdict', 'registration#checkRegistration'],

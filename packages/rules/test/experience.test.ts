@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { activeLaunchMoment, getCalendar } from '../src/calendar.ts'
+import { activeLaunchMoment, getCalendar, inLaunchBurst, listCalendars } from '../src/calendar.ts'
 import {
   botOnlyReception,
   type Consultation,
@@ -147,5 +148,22 @@ describe('EXP-4 consultation mix', () => {
     expect(activeLaunchMoment(peak + 60 * 60_000, cal)).toBeUndefined()
     expect(botOnlyReception(peak + 59 * 60_000, cal, rs)).toBe(true)
     expect(botOnlyReception(peak - 1, cal, rs)).toBe(false)
+  })
+  it('inLaunchBurst answers exactly when activeLaunchMoment finds a moment, in every calendar', () => {
+    for (const id of listCalendars()) {
+      const cal = getCalendar(id)
+      const moments = cal.launchMoments.map((m) => m.at)
+      const near = fc.tuple(
+        fc.constantFrom(...moments),
+        fc.integer({ min: -2 * 3_600_000, max: 3 * 3_600_000 }),
+      )
+      fc.assert(
+        fc.property(near, fc.integer({ min: 1, max: 180 }), ([at, offset], minutes) => {
+          const t = at + offset
+          expect(inLaunchBurst(t, cal, minutes)).toBe(activeLaunchMoment(t, cal, minutes) !== undefined)
+        }),
+        { numRuns: 2000 },
+      )
+    }
   })
 })
