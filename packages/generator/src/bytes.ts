@@ -28,18 +28,24 @@ export function jsonString(text: string): Uint8Array {
 }
 
 /** Writes a constant piece of a row template; returns the offset after it. */
-export type Piece = (buf: Uint8Array, o: number) => number
+export type Piece = (dv: DataView, o: number) => number
 
 /**
- * A constant template piece compiled to one store per byte. A short `Uint8Array#set` costs ~25 ns
- * whatever its length; the compiled stores, inlined at their call site, cost a few ns (the
- * same idea as fast-json-stringify's compiled serializers, for bytes).
+ * A constant template piece compiled to stores of four bytes at a time (then single bytes). A
+ * short `Uint8Array#set` costs ~25 ns whatever its length; one store per byte ~1 ns a byte; the
+ * compiled 32-bit stores, inlined at their call site, about a third of that (the same idea as
+ * fast-json-stringify's compiled serializers, for bytes).
  */
 export function piece(text: string): Piece {
   const b = utf8(text)
   let body = ''
-  for (let i = 0; i < b.length; i++) body += `buf[o + ${i}] = ${b[i]};\n`
-  return new Function('buf', 'o', `${body}return o + ${b.length}`) as Piece
+  let i = 0
+  for (; i + 4 <= b.length; i += 4) {
+    const word = (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0
+    body += `dv.setUint32(o + ${i}, ${word}, true);\n`
+  }
+  for (; i < b.length; i++) body += `dv.setUint8(o + ${i}, ${b[i]});\n`
+  return new Function('dv', 'o', `${body}return o + ${b.length}`) as Piece
 }
 
 /** Pre-encoded bytes of varying content (regions, names). */
@@ -113,8 +119,8 @@ export function putInt(buf: Uint8Array, o: number, n: number): number {
 
 const TRUE = piece('true')
 const FALSE = piece('false')
-export function putBool(buf: Uint8Array, o: number, b: boolean): number {
-  return b ? TRUE(buf, o) : FALSE(buf, o)
+export function putBool(dv: DataView, o: number, b: boolean): number {
+  return b ? TRUE(dv, o) : FALSE(dv, o)
 }
 
 /**
@@ -179,11 +185,18 @@ const EMPTY = Buffer.alloc(0)
 
 /** A growing chunk buffer (own, unpooled memory, so a worker can transfer it). */
 export class ByteSink {
-  buf: Buffer
+  buf: Buffer = EMPTY
+  /** the same memory as `buf`, for {@link Piece}s' multi-byte stores */
+  dv: DataView = new DataView(EMPTY.buffer, 0, 0)
   off = 0
 
   constructor(capacity: number) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(1024, capacity))
+    this.use(Buffer.allocUnsafeSlow(Math.max(1024, capacity)))
+  }
+
+  private use(buf: Buffer): void {
+    this.buf = buf
+    this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   }
 
   /** Makes room for `n` more bytes. */
@@ -191,12 +204,12 @@ export class ByteSink {
     if (this.buf.length - this.off >= n) return
     const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.off + n, 1 << 20))
     this.buf.copy(bigger, 0, 0, this.off)
-    this.buf = bigger
+    this.use(bigger)
   }
 
   /** Writes into `memory` from now on (a chunk buffer handed back for reuse). */
   reuse(memory: ArrayBuffer): void {
-    this.buf = Buffer.from(memory)
+    this.use(Buffer.from(memory))
     this.off = 0
   }
 
@@ -205,7 +218,7 @@ export class ByteSink {
    * next write gets fresh memory unless `reuse` hands some back first.
    */
   detach(): void {
-    this.buf = EMPTY
+    this.use(EMPTY)
     this.off = 0
   }
 

@@ -731,19 +731,20 @@ export class World {
     const pools = this.poolBytes!
     sink.reserve(1024)
     const buf = sink.buf
-    let o = B_ID(buf, sink.off)
+    const dv = sink.dv
+    let o = B_ID(dv, sink.off)
     o = putPadded(buf, o, b + 1, 8)
-    o = B_NAME(buf, o)
+    o = B_NAME(dv, o)
     o = putBytes(buf, o, pools.names[d.name]!)
-    o = B_REGION(buf, o)
+    o = B_REGION(dv, o)
     o = putBytes(buf, o, REGION_JSON[d.region]!)
-    o = B_CITY(buf, o)
+    o = B_CITY(dv, o)
     o = putBytes(buf, o, pools.cities[d.city]!)
-    o = B_MEMBERSHIP(buf, o)
+    o = B_MEMBERSHIP(dv, o)
     o = putBytes(buf, o, MEMBERSHIP_JSON[d.membership]!)
-    o = B_REGISTERED(buf, o)
+    o = B_REGISTERED(dv, o)
     o = putIsoBody(buf, o, d.registeredAt)
-    sink.off = B_END(buf, o)
+    sink.off = B_END(dv, o)
   }
 
   /** Popular merchants get more orders (index-skewed), popular SKUs within a merchant too. */
@@ -906,50 +907,51 @@ export class World {
     const itemCount = d.itemCount
     sink.reserve(512 + itemCount * 128)
     const buf = sink.buf
-    let o = O_ID(buf, sink.off)
+    const dv = sink.dv
+    let o = O_ID(dv, sink.off)
     o = putPadded(buf, o, i + 1, 9)
-    o = O_BUYER(buf, o)
+    o = O_BUYER(dv, o)
     o = putPadded(buf, o, d.buyer + 1, 8)
-    o = d.presale ? O_KIND_PRESALE(buf, o) : O_KIND_SPOT(buf, o)
+    o = d.presale ? O_KIND_PRESALE(dv, o) : O_KIND_SPOT(dv, o)
     o = putInt(buf, o, d.wave)
     o = putBytes(buf, o, REGION_ITEMS[this.buyerRegionIndex(d.buyer)]!)
     let totalFen = 0
     for (let j = 0; j < itemCount; j++) {
       const it = items[j]!
       totalFen += it.quantity * it.unitPriceFen
-      o = j === 0 ? I_SKU_FIRST(buf, o) : I_SKU_NEXT(buf, o)
+      o = j === 0 ? I_SKU_FIRST(dv, o) : I_SKU_NEXT(dv, o)
       o = putPadded(buf, o, it.sku + 1, 8)
-      o = I_MERCHANT(buf, o)
+      o = I_MERCHANT(dv, o)
       o = putPadded(buf, o, it.merchant + 1, 6)
-      o = I_QUANTITY(buf, o)
+      o = I_QUANTITY(dv, o)
       o = putInt(buf, o, it.quantity)
-      o = I_PRICE(buf, o)
+      o = I_PRICE(dv, o)
       o = putInt(buf, o, it.unitPriceFen)
       buf[o++] = BRACE_CLOSE
     }
-    o = O_SHOPS(buf, o)
+    o = O_SHOPS(dv, o)
     o = putInt(buf, o, d.shopCount)
-    o = O_TOTAL(buf, o)
+    o = O_TOTAL(dv, o)
     o = putInt(buf, o, totalFen)
-    o = O_CREATED(buf, o)
+    o = O_CREATED(dv, o)
     o = putIsoBody(buf, o, d.t)
-    o = O_SIMTIME(buf, o)
+    o = O_SIMTIME(dv, o)
     o = putInt(buf, o, d.t)
-    o = O_DEPOSIT(buf, o)
+    o = O_DEPOSIT(dv, o)
     o = putInt(buf, o, d.depositFen)
-    o = O_FINAL(buf, o)
+    o = O_FINAL(dv, o)
     o = putInt(buf, o, d.finalPaymentFen)
-    if (d.finalPaidAt < 0) o = O_FINAL_PAID_NULL(buf, o)
+    if (d.finalPaidAt < 0) o = O_FINAL_PAID_NULL(dv, o)
     else {
-      o = O_FINAL_PAID(buf, o)
+      o = O_FINAL_PAID(dv, o)
       o = putIsoBody(buf, o, d.finalPaidAt)
-      o = O_FINAL_PAID_END(buf, o)
+      o = O_FINAL_PAID_END(dv, o)
     }
-    if (d.paidAt < 0) o = O_PAID_NULL(buf, o)
+    if (d.paidAt < 0) o = O_PAID_NULL(dv, o)
     else {
-      o = O_PAID(buf, o)
+      o = O_PAID(dv, o)
       o = putIsoBody(buf, o, d.paidAt)
-      o = O_PAID_END(buf, o)
+      o = O_PAID_END(dv, o)
     }
     sink.off = o
   }
@@ -1023,31 +1025,32 @@ export class World {
     const d = this.consultationDraw(j)
     sink.reserve(1024)
     const buf = sink.buf
-    let o = C_ID(buf, sink.off)
+    const dv = sink.dv
+    let o = C_ID(dv, sink.off)
     o = putPadded(buf, o, j + 1, 9)
-    o = C_MERCHANT(buf, o)
+    o = C_MERCHANT(dv, o)
     o = putPadded(buf, o, d.merchant + 1, 6)
-    o = C_BUYER(buf, o)
+    o = C_BUYER(dv, o)
     o = putPadded(buf, o, d.buyer + 1, 8)
-    if (d.order < 0) o = C_ORDER_NULL(buf, o)
+    if (d.order < 0) o = C_ORDER_NULL(dv, o)
     else {
-      o = C_ORDER(buf, o)
+      o = C_ORDER(dv, o)
       o = putPadded(buf, o, d.order + 1, 9)
       buf[o++] = QUOTE
     }
-    o = C_TOPIC(buf, o)
+    o = C_TOPIC(dv, o)
     o = putBytes(buf, o, jsonString(d.topic))
-    o = C_SUBTOPIC(buf, o)
+    o = C_SUBTOPIC(dv, o)
     o = putBytes(buf, o, jsonString(d.subtopic))
-    o = C_STARTED(buf, o)
+    o = C_STARTED(dv, o)
     o = putIsoBody(buf, o, d.t)
-    o = C_SIMTIME(buf, o)
+    o = C_SIMTIME(dv, o)
     o = putInt(buf, o, d.t)
-    o = C_TURNS(buf, o)
+    o = C_TURNS(dv, o)
     o = putInt(buf, o, d.turns)
-    o = C_BOT(buf, o)
-    o = putBool(buf, o, d.botOnly)
-    sink.off = END(buf, o)
+    o = C_BOT(dv, o)
+    o = putBool(dv, o, d.botOnly)
+    sink.off = END(dv, o)
   }
 
   private readonly afterScratch = {
@@ -1110,27 +1113,28 @@ export class World {
     const d = this.afterSaleDraw(a)
     sink.reserve(1024)
     const buf = sink.buf
-    let o = A_ID(buf, sink.off)
+    const dv = sink.dv
+    let o = A_ID(dv, sink.off)
     o = putPadded(buf, o, a + 1, 9)
-    o = A_ORDER(buf, o)
+    o = A_ORDER(dv, o)
     o = putPadded(buf, o, d.order + 1, 9)
-    o = A_MERCHANT(buf, o)
+    o = A_MERCHANT(dv, o)
     o = putPadded(buf, o, d.merchant + 1, 6)
-    o = A_BUYER(buf, o)
+    o = A_BUYER(dv, o)
     o = putPadded(buf, o, d.buyer + 1, 8)
-    o = A_SKU(buf, o)
+    o = A_SKU(dv, o)
     o = putPadded(buf, o, d.sku + 1, 8)
-    o = A_KIND(buf, o)
+    o = A_KIND(dv, o)
     o = putBytes(buf, o, jsonString(d.kind))
-    o = A_REASON(buf, o)
+    o = A_REASON(dv, o)
     o = putBytes(buf, o, jsonString(d.reason))
-    o = A_AT(buf, o)
+    o = A_AT(dv, o)
     o = putIsoBody(buf, o, d.at)
-    o = A_SIMTIME(buf, o)
+    o = A_SIMTIME(dv, o)
     o = putInt(buf, o, d.at)
-    o = A_AMOUNT(buf, o)
+    o = A_AMOUNT(dv, o)
     o = putInt(buf, o, d.amountFen)
-    sink.off = END(buf, o)
+    sink.off = END(dv, o)
   }
 }
 

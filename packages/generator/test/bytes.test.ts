@@ -1,7 +1,7 @@
 import { toShanghaiIso } from '@d11/curve/time'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ByteSink, putInt, putIsoBody, putPadded } from '../src/bytes.ts'
+import { ByteSink, piece, putBool, putInt, putIsoBody, putPadded, utf8 } from '../src/bytes.ts'
 
 const written = (put: (buf: Uint8Array, o: number) => number) => {
   const sink = new ByteSink(64)
@@ -12,6 +12,37 @@ const written = (put: (buf: Uint8Array, o: number) => number) => {
 // The byte writers replace `JSON.stringify`, `String.padStart` and `toShanghaiIso` on the hot
 // path; any disagreement would silently change every world's bytes.
 describe('byte writers', () => {
+  it('a piece writes its UTF-8 bytes at any offset, and nothing around them', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.nat(13), (text, at) => {
+        const sink = new ByteSink(128)
+        sink.buf.fill(0xaa)
+        const bytes = utf8(text)
+        expect(piece(text)(sink.dv, at)).toBe(at + bytes.length)
+        expect(Buffer.from(sink.buf.subarray(at, at + bytes.length))).toEqual(Buffer.from(bytes))
+        expect(sink.buf.subarray(0, at).every((b) => b === 0xaa)).toBe(true)
+        expect(sink.buf.subarray(at + bytes.length).every((b) => b === 0xaa)).toBe(true)
+      }),
+      { numRuns: 1000 },
+    )
+    const sink = new ByteSink(16)
+    sink.off = putBool(sink.dv, putBool(sink.dv, 0, true), false)
+    expect(Buffer.from(sink.view()).toString()).toBe('truefalse')
+  })
+
+  it('keeps its DataView on the memory it writes, as the buffer grows or is swapped', () => {
+    const sink = new ByteSink(1024)
+    sink.off = 1000
+    sink.reserve(5000)
+    expect(sink.dv.buffer).toBe(sink.buf.buffer)
+    expect(sink.dv.byteLength).toBe(sink.buf.byteLength)
+    const memory = new ArrayBuffer(4096)
+    sink.reuse(memory)
+    expect(sink.dv.buffer).toBe(memory)
+    sink.off = piece('{"x":')(sink.dv, 0)
+    expect(Buffer.from(memory, 0, 5).toString()).toBe('{"x":')
+  })
+
   it('putInt writes what JSON.stringify writes, for any safe integer', () => {
     fc.assert(
       fc.property(fc.maxSafeInteger(), (n) => {
