@@ -240,17 +240,17 @@ interface SkuCore {
   depositFen: number
 }
 
-/**
- * A seeded world: `row(kind, index)` builds any entity from (seed, kind, index) alone. Cross
- * references (an order's SKUs and buyer, a consultation's order) are index-derived, so nothing
- * holds whole-world arrays.
- */
 /** Whether `m` is among the first `n` entries of `list`. */
 function seen(list: Int32Array, n: number, m: number): boolean {
   for (let i = 0; i < n; i++) if (list[i] === m) return true
   return false
 }
 
+/**
+ * A seeded world: `row(kind, index)` builds any entity from (seed, kind, index) alone. Cross
+ * references (an order's SKUs and buyer, a consultation's order) are index-derived, so nothing
+ * holds whole-world arrays.
+ */
 export class World {
   readonly seed: number
   readonly calendar: Calendar
@@ -446,7 +446,7 @@ export class World {
 
   private skuCores: Array<SkuCore | undefined> | undefined
 
-  /** {@link computeSkuCore} memoized per world (orders pick SKUs over and over; ≤ 100k SKUs). */
+  /** {@link computeSkuCore} memoized per world (a SKU row and its two registrations ask; ≤ 100k SKUs). */
   skuCore(k: number): SkuCore {
     this.skuCores ??= new Array<SkuCore | undefined>(this.counts.skus)
     let core = this.skuCores[k]
