@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -66,7 +75,22 @@ export async function bundleWorker(cacheDir: string): Promise<{ url: URL; built:
   // Other processes may build the same bundle at the same moment: write aside, rename into place.
   writeAtomically(file, result.outputFiles[0]!.contents)
   writeAtomically(inputsFile, JSON.stringify(inputs))
+  pruneStale(cacheDir, file)
   return { url: pathToFileURL(file), built: true }
+}
+
+/** An hour after the sources moved on, older bundles go (a run still starting may hold one). */
+function pruneStale(cacheDir: string, current: string): void {
+  const cutoff = Date.now() - 3_600_000
+  for (const name of readdirSync(cacheDir)) {
+    const path = join(cacheDir, name)
+    if (!/^worker-[0-9a-f]+\.mjs/.test(name) || path === current) continue
+    try {
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { force: true })
+    } catch {
+      // Another process pruned it first.
+    }
+  }
 }
 
 function writeAtomically(file: string, data: string | Uint8Array): void {

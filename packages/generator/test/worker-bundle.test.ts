@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -16,8 +16,17 @@ describe('worker bundle', { timeout: 60_000 }, () => {
 
   it('builds once per content and reuses the bundle after', async () => {
     const cache = tempDir('bundle-cache')
+    // Bundles of earlier sources: one left two hours ago goes, one from a minute ago stays.
+    const stale = join(cache, 'worker-0123456789abcdef01234567.mjs')
+    const recent = join(cache, 'worker-fedcba9876543210fedcba98.mjs')
+    writeFileSync(stale, '')
+    writeFileSync(recent, '')
+    const twoHoursAgo = (Date.now() - 7_200_000) / 1000
+    utimesSync(stale, twoHoursAgo, twoHoursAgo)
     const first = await bundleWorker(cache)
     expect(first.built).toBe(true)
+    expect(existsSync(stale)).toBe(false)
+    expect(existsSync(recent)).toBe(true)
     const builtAt = statSync(fileURLToPath(first.url)).mtimeMs
     const second = await bundleWorker(cache)
     expect(second).toEqual({ url: first.url, built: false })
