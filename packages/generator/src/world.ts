@@ -753,19 +753,6 @@ export class World {
     return m * this.scale.skusPerMerchant + Math.floor(this.scale.skusPerMerchant * powThreeHalves(r.next()))
   }
 
-  private readonly drawScratch: OrderDraw = {
-    t: 0,
-    wave: 1,
-    buyer: 0,
-    presale: false,
-    items: [],
-    itemCount: 0,
-    shopCount: 1,
-    depositFen: 0,
-    finalPaymentFen: 0,
-    finalPaidAt: -1,
-    paidAt: -1,
-  }
   /** A cart holds at most 3 shops × 2 SKUs. */
   private readonly itemScratch: ItemDraw[] = Array.from({ length: 6 }, () => ({
     sku: 0,
@@ -773,6 +760,19 @@ export class World {
     quantity: 0,
     unitPriceFen: 0,
   }))
+  private readonly drawScratch: OrderDraw = {
+    t: 0,
+    wave: 1,
+    buyer: 0,
+    presale: false,
+    items: this.itemScratch,
+    itemCount: 0,
+    shopCount: 1,
+    depositFen: 0,
+    finalPaymentFen: 0,
+    finalPaidAt: -1,
+    paidAt: -1,
+  }
   /** the cart's shops while an order is drawn */
   private readonly shopScratch = new Int32Array(3)
 
@@ -853,7 +853,6 @@ export class World {
     d.wave = wave
     d.buyer = buyer
     d.presale = presaleSku >= 0
-    d.items = items
     d.itemCount = itemCount
     d.shopCount = shopCount
     d.depositFen = depositFen
