@@ -17,9 +17,9 @@ const ClockView = Type.Object({
 const Row = Type.Object({}, { additionalProperties: true })
 const tags = ['admin']
 
-/** Admin routes: clock, events, flush, health; the world's (load, reset, webhooks) and SLA rooms' admin routes. */
-export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { clock, scheduler, state, sink } = app.d11
+/** The simulated clock: read, set, advance. */
+const clockRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { clock, scheduler, sink } = app.d11
   const clockView = () => ({
     simTime: formatSimInstant(clock.now()),
     simTimeMs: clock.now(),
@@ -75,6 +75,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return clockView()
     },
   )
+}
+
+/** Admin routes: clock, events, flush, health; the world's (load, reset, webhooks) and SLA rooms' admin routes. */
+export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { state, sink } = app.d11
+  await app.register(clockRoutes)
 
   app.get(
     '/events',
