@@ -58,6 +58,14 @@ export const merchant: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => fulfilment.trace(req.params.merchantId, req.params.orderId, clock.now()),
   )
 
+  await app.register(shipTimeRoutes)
+}
+
+/** SHIP-3 negotiated and SHIP-4 reported ship times: both replace the pickup deadline. */
+const shipTimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { fulfilment, clock } = app.d11
+  const tags = ['merchant']
+
   app.post(
     '/:merchantId/orders/:orderId/negotiate',
     {
