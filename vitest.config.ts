@@ -1,11 +1,10 @@
 import { defineConfig } from 'vitest/config'
 
-// One run over every workspace folder so CI gets a single summary line.
+// One run over every workspace folder so CI gets a single summary line. Each folder's own
+// vitest.config.ts (tools/vitest-project.ts) names it and sets its timeouts, so it also runs alone.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'scenarios'],
+    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'scenarios/vitest.config.ts'],
     reporters: ['default', './tools/summary-reporter.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
   },
 })

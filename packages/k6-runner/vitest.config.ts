@@ -1,6 +1,4 @@
-import { defineProject } from 'vitest/config'
+import { workspaceProject } from '../../tools/vitest-project.ts'
 
 // Runner tests drive a few seconds of real load each on a shared 2-core machine.
-export default defineProject({
-  test: { name: '@d11/k6-runner', testTimeout: 60_000, hookTimeout: 60_000 },
-})
+export default workspaceProject('@d11/k6-runner', { hookTimeout: 60_000 })

@@ -1,7 +1,9 @@
+import { RULE_CATALOGUE } from './catalogue.ts'
+
 /**
  * Rule ID -> the exported functions that implement it, as `module#function` (module = the
  * package export, e.g. `price` for `@d11/rules/price`). The coverage test checks that every rule
- * of `shared/domain/rules.md` is listed here and that every listed function exists.
+ * of the catalogue (`src/catalogue.ts`) is listed here and that every listed function exists.
  */
 export const RULE_INDEX: Readonly<Record<string, readonly string[]>> = {
   'CAL-1': ['calendar#getCalendar', 'calendar#phaseAt'],
@@ -48,4 +50,9 @@ export const RULE_INDEX: Readonly<Record<string, readonly string[]>> = {
 /** Rule IDs implemented by this package, sorted. */
 export function implementedRuleIds(): string[] {
   return Object.keys(RULE_INDEX).sort()
+}
+
+/** Catalogue rule IDs that nothing here implements yet (empty when the package is complete). */
+export function unimplementedRuleIds(): string[] {
+  return RULE_CATALOGUE.map((rule) => rule.id).filter((id) => !RULE_INDEX[id])
 }

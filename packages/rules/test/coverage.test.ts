@@ -1,29 +1,35 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { RULE_INDEX } from '../src/rule-index.ts'
+import { RULE_CATALOGUE, RULE_FAMILIES } from '../src/catalogue.ts'
+import { RULE_INDEX, unimplementedRuleIds } from '../src/rule-index.ts'
 
-/** shared/ sits beside the repository root (`<repo>/../shared`); some checkouts carry it inside. */
-function findRulesMd(): string {
-  const repo = resolve(import.meta.dirname, '../../..')
-  const candidates = [resolve(repo, '../shared/domain/rules.md'), resolve(repo, 'shared/domain/rules.md')]
-  const found = candidates.find((p) => existsSync(p))
-  if (!found) throw new Error(`shared/domain/rules.md not found; looked in ${candidates.join(', ')}`)
-  return found
-}
-
-const rulesMd = readFileSync(findRulesMd(), 'utf8')
-const ruleIds = [...new Set([...rulesMd.matchAll(/\*\*([A-Z]+-\d+)\b/g)].map((m) => m[1]!))]
+const ruleIds = RULE_CATALOGUE.map((rule) => rule.id)
 
 const testDir = import.meta.dirname
 const testSources = readdirSync(testDir)
   .filter((f) => f.endsWith('.test.ts') && f !== basename(import.meta.filename))
   .map((f) => readFileSync(resolve(testDir, f), 'utf8'))
 
-describe('every rule of shared/domain/rules.md is implemented and tested', () => {
-  it('parses the rule IDs of rules.md (all six families present)', () => {
-    const families = new Set(ruleIds.map((id) => id.split('-')[0]))
-    expect([...families].sort()).toEqual(['CAL', 'EXP', 'PAY', 'PRICE', 'REG', 'SHIP'])
+describe('every rule of the catalogue is implemented and tested', () => {
+  it('lists each rule once, numbered from 1 within each of the six families, titled and sourced', () => {
+    expect(new Set(ruleIds).size).toBe(ruleIds.length)
+    for (const family of RULE_FAMILIES) {
+      const numbers = ruleIds
+        .filter((id) => id.startsWith(`${family}-`))
+        .map((id) => Number(id.split('-')[1]))
+      expect(numbers.length, family).toBeGreaterThan(0)
+      expect(numbers, family).toEqual(numbers.map((_, i) => i + 1))
+    }
+    expect(ruleIds.filter((id) => !RULE_FAMILIES.some((f) => id.startsWith(`${f}-`)))).toEqual([])
+    for (const rule of RULE_CATALOGUE) {
+      expect(rule.title.length, rule.id).toBeGreaterThan(2)
+      expect(rule.sources.length, rule.id).toBeGreaterThan(0)
+    }
+  })
+
+  it('leaves no catalogue rule unimplemented', () => {
+    expect(unimplementedRuleIds()).toEqual([])
   })
 
   for (const id of ruleIds) {
@@ -47,7 +53,7 @@ describe('every rule of shared/domain/rules.md is implemented and tested', () =>
     })
   }
 
-  it('rule-index names no rule that rules.md lacks', () => {
+  it('rule-index names no rule that the catalogue lacks', () => {
     expect(Object.keys(RULE_INDEX).filter((id) => !ruleIds.includes(id))).toEqual([])
   })
 

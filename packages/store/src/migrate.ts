@@ -7,10 +7,14 @@ import { StoreError } from './errors.ts'
 /**
  * Versioned, idempotent migrations: `migrations/NNN-name.sql`, statements separated by `;` at the
  * end of a line, `{{db}}` standing for the database. Applied versions are recorded in
- * `schema_migrations`; every statement is `IF NOT EXISTS`, so a crash half way is simply re-run.
+ * `schema_migrations` with the file's checksum; every statement is `IF NOT EXISTS`, so a crash half
+ * way is simply re-run. An applied migration is never edited: a change goes in a new file, and
+ * opening a store whose recorded checksum differs from the file fails, naming the file.
  */
 
 export interface Migration {
+  /** `NNN-name.sql` */
+  file: string
   version: number
   name: string
   statements: string[]
@@ -18,6 +22,11 @@ export interface Migration {
 }
 
 const DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
+
+/** First 16 hex digits of the file's SHA-256 (line endings normalised, so a Windows checkout agrees). */
+export function migrationChecksum(sql: string): string {
+  return createHash('sha256').update(sql.replaceAll('\r\n', '\n')).digest('hex').slice(0, 16)
+}
 
 export function listMigrations(dir = DIR): Migration[] {
   return readdirSync(dir)
@@ -33,28 +42,31 @@ export function listMigrations(dir = DIR): Migration[] {
         .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
         .filter((s) => s.length > 0)
       return {
+        file,
         version: Number(m[1]),
         name: m[2],
         statements,
-        checksum: createHash('sha256').update(sql).digest('hex').slice(0, 16),
+        checksum: migrationChecksum(sql),
       }
     })
 }
 
-/** Applies pending migrations; returns the versions applied by this call. */
-export async function migrate(store: Store): Promise<number[]> {
+/** Applies pending migrations (from `dir`, the package's by default); returns the versions applied. */
+export async function migrate(store: Store, dir = DIR): Promise<number[]> {
   await store.client.command({
     query: `CREATE TABLE IF NOT EXISTS ${store.t('schema_migrations')} (
       version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
     ) ENGINE = ReplacingMergeTree ORDER BY version`,
   })
-  const done = new Set(
-    (
-      await queryRows<{ version: number }>(store, `SELECT version FROM ${store.t('schema_migrations')} FINAL`)
-    ).map((r) => Number(r.version)),
+  const recorded = await queryRows<{ version: number; checksum: string }>(
+    store,
+    `SELECT version, checksum FROM ${store.t('schema_migrations')} FINAL`,
   )
+  const done = new Map(recorded.map((r) => [Number(r.version), r.checksum]))
+  const migrations = listMigrations(dir)
+  assertAppliedUnchanged(store, migrations, done)
   const applied: number[] = []
-  for (const m of listMigrations()) {
+  for (const m of migrations) {
     if (done.has(m.version)) continue
     for (const statement of m.statements) {
       await store.client.command({ query: statement.replaceAll('{{db}}', `\`${store.database}\``) })
@@ -67,4 +79,18 @@ export async function migrate(store: Store): Promise<number[]> {
     applied.push(m.version)
   }
   return applied
+}
+
+/** Every applied migration must still read as it did when applied (its checksum is recorded). */
+function assertAppliedUnchanged(store: Store, migrations: Migration[], done: Map<number, string>): void {
+  for (const m of migrations) {
+    const checksum = done.get(m.version)
+    if (checksum === undefined || checksum === m.checksum) continue
+    throw new StoreError(
+      'STORE_ERR_MIGRATION',
+      `migration ${m.file} was changed after it was applied to database "${store.database}" ` +
+        `(checksum recorded ${checksum}, file now ${m.checksum}): restore the file and put the ` +
+        'change in a new migration with the next number',
+    )
+  }
 }
