@@ -54,7 +54,7 @@ export async function consult(row) {
     const next = await api(
       'POST',
       '/buyer/consultations',
-      { ...body, consultationId, text: `追问 ${turn}` },
+      Object.assign({}, body, { consultationId, text: `追问 ${turn}` }),
       'consultations.message',
     )
     answered(next, 'consultation follow-up')

@@ -13,7 +13,7 @@ export function api(method, path, body, name, headers = {}) {
     `${config.baseUrl}${path}`,
     body === undefined ? null : JSON.stringify(body),
     {
-      headers: { ...JSON_HEADERS, ...headers },
+      headers: Object.assign({}, JSON_HEADERS, headers),
       tags: { name },
       responseCallback: ANSWERED,
     },
@@ -25,7 +25,7 @@ export function ruleOf(res) {
   if (res.status < 400) return ''
   try {
     return res.json('ruleId') || res.json('code') || String(res.status)
-  } catch {
+  } catch (_notJson) {
     return String(res.status)
   }
 }
