@@ -42,25 +42,6 @@ function seconds(flag: string, text: string): number {
   return s
 }
 
-/** `k6` from K6_BIN, else the first executable `k6` on PATH. */
-async function findK6(): Promise<string | undefined> {
-  const { accessSync, constants } = await import('node:fs')
-  const { delimiter, join } = await import('node:path')
-  const runnable = (p: string) => {
-    try {
-      accessSync(p, constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  }
-  if (process.env.K6_BIN) return runnable(process.env.K6_BIN) ? process.env.K6_BIN : undefined
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && runnable(join(dir, 'k6'))) return join(dir, 'k6')
-  }
-  return undefined
-}
-
 /** `{ stages }` from a stages file for the run manifest, `{}` when absent or not JSON. */
 function readStages(
   read: (file: string, enc: 'utf8') => string,
@@ -86,7 +67,7 @@ export function register(program: Command): void {
     )
     .option(
       '--engine <name>',
-      'auto (k6 from K6_BIN or PATH, else builtin) | k6 | builtin, e.g. --engine builtin',
+      'auto (k6 from K6_BIN, PATH or ../shared/tools/k6, else builtin) | k6 | builtin, e.g. --engine builtin',
       'auto',
     )
     .option('--peak-rps <n>', 'iterations/s of the busiest stage (default: 50), e.g. --peak-rps 500')
@@ -200,14 +181,22 @@ Examples:
         env[pair.slice(0, i)] = pair.slice(i + 1)
       }
 
-      const k6 = flags.engine === 'builtin' ? undefined : await findK6()
+      const { findK6, k6Version } = await import('@d11/k6-runner/find-k6')
+      let k6: string | undefined
+      try {
+        k6 = flags.engine === 'builtin' ? undefined : findK6()?.path
+      } catch (err) {
+        failInput(`--engine: ${(err as Error).message}`)
+      }
       // Wall clock of the load's start, recorded in the run manifest (not seeded data).
       const loadStartedAt = Date.now()
       if (flags.engine === 'k6' && !k6)
-        failInput('--engine: k6 not found (set K6_BIN or put k6 on PATH), or use --engine builtin')
+        failInput(
+          '--engine: k6 not found (set K6_BIN, put k6 on PATH or ../shared/tools/k6 beside the checkout), or use --engine builtin',
+        )
       let code: number
       if (k6) {
-        process.stderr.write(`d11 load: ${scenario} with ${k6} (run ${runId})\n`)
+        process.stderr.write(`d11 load: ${scenario} with ${k6}, ${k6Version(k6)} (run ${runId})\n`)
         const { spawn } = await import('node:child_process')
         const args = [
           'run',
