@@ -139,24 +139,28 @@ Examples:
       if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(runId))
         failInput(`--run-id: "${runId}" may only use letters, digits and _ . : -`)
       const dataDir = resolve(flags.data)
-      if (!existsSync(join(dataDir, 'manifest.json'))) {
+      // a scenario needs a world; any other k6 script runs without one unless --data names one
+      const hasWorld = existsSync(join(dataDir, 'manifest.json'))
+      if (!hasWorld && (known || flags.data !== 'data/')) {
         failInput(`--data: ${dataDir} holds no generated world (run d11 gen --out ${flags.data} first)`)
       }
       const out = resolve(flags.out ?? join('.d11', 'runs', runId, 'k6.json'))
       mkdirSync(dirname(out), { recursive: true })
 
-      const env: Record<string, string> = { DATA_DIR: dataDir, RUN_ID: runId }
+      const env: Record<string, string> = hasWorld ? { DATA_DIR: dataDir, RUN_ID: runId } : { RUN_ID: runId }
       if (flags.baseUrl) env.BASE_URL = flags.baseUrl
       if (flags.merchantUrl) env.MERCHANT_URL = flags.merchantUrl
       if (flags.peakRps) env.PEAK_RPS = String(positive('--peak-rps', flags.peakRps))
       if (flags.replay) env.REPLAY = '1'
       if (flags.compress) env.COMPRESS = String(positive('--compress', flags.compress))
       const { readFileSync } = await import('node:fs')
-      const worldManifest = JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8'))
-      const calendarId = String(worldManifest.calendar)
+      const worldManifest: Record<string, unknown> = hasWorld
+        ? JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8'))
+        : {}
+      const calendarId = hasWorld ? String(worldManifest.calendar) : undefined
       if (known) {
         const { windowFor } = await import('@d11/scenarios/windows')
-        const window = windowFor(scenario, calendarId)
+        const window = windowFor(scenario, calendarId!)
         if (flags.duration)
           env.COMPRESS = String((window.to - window.from) / 1000 / seconds('--duration', flags.duration))
         if (flags.stages) env.STAGES_FILE = resolve(flags.stages)
