@@ -44,7 +44,7 @@ describe.skipIf(!k6)(realK6Title('scenarios on real k6'), () => {
       const options = JSON.parse(r.stdout) as { scenarios: Record<string, { executor: string }> }
       expect(Object.keys(options.scenarios).length, names[i]).toBeGreaterThan(0)
     })
-  })
+  }, 180_000)
 
   it('peak-nov11 runs on real k6 and on the built-in runner against the same world: request counts within 3 %, and the --out json lands in the store with the summary counts', async () => {
     const k6Out = join(stack.dir, 'peak-k6.json')
@@ -101,5 +101,5 @@ describe.skipIf(!k6)(realK6Title('scenarios on real k6'), () => {
     } finally {
       await cleanup()
     }
-  })
+  }, 240_000)
 })

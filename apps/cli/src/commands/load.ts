@@ -211,11 +211,21 @@ Examples:
         ]
         code = await new Promise<number>((done) => {
           const child = spawn(k6, args, { stdio: 'inherit' })
+          // A stop signal to d11 load (d11 run sends SIGTERM) stops k6 too, never leaving it
+          // orphaned: k6 ends its test gracefully; SIGKILL if it has not exited 10 s later.
+          const forward = (signal: NodeJS.Signals) => {
+            child.kill(signal)
+            setTimeout(() => child.kill('SIGKILL'), 10_000).unref()
+          }
+          process.on('SIGINT', forward).on('SIGTERM', forward)
           child.on('error', (err) => {
             process.stderr.write(`d11 load: ${k6} failed to start: ${err.message}\n`)
             done(1)
           })
-          child.on('exit', (c) => done(c ?? 1))
+          child.on('exit', (c) => {
+            process.off('SIGINT', forward).off('SIGTERM', forward)
+            done(c ?? 1)
+          })
         })
       } else {
         process.stderr.write(`d11 load: ${scenario} with the built-in runner (run ${runId})\n`)
