@@ -44,7 +44,7 @@ export const options = {
 
 export async function setup() {
   await startWindow(window)
-  const spotAt = shanghaiIso(MOMENTS_BY_CALENDAR[config.calendar].wave2SpotOpens + 3_600_000)
+  const spotAt = shanghaiIso(MOMENTS_BY_CALENDAR[config.calendar].wave2SpotOpens + 3600000)
   const orderIds = await prepareOrders(spot, spotAt, 'spot')
   await setClock(window.fromIso, config.compress)
   return { orderIds }

@@ -41,7 +41,7 @@ export const options = {
 
 export async function setup() {
   await startWindow(window)
-  const presaleAt = shanghaiIso(MOMENTS_BY_CALENDAR[config.calendar].wave1PresaleOpens + 3_600_000)
+  const presaleAt = shanghaiIso(MOMENTS_BY_CALENDAR[config.calendar].wave1PresaleOpens + 3600000)
   const orderIds = await prepareOrders(presale, presaleAt, 'deposit')
   await setClock(window.fromIso, config.compress)
   return { orderIds }

@@ -74,7 +74,7 @@ export async function orderPaid() {
     paidFen: item.unitPriceFen * item.quantity,
     status: 'paid',
     paidAt,
-    shipBy: shanghaiIso(Date.parse(paidAt) + 48 * 3_600_000),
+    shipBy: shanghaiIso(Date.parse(paidAt) + 48 * 3600000),
     oversold: false,
   })
 }

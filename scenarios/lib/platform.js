@@ -1,10 +1,19 @@
 // Calls to the mock platform (apps/platform): JSON bodies, a `name` tag per endpoint, and the
 // statuses that count as answered: 2xx plus the rule rejections (409 stock/state, 422 windows).
+// A 503 with Retry-After is load shedding: counted in d11_shed_requests, never a failed check.
 import { check } from 'k6'
 import http from 'k6/http'
+import { Counter } from 'k6/metrics'
 import { config, JSON_HEADERS } from './config.js'
 
 export const ANSWERED = http.expectedStatuses({ min: 200, max: 299 }, 409, 422)
+
+const shedRequests = new Counter('d11_shed_requests')
+
+/** The platform shed the request under overload (503 + Retry-After): not served, not an error. */
+export function isShed(res) {
+  return res.status === 503 && Boolean(res.headers['Retry-After'])
+}
 
 /** `await api('POST', '/buyer/orders', body, 'orders.place')` */
 export function api(method, path, body, name, headers = {}) {
@@ -13,7 +22,7 @@ export function api(method, path, body, name, headers = {}) {
     `${config.baseUrl}${path}`,
     body === undefined ? null : JSON.stringify(body),
     {
-      headers: { ...JSON_HEADERS, ...headers },
+      headers: Object.assign({}, JSON_HEADERS, headers),
       tags: { name },
       responseCallback: ANSWERED,
     },
@@ -25,13 +34,21 @@ export function ruleOf(res) {
   if (res.status < 400) return ''
   try {
     return res.json('ruleId') || res.json('code') || String(res.status)
-  } catch {
+  } catch (_notJson) {
     return String(res.status)
   }
 }
 
-/** Checks that the platform answered: a success or a coded rule rejection, never a 5xx. */
+/**
+ * Checks that the platform answered: a success or a coded rule rejection, never a 5xx. A shed
+ * request is counted in d11_shed_requests instead and records no check (it was never served);
+ * returns false for it, as for a failed check.
+ */
 export function answered(res, what) {
+  if (isShed(res)) {
+    shedRequests.add(1, { what })
+    return false
+  }
   return check(res, {
     [`${what}: answered`]: (r) => r.status >= 200 && r.status < 500,
     [`${what}: rejection carries a code`]: (r) => r.status < 400 || (r.body || '').includes('"code"'),

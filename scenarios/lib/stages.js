@@ -62,7 +62,7 @@ export function curveStages(file) {
   const curve = JSON.parse(open(file))
   if (!Array.isArray(curve.stages))
     throw new Error(`STAGES_FILE ${file} has no "stages" array (expected d11 curve --k6 output)`)
-  return { startRate: curve.startRate ?? 0, stages: curve.stages }
+  return { startRate: curve.startRate || 0, stages: curve.stages }
 }
 
 let curveCache
@@ -93,6 +93,6 @@ export function arrival({ exec, share = 1, window, momentMs, preset = 'launch', 
     maxVUs: config.maxVUs || Math.max(20, preAllocatedVUs * 10),
     stages,
     gracefulStop: '10s',
-    tags: { flow: exec, ...tags },
+    tags: Object.assign({ flow: exec }, tags),
   }
 }

@@ -1,7 +1,7 @@
 // The simulated windows each scenario rehearses, per calendar. They mirror @d11/rules/calendar
 // (scenarios/test/windows.test.ts keeps them in step): k6 scripts cannot import workspace packages.
 
-const MIN = 60_000
+const MIN = 60000
 const at = (iso) => Date.parse(iso)
 
 const MOMENTS = {
@@ -47,5 +47,5 @@ export function windowFor(scenario, calendar) {
 
 /** Epoch ms as ISO 8601 in Asia/Shanghai (+08:00), independent of the host zone. */
 export function shanghaiIso(ms) {
-  return new Date(ms + 8 * 3_600_000).toISOString().replace('Z', '+08:00')
+  return new Date(ms + 8 * 3600000).toISOString().replace('Z', '+08:00')
 }

@@ -35,7 +35,9 @@ export function worldRows(file, label, keep, limit = 2000, simTimeOf = undefined
   return new SharedArray(`${file}:${label}`, () => {
     const rows = readRows(file, keep).slice(0, limit)
     if (!simTimeOf) return rows
-    return rows.map((r) => ({ ...r, simTime: simTimeOf(r) })).sort((a, b) => a.simTime - b.simTime)
+    return rows
+      .map((r) => Object.assign({}, r, { simTime: simTimeOf(r) }))
+      .sort((a, b) => a.simTime - b.simTime)
   })
 }
 

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -88,6 +89,39 @@ describe('d11 load', () => {
     expect(args).toContain('COMPRESS=120')
     expect(args.some((a) => a.startsWith('STAGES_FILE='))).toBe(true)
     expect(args.at(-1)).toBe(join(root, 'scenarios/presale-open.js'))
+  })
+
+  it('runs any async k6 script from a folder outside the repository with -e, and no world', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'd11-load-script-'))
+    const script = join(dir, 'ping.js')
+    writeFileSync(
+      script,
+      `import http from 'k6/http'
+import { Counter } from 'k6/metrics'
+const greeted = new Counter('greeted')
+export const options = { scenarios: { ping: { executor: 'per-vu-iterations', vus: 2, iterations: 3 } } }
+export default async function () {
+  await http.asyncRequest('GET', __ENV.TARGET + '/admin/clock')
+  if (__ENV.GREETING === 'hi') greeted.add(1)
+}
+`,
+    )
+    const r = await d11([
+      script,
+      '--engine',
+      'builtin',
+      '--no-ingest',
+      '--out',
+      join(dir, 'ping.json'),
+      '-e',
+      `TARGET=${stack.baseUrl}`,
+      '-e',
+      'GREETING=hi',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('with the built-in runner')
+    expect(r.stdout).toMatch(/greeted\.*: 6\b/)
+    expect(r.stdout).toMatch(/http_reqs\.*: 6\b/)
   })
 
   it("exits with the engine's code: 99 when a threshold is impossible", async () => {

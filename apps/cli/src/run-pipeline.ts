@@ -75,6 +75,17 @@ async function validate(flags: RunPipelineFlags): Promise<Validated> {
   if (!['auto', 'k6', 'builtin'].includes(flags.engine)) {
     throw new RunInputError(`--engine: "${flags.engine}" is not auto, k6 or builtin`)
   }
+  if (flags.engine !== 'builtin') {
+    // the same finder d11 load uses; a missing k6 for --engine k6 is a bad flag, found before any work
+    const { findK6, NO_K6_REASON } = await import('@d11/k6-runner/find-k6')
+    let k6: ReturnType<typeof findK6>
+    try {
+      k6 = findK6()
+    } catch (err) {
+      throw new RunInputError(`--engine: ${(err as Error).message}`)
+    }
+    if (!k6 && flags.engine === 'k6') throw new RunInputError(`--engine k6: ${NO_K6_REASON}`)
+  }
   const { loadProfile } = await import('@d11/merchant/profile')
   try {
     loadProfile(flags.profile)

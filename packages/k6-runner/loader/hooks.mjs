@@ -1,7 +1,10 @@
-// Module resolve hook of @d11/k6-runner (registered with `module.register`).
+// Module hooks of @d11/k6-runner (registered with `module.register`).
 // Maps k6's built-in modules to the runner's shims, refuses the k6 modules the runner lacks with an
-// error naming them, and gives every file a script imports the run's `?d11run=N` query so each run
-// evaluates the script's own modules afresh (metrics created at module top level bind to that run).
+// error naming them, and gives every file a script imports the instance's `?d11run=RUN-VU` query so
+// each VU of each run evaluates the script's own modules afresh (module-level state is per VU, and
+// metrics created at module top level bind to that run).
+
+import { readFile } from 'node:fs/promises'
 
 const SHIMS = {
   k6: 'k6.mjs',
@@ -35,4 +38,15 @@ export async function resolve(specifier, context, nextResolve) {
     return { ...resolved, url: url.href }
   }
   return resolved
+}
+
+// A k6 script and the files it imports are ES modules wherever they live: a folder without
+// `"type": "module"` (or another loader such as tsx) must not turn them into CommonJS, where
+// `import 'k6/http'` would go through require() and miss the shims.
+export async function load(url, context, nextLoad) {
+  if (url.startsWith('file:') && /\.m?js\?(.*&)?d11run=/.test(url)) {
+    const source = await readFile(new URL(url))
+    return { format: 'module', source, shortCircuit: true }
+  }
+  return nextLoad(url, context)
 }

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Tags } from './metrics.ts'
 
-/** One virtual user. All VUs share one module instance and one event loop (see README). */
+/** One virtual user: its own instance of the script's modules; all VUs share one event loop. */
 export interface Vu {
   idInTest: number
   idInInstance: number
@@ -10,6 +10,8 @@ export interface Vu {
   /** `exec.vu.tags`: tags the script sets on this VU's samples */
   tags: Tags
   busy: boolean
+  /** the exports of this VU's instance of the script */
+  exports: Record<string, unknown>
 }
 
 /** What a running scenario exposes to `k6/execution` and to sample tags. */
@@ -35,6 +37,8 @@ export interface IterationContext {
   /** `''` at the root, `'::name'` inside `group('name')`, `'::setup'` in setup() */
   group: string
   env: Record<string, string>
+  /** set while an instance of the script evaluates its top level (k6's init context) */
+  init?: boolean
 }
 
 export const als = new AsyncLocalStorage<IterationContext>()

@@ -170,7 +170,7 @@ export class Http {
     throw new K6RunnerError(
       'K6R_UNSUPPORTED_API',
       `k6/http.${name}() is synchronous and the built-in runner drives every VU on one event loop; ` +
-        `write the iteration as an async function and use await http.asyncRequest('${name === 'del' ? 'DELETE' : name === 'request' ? 'GET' : name.toUpperCase()}', url, body, params) (k6 runs that too)`,
+        `write the iteration as an async function and use await http.asyncRequest('${name === 'del' ? 'DELETE' : name === 'request' ? 'GET' : name.toUpperCase()}', url, body, params) (k6 runs that too), or run the script unchanged with real k6 (d11 load --engine k6)`,
     )
   }
 

@@ -1,14 +1,12 @@
 import { setMaxListeners } from 'node:events'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { register } from 'node:module'
 import { dirname, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { constants, Script } from 'node:vm'
 import { als, type IterationContext, type ScenarioState, type Vu, wallNow } from './context.ts'
 import { EXIT, K6RunnerError, unsupported } from './errors.ts'
 import { Http, type HttpHost } from './http.ts'
 import { JsonOutput } from './json-output.ts'
 import { type Contains, type Metric, type MetricType, Registry, type Tags } from './metrics.ts'
+import { callerFile, registerHooks, ScriptInstances } from './modules.ts'
 import { arrivalOffsets, parseScenarios, type ScenarioSpec } from './scenarios.ts'
 import { buildSummary, Groups, type SummaryData, textSummary } from './summary.ts'
 import { evaluateThresholds, parseThresholds, type Threshold } from './thresholds.ts'
@@ -45,27 +43,7 @@ export interface RunResult {
 }
 
 const RUNTIME_KEY = Symbol.for('@d11/k6-runner/runtime')
-const HOOKS_KEY = Symbol.for('@d11/k6-runner/hooks')
 const LATENCY_METRIC = 'd11_iteration_latency_from_schedule'
-/**
- * `import()` through Node's own loader (where the k6 resolve hook is registered). Under another
- * module runner (vitest) a plain `new Function` import has no loader callback; a vm Script with
- * the main-context loader does.
- */
-async function nativeImport(url: string): Promise<Record<string, unknown>> {
-  try {
-    return await (
-      new Function('url', 'return import(url)') as (u: string) => Promise<Record<string, unknown>>
-    )(url)
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') throw err
-    const viaVm = new Script('(url) => import(url)', {
-      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    }).runInThisContext() as (u: string) => Promise<Record<string, unknown>>
-    return viaVm(url)
-  }
-}
-let runCounter = 0
 /** `options` keys the runner acts on, or that change nothing on one machine (timeouts, reporting). */
 const HANDLED_OPTIONS = new Set([
   'scenarios',
@@ -86,17 +64,9 @@ const HANDLED_OPTIONS = new Set([
   'cloud',
 ])
 
-function registerHooks(): void {
-  const g = globalThis as Record<symbol, unknown>
-  if (g[HOOKS_KEY]) return
-  register(new URL('../loader/hooks.mjs', import.meta.url), {
-    data: { shimDir: new URL('../shims/', import.meta.url).href },
-  })
-  g[HOOKS_KEY] = true
-}
-
 type Phase = 'init' | 'setup' | 'run' | 'teardown' | 'done'
 type IterationFn = (data: unknown) => unknown
+type Exports = Record<string, unknown>
 
 class Run implements HttpHost {
   readonly registry = new Registry()
@@ -125,7 +95,9 @@ class Run implements HttpHost {
     iterationInScenario: 0,
     tags: {},
     busy: false,
+    exports: {},
   }
+  private readonly instances: ScriptInstances
   private readonly m = this.builtins()
   readonly http: Http
 
@@ -139,6 +111,7 @@ class Run implements HttpHost {
     }
     this.http = new Http(this, opts.connectionsPerHost)
     this.runtime.http = this.http
+    this.instances = new ScriptInstances(scriptPath)
   }
 
   private builtins(): Record<string, Metric> {
@@ -170,8 +143,9 @@ class Run implements HttpHost {
   }
 
   // ---- HttpHost ----
+  /** 'init' while any instance of the script evaluates its top level (a VU may start mid-run). */
   phase(): Phase {
-    return this.state
+    return als.getStore()?.init ? 'init' : this.state
   }
   metric(name: string): Metric {
     return this.m[name] ?? this.registry.metrics.get(name)!
@@ -191,7 +165,7 @@ class Run implements HttpHost {
 
   private ctx(api: string): IterationContext {
     const ctx = als.getStore()
-    if (!ctx) {
+    if (!ctx || ctx.init) {
       throw new K6RunnerError(
         'K6R_INIT_CONTEXT',
         `${api} is only available inside setup(), an iteration or teardown()`,
@@ -201,7 +175,7 @@ class Run implements HttpHost {
   }
 
   private initOnly(api: string): void {
-    if (this.state !== 'init') {
+    if (this.phase() !== 'init') {
       throw new K6RunnerError(
         'K6R_INIT_CONTEXT',
         `${api} can only be called in the init context (the script's top level)`,
@@ -272,7 +246,7 @@ class Run implements HttpHost {
         return {
           name,
           add: (value: number | boolean, tags?: Record<string, unknown>) => {
-            if (this.state === 'init')
+            if (this.phase() === 'init')
               throw new K6RunnerError('K6R_INIT_CONTEXT', `${name}.add() is not allowed in the init context`)
             const t = this.baseTags()
             if (tags) for (const k in tags) t[k] = String(tags[k])
@@ -393,16 +367,32 @@ class Run implements HttpHost {
     delete g[RUNTIME_KEY]
   }
 
-  private newVu(): Vu {
-    this.vuCount++
-    return {
-      idInTest: this.vuCount,
-      idInInstance: this.vuCount,
+  /** A new VU with its own instance of the script (k6's per-VU init context; `__VU` is its id). */
+  private async newVu(): Promise<Vu> {
+    const id = ++this.vuCount
+    const vu: Vu = {
+      idInTest: id,
+      idInInstance: id,
       iterationInInstance: 0,
       iterationInScenario: 0,
       tags: {},
       busy: false,
+      exports: {},
     }
+    vu.exports = await als.run(this.initContext(vu), () => this.instances.load(id))
+    return vu
+  }
+
+  private initContext(vu: Vu): IterationContext {
+    return { vu, scenario: undefined, iterationInScenario: 0, group: '', env: this.baseEnv, init: true }
+  }
+
+  /** The VUs a scenario starts with, initialised before setup() as k6 does. */
+  private async initialVus(spec: ScenarioSpec): Promise<Vu[]> {
+    const count = spec.executor.endsWith('arrival-rate') ? spec.preAllocatedVUs : spec.vus
+    const vus: Vu[] = []
+    for (let i = 0; i < count; i++) vus.push(await this.newVu())
+    return vus
   }
 
   private log(text: string): void {
@@ -417,13 +407,14 @@ class Run implements HttpHost {
     for (const c of this.controllers) c.abort(new K6RunnerError('K6R_ABORTED', reason))
   }
 
-  /** Runs one iteration of `fn` on `vu`; returns a promise only when the iteration is async. */
+  /** Runs one iteration of the VU's `exec` function; returns a promise only when it is async. */
   private iterate(
     sc: ScenarioState,
     vu: Vu,
-    fn: IterationFn,
+    exec: string,
     scheduledPerf?: number,
   ): Promise<void> | undefined {
+    const fn = vu.exports[exec] as IterationFn
     const ctx: IterationContext = {
       vu,
       scenario: sc,
@@ -511,12 +502,11 @@ class Run implements HttpHost {
   private runArrival(
     spec: ScenarioSpec,
     sc: ScenarioState,
-    fn: IterationFn,
+    vus: Vu[],
     controller: AbortController,
   ): Promise<void> {
-    const free: Vu[] = []
-    let owned = 0
-    for (; owned < spec.preAllocatedVUs; owned++) free.push(this.newVu())
+    const free: Vu[] = [...vus]
+    let owned = vus.length
     let inflight = 0
     let drained: (() => void) | undefined
     const release = (vu: Vu) => {
@@ -524,12 +514,26 @@ class Run implements HttpHost {
       inflight--
       if (inflight === 0) drained?.()
     }
+    const start = (vu: Vu, scheduled: number) => {
+      const p = this.iterate(sc, vu, spec.exec, scheduled)
+      if (p) p.then(() => release(vu))
+      else release(vu)
+    }
     const dispatch = (scheduled: number) => {
-      let vu = free.pop()
+      const vu = free.pop()
       if (!vu) {
         if (owned < spec.maxVUs) {
+          // k6 initialises the VU in the background and drops this iteration; here the iteration
+          // waits for its new VU, and the wait shows in the latency from the schedule
           owned++
-          vu = this.newVu()
+          inflight++
+          this.newVu().then(
+            (fresh) => (controller.signal.aborted ? release(fresh) : start(fresh, scheduled)),
+            (err) => {
+              if (--inflight === 0) drained?.()
+              this.stop(EXIT.scriptException, `a VU failed to initialise: ${(err as Error).message}`)
+            },
+          )
         } else {
           this.registry.sample(this.m.dropped_iterations!, 1, { ...sc.tags }, wallNow())
           if (!this.warnedVus.has(sc.name)) {
@@ -538,14 +542,11 @@ class Run implements HttpHost {
               `WARN[${sc.name}] Insufficient VUs, reached ${spec.maxVUs} active VUs and cannot initialize more\n`,
             )
           }
-          return
         }
+        return
       }
       inflight++
-      const p = this.iterate(sc, vu, fn, scheduled)
-      const v = vu
-      if (p) p.then(() => release(v))
-      else release(v)
+      start(vu, scheduled)
     }
     const offsets = arrivalOffsets(spec.stages)
     let next = offsets.next()
@@ -576,20 +577,19 @@ class Run implements HttpHost {
   private async runLoops(
     spec: ScenarioSpec,
     sc: ScenarioState,
-    fn: IterationFn,
+    vus: Vu[],
     controller: AbortController,
   ): Promise<void> {
     const end = sc.startPerf + spec.durationMs
     const perVu = spec.executor === 'per-vu-iterations' ? spec.iterations : Number.POSITIVE_INFINITY
-    const loop = async () => {
-      const vu = this.newVu()
+    const loop = async (vu: Vu) => {
       for (let i = 0; i < perVu && performance.now() < end && !controller.signal.aborted; i++) {
-        const p = this.iterate(sc, vu, fn)
+        const p = this.iterate(sc, vu, spec.exec)
         if (p) await p
         else await new Promise((r) => setImmediate(r))
       }
     }
-    const all = Promise.all(Array.from({ length: spec.vus }, loop))
+    const all = Promise.all(vus.map(loop))
     let timer: NodeJS.Timeout | undefined
     const timedOut = await Promise.race([
       all.then(() => false),
@@ -599,7 +599,7 @@ class Run implements HttpHost {
     if (timedOut) await this.graceful(all, spec.gracefulStopMs, controller)
   }
 
-  private async runScenario(spec: ScenarioSpec, fn: IterationFn): Promise<void> {
+  private async runScenario(spec: ScenarioSpec, vus: Vu[]): Promise<void> {
     const controller = new AbortController()
     // every in-flight request listens on the scenario's signal
     setMaxListeners(0, controller.signal)
@@ -617,8 +617,8 @@ class Run implements HttpHost {
     }
     const sc = this.scenarioState(spec, controller)
     this.scenarios.push(sc)
-    if (spec.executor.endsWith('arrival-rate')) await this.runArrival(spec, sc, fn, controller)
-    else await this.runLoops(spec, sc, fn, controller)
+    if (spec.executor.endsWith('arrival-rate')) await this.runArrival(spec, sc, vus, controller)
+    else await this.runLoops(spec, sc, vus, controller)
   }
 
   private inPhase<T>(phase: Phase, group: string, fn: () => T): T {
@@ -637,30 +637,22 @@ class Run implements HttpHost {
     registerHooks()
     this.buildExecution()
     this.installGlobals()
-    const url = pathToFileURL(this.scriptPath)
-    url.searchParams.set('d11run', String(++runCounter))
-    let mod: Record<string, unknown>
-    try {
-      mod = await nativeImport(url.href)
-    } catch (err) {
-      throw explainImportError(err)
-    }
+    // instance 0: the init pass that yields options and runs setup/teardown/handleSummary
+    const mod: Exports = await als.run(this.initContext(this.setupVu), () => this.instances.load(0))
     this.options = (mod.options as Record<string, unknown>) ?? {}
     this.optionTags = Object.fromEntries(
       Object.entries((this.options.tags as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]),
     )
     this.applyHttpOptions()
     const specs = parseScenarios(this.options)
-    const fns = specs.map((s) => {
-      const fn = mod[s.exec]
-      if (typeof fn !== 'function') {
+    for (const s of specs) {
+      if (typeof mod[s.exec] !== 'function') {
         throw new K6RunnerError(
           'K6R_INVALID_CONFIG',
           `options.scenarios.${s.name}.exec: the script exports no function '${s.exec}'`,
         )
       }
-      return fn as IterationFn
-    })
+    }
     this.thresholds = parseThresholds(this.registry, this.options.thresholds)
     const trendStats = (this.options.summaryTrendStats as string[] | undefined) ?? [
       'avg',
@@ -675,6 +667,9 @@ class Run implements HttpHost {
         this.thresholds.filter((t) => t.metricKey.split('{')[0]!.trim() === name).map((t) => t.source)
       this.registry.output = new JsonOutput(resolve(this.opts.cwd ?? process.cwd(), this.opts.out), byMetric)
     }
+
+    const vusByScenario: Vu[][] = []
+    for (const spec of specs) vusByScenario.push(await this.initialVus(spec))
 
     this.startPerf = performance.now()
     const elapsed = () => performance.now() - this.startPerf
@@ -704,7 +699,7 @@ class Run implements HttpHost {
           this.stop(EXIT.thresholds, `thresholds with abortOnFail crossed: ${failed.join('; ')}`)
         }
       }, 1000)
-      await Promise.all(specs.map((s, i) => this.runScenario(s, fns[i]!)))
+      await Promise.all(specs.map((s, i) => this.runScenario(s, vusByScenario[i]!)))
       clearInterval(ticker)
       const teardown = mod.teardown as IterationFn | undefined
       try {
@@ -786,31 +781,6 @@ class Run implements HttpHost {
       }
     }
   }
-}
-
-/** The file:// path of whoever called `open()`, from the stack (k6 resolves relative to it). */
-function callerFile(): string | undefined {
-  const lines = new Error().stack?.split('\n') ?? []
-  for (const line of lines.slice(3)) {
-    const m = /(file:\/\/[^\s?)]+)(?:\?[^\s)]*)?:\d+:\d+/.exec(line)
-    if (m && !m[1]!.includes('/k6-runner/')) return fileURLToPath(m[1]!)
-  }
-  return undefined
-}
-
-function explainImportError(err: unknown): Error {
-  if (err instanceof K6RunnerError) return err
-  const message = (err as Error)?.message ?? String(err)
-  const missing = /module '([^']+)' does not provide an export named '([^']+)'/.exec(message)
-  if (missing?.[1]?.startsWith('k6')) {
-    return new K6RunnerError(
-      'K6R_UNSUPPORTED_API',
-      `${missing[1]}.${missing[2]} is not provided by the built-in runner; run this script with real k6 (--engine k6)`,
-    )
-  }
-  const mod = /K6R_UNSUPPORTED_MODULE: (.*)/.exec(message)
-  if (mod) return new K6RunnerError('K6R_UNSUPPORTED_MODULE', mod[1]!)
-  return new K6RunnerError('K6R_SCRIPT_ERROR', `the script failed to load: ${message}`)
 }
 
 let running = false

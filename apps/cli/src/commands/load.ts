@@ -42,25 +42,6 @@ function seconds(flag: string, text: string): number {
   return s
 }
 
-/** `k6` from K6_BIN, else the first executable `k6` on PATH. */
-async function findK6(): Promise<string | undefined> {
-  const { accessSync, constants } = await import('node:fs')
-  const { delimiter, join } = await import('node:path')
-  const runnable = (p: string) => {
-    try {
-      accessSync(p, constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  }
-  if (process.env.K6_BIN) return runnable(process.env.K6_BIN) ? process.env.K6_BIN : undefined
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && runnable(join(dir, 'k6'))) return join(dir, 'k6')
-  }
-  return undefined
-}
-
 /** `{ stages }` from a stages file for the run manifest, `{}` when absent or not JSON. */
 function readStages(
   read: (file: string, enc: 'utf8') => string,
@@ -86,7 +67,7 @@ export function register(program: Command): void {
     )
     .option(
       '--engine <name>',
-      'auto (k6 from K6_BIN or PATH, else builtin) | k6 | builtin, e.g. --engine builtin',
+      'auto (k6 from K6_BIN, PATH or ../shared/tools/k6, else builtin) | k6 | builtin, e.g. --engine builtin',
       'auto',
     )
     .option('--peak-rps <n>', 'iterations/s of the busiest stage (default: 50), e.g. --peak-rps 500')
@@ -158,24 +139,28 @@ Examples:
       if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(runId))
         failInput(`--run-id: "${runId}" may only use letters, digits and _ . : -`)
       const dataDir = resolve(flags.data)
-      if (!existsSync(join(dataDir, 'manifest.json'))) {
+      // a scenario needs a world; any other k6 script runs without one unless --data names one
+      const hasWorld = existsSync(join(dataDir, 'manifest.json'))
+      if (!hasWorld && (known || flags.data !== 'data/')) {
         failInput(`--data: ${dataDir} holds no generated world (run d11 gen --out ${flags.data} first)`)
       }
       const out = resolve(flags.out ?? join('.d11', 'runs', runId, 'k6.json'))
       mkdirSync(dirname(out), { recursive: true })
 
-      const env: Record<string, string> = { DATA_DIR: dataDir, RUN_ID: runId }
+      const env: Record<string, string> = hasWorld ? { DATA_DIR: dataDir, RUN_ID: runId } : { RUN_ID: runId }
       if (flags.baseUrl) env.BASE_URL = flags.baseUrl
       if (flags.merchantUrl) env.MERCHANT_URL = flags.merchantUrl
       if (flags.peakRps) env.PEAK_RPS = String(positive('--peak-rps', flags.peakRps))
       if (flags.replay) env.REPLAY = '1'
       if (flags.compress) env.COMPRESS = String(positive('--compress', flags.compress))
       const { readFileSync } = await import('node:fs')
-      const worldManifest = JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8'))
-      const calendarId = String(worldManifest.calendar)
+      const worldManifest: Record<string, unknown> = hasWorld
+        ? JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8'))
+        : {}
+      const calendarId = hasWorld ? String(worldManifest.calendar) : undefined
       if (known) {
         const { windowFor } = await import('@d11/scenarios/windows')
-        const window = windowFor(scenario, calendarId)
+        const window = windowFor(scenario, calendarId!)
         if (flags.duration)
           env.COMPRESS = String((window.to - window.from) / 1000 / seconds('--duration', flags.duration))
         if (flags.stages) env.STAGES_FILE = resolve(flags.stages)
@@ -200,14 +185,22 @@ Examples:
         env[pair.slice(0, i)] = pair.slice(i + 1)
       }
 
-      const k6 = flags.engine === 'builtin' ? undefined : await findK6()
+      const { findK6, k6Version } = await import('@d11/k6-runner/find-k6')
+      let k6: string | undefined
+      try {
+        k6 = flags.engine === 'builtin' ? undefined : findK6()?.path
+      } catch (err) {
+        failInput(`--engine: ${(err as Error).message}`)
+      }
       // Wall clock of the load's start, recorded in the run manifest (not seeded data).
       const loadStartedAt = Date.now()
       if (flags.engine === 'k6' && !k6)
-        failInput('--engine: k6 not found (set K6_BIN or put k6 on PATH), or use --engine builtin')
+        failInput(
+          '--engine: k6 not found (set K6_BIN, put k6 on PATH or ../shared/tools/k6 beside the checkout), or use --engine builtin',
+        )
       let code: number
       if (k6) {
-        process.stderr.write(`d11 load: ${scenario} with ${k6} (run ${runId})\n`)
+        process.stderr.write(`d11 load: ${scenario} with ${k6}, ${k6Version(k6)} (run ${runId})\n`)
         const { spawn } = await import('node:child_process')
         const args = [
           'run',
@@ -218,11 +211,21 @@ Examples:
         ]
         code = await new Promise<number>((done) => {
           const child = spawn(k6, args, { stdio: 'inherit' })
+          // A stop signal to d11 load (d11 run sends SIGTERM) stops k6 too, never leaving it
+          // orphaned: k6 ends its test gracefully; SIGKILL if it has not exited 10 s later.
+          const forward = (signal: NodeJS.Signals) => {
+            child.kill(signal)
+            setTimeout(() => child.kill('SIGKILL'), 10_000).unref()
+          }
+          process.on('SIGINT', forward).on('SIGTERM', forward)
           child.on('error', (err) => {
             process.stderr.write(`d11 load: ${k6} failed to start: ${err.message}\n`)
             done(1)
           })
-          child.on('exit', (c) => done(c ?? 1))
+          child.on('exit', (c) => {
+            process.off('SIGINT', forward).off('SIGTERM', forward)
+            done(c ?? 1)
+          })
         })
       } else {
         process.stderr.write(`d11 load: ${scenario} with the built-in runner (run ${runId})\n`)

@@ -38,7 +38,7 @@ export function register(program: Command): void {
     )
     .option(
       '--engine <name>',
-      'load engine: auto (k6 when on PATH or K6_BIN, else builtin) | k6 | builtin',
+      'load engine: auto (k6 from K6_BIN, PATH or ../shared/tools/k6, else builtin) | k6 | builtin',
       'auto',
     )
     .option('--duration <d>', 'wall-clock length of the replayed window, e.g. --duration 2m', '60s')
