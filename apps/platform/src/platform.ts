@@ -1,7 +1,7 @@
 import { REGIONS } from '@d11/generator/config'
 import type { Buyer, Merchant, Registration, Sku } from '@d11/generator/entities'
-import { shanghaiDay } from '@d11/rules/time'
-import { formatSimInstant } from './clock.ts'
+import type { Deadline, Scheduler } from '@d11/time/scheduler'
+import { toShanghaiIsoSeconds as formatSimInstant, shanghaiDay } from '@d11/time/shanghai'
 import type { PlatformConfig } from './config.ts'
 import { fail, PlatformError } from './errors.ts'
 import {
@@ -21,7 +21,6 @@ import {
   type RegistrationNode,
   serviceThresholds,
 } from './rules-port.ts'
-import type { Deadline, Scheduler } from './scheduler.ts'
 import type { EventSink } from './sink.ts'
 
 const HOUR = 3_600_000

@@ -1,9 +1,9 @@
 import { getCalendar } from '@d11/rules/calendar'
+import { DAY_MS, MINUTE_MS, parseShanghaiTime, shanghaiDay, toShanghaiIso } from '@d11/time/shanghai'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Curve, expectedCounts, MinuteCdf, worldCdf, worldWindow } from '../src/curve.ts'
 import { CurveError, defaultCurveParams, validateCurveParams } from '../src/params.ts'
-import { DAY_MS, MINUTE_MS, parseShanghaiTime, shanghaiDay, toShanghaiIso } from '../src/time.ts'
 
 const HOUR = 3_600_000
 const at = (text: string) => parseShanghaiTime(text)!

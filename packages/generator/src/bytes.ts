@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS, SHANGHAI_OFFSET_MS } from '@d11/curve/time'
+import { DAY_MS, HOUR_MS, MINUTE_MS, SHANGHAI_OFFSET_MS } from '@d11/time/shanghai'
 
 /**
  * Rows as bytes. The high-volume kinds are written field by field straight into a chunk buffer:

@@ -1,8 +1,9 @@
+import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { formatSimInstant, parseSimInstant } from '../clock.ts'
 import { fail } from '../errors.ts'
 import { errors, Id, Iso } from '../schemas.ts'
+import { parseSimInstant } from '../sim-instant.ts'
 import { loadWorldDir, loadWorldNdjson } from '../world.ts'
 
 const ClockView = Type.Object({

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { parseSimInstant } from '../clock.ts'
 import {
   ComplaintView,
   errors,
@@ -13,6 +12,7 @@ import {
   Perk,
   RefundView,
 } from '../schemas.ts'
+import { parseSimInstant } from '../sim-instant.ts'
 
 const tags = ['merchant']
 const Node = Type.Union([
