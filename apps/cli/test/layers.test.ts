@@ -46,7 +46,8 @@ function sourceFiles(dir: string): string[] {
 /** Module specifiers of static imports, re-exports and dynamic `import()` calls. */
 function specifiers(code: string): string[] {
   const found: string[] = []
-  for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)) found.push(m[1]!)
+  for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm))
+    found.push(m[1]!)
   return found
 }
 
@@ -64,7 +65,9 @@ describe('layers: packages never depend on apps', () => {
   })
 
   it('no package.json under packages/ lists an app as a dependency of any kind', () => {
-    const offending = packages.flatMap((p) => p.deps.filter((d) => appNames.has(d)).map((d) => `${p.name} → ${d}`))
+    const offending = packages.flatMap((p) =>
+      p.deps.filter((d) => appNames.has(d)).map((d) => `${p.name} → ${d}`),
+    )
     expect(offending).toEqual([])
   })
 
@@ -104,7 +107,8 @@ describe('one module for Asia/Shanghai time', () => {
         readFileSync(file, 'utf8')
           .split('\n')
           .forEach((line, i) => {
-            if (INLINE_SHANGHAI.some((re) => re.test(line))) offending.push(`${relative(REPO, file)}:${i + 1}`)
+            if (INLINE_SHANGHAI.some((re) => re.test(line)))
+              offending.push(`${relative(REPO, file)}:${i + 1}`)
           })
       }
     }
