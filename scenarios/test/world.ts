@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateWorld } from '@d11/generator/generate'
 import { buildMerchantApp } from '@d11/merchant/app'
-import { loadProfile } from '@d11/merchant/profile'
+import { loadProfile } from '@d11/merchant-model/profile'
 import { buildApp } from '@d11/platform/app'
 
 /** A tiny 2022 world on disk plus the platform and one merchant service on real ports. */

@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { toShanghaiIso } from '@d11/time/shanghai'
 import { StageDisplay } from './stage-display.ts'
 
 /** Bad flags: the command prints the message and exits 2. */
@@ -86,7 +87,7 @@ async function validate(flags: RunPipelineFlags): Promise<Validated> {
     }
     if (!k6 && flags.engine === 'k6') throw new RunInputError(`--engine k6: ${NO_K6_REASON}`)
   }
-  const { loadProfile } = await import('@d11/merchant/profile')
+  const { loadProfile } = await import('@d11/merchant-model/profile')
   try {
     loadProfile(flags.profile)
   } catch (err) {
@@ -217,7 +218,7 @@ async function settleClock(
   // EXP-1/2/3 are judged per merchant over their 30-day windows, as of the end of the run.
   await clockCall(platformUrl, '/admin/sla/evaluate', {})
   await clockCall(platformUrl, '/admin/flush', {})
-  return `${hours} simulated hours judged (clock stopped at ${new Date(now + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} +08:00)`
+  return `${hours} simulated hours judged (clock stopped at ${toShanghaiIso(now).slice(0, 16).replace('T', ' ')} +08:00)`
 }
 
 /**

@@ -10,12 +10,12 @@
  */
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { loadProfile } from '@d11/merchant-model/profile'
+import { SimClock } from '@d11/time/sim-clock'
 import Fastify from 'fastify'
 import { Pool } from 'undici'
 import { buildMerchantApp } from '../src/app.ts'
-import { loadProfile } from '../src/profile.ts'
 import { MerchantService } from '../src/service.ts'
-import { LocalSimClock } from '../src/sim-clock.ts'
 
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 6_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
@@ -107,7 +107,7 @@ async function throughput(): Promise<void> {
   const merchant = await buildMerchantApp({
     profile: loadProfile('prepared'),
     platformUrl: 'http://127.0.0.1:9',
-    clock: new LocalSimClock({ simTimeMs: T0, rate: 0 }),
+    clock: SimClock.fromReading({ simTimeMs: T0, rate: 0 }),
     dryRun: true,
   })
   await merchant.listen({ port: 0, host: '127.0.0.1' })
@@ -147,7 +147,7 @@ function memory(): void {
   const before = process.memoryUsage().heapUsed
   const service = new MerchantService({
     profile: loadProfile('prepared'),
-    clock: new LocalSimClock({ simTimeMs: T0, rate: 0 }),
+    clock: SimClock.fromReading({ simTimeMs: T0, rate: 0 }),
     client: null,
   })
   for (const e of envelopes) service.accept(e as Parameters<MerchantService['accept']>[0])

@@ -4,8 +4,8 @@
  * one wall timer re-armed whenever the clock's rate or time changes — driven here by the
  * merchant's own view of the platform clock. Due actions start in (at, seq) order.
  */
-import { Scheduler } from '@d11/platform/scheduler'
-import type { SimClockLike } from './sim-clock.ts'
+import { Scheduler } from '@d11/time/scheduler'
+import type { SimClockLike } from '@d11/time/sim-clock'
 
 export class ActionQueue {
   private readonly scheduler: Scheduler

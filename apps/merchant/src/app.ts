@@ -4,15 +4,17 @@
  * platform's merchant API at the simulated instants its capacity profile dictates. The OpenAPI
  * document (`GET /openapi.json`, and openapi.json in this folder) is generated from the schemas.
  */
+
+import type { Profile } from '@d11/merchant-model/profile'
+import type { SimClockLike } from '@d11/time/sim-clock'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { PlatformClient, type PlatformClientOptions } from './platform-client.ts'
-import type { Profile } from './profile.ts'
+import { PlatformClock } from './platform-clock.ts'
 import { ErrorReply, WebhookAck, WebhookEnvelope } from './schemas.ts'
 import { MerchantService } from './service.ts'
-import { PlatformClock, type SimClockLike } from './sim-clock.ts'
 
 export interface MerchantAppOptions {
   /** A validated profile (`loadProfile('prepared')`). */

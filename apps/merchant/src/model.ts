@@ -5,24 +5,17 @@
  * tests drive the model directly with synthetic load. Random draws come from one seeded PRNG per
  * merchant (seedrandom), never Math.random.
  */
+
+import { ShiftCalendar } from '@d11/merchant-model/capacity'
+import type { Profile } from '@d11/merchant-model/profile'
+import { Desk, type ShipPlan, Warehouse } from '@d11/merchant-model/warehouse'
 import seedrandom from 'seedrandom'
-import type { Profile } from './profile.ts'
-import { nextWave, ShiftCalendar } from './shifts.ts'
 
 const SEC = 1000
 const MIN = 60_000
 
 export type ReplyMode = 'bot' | 'bot-assisted' | 'human' | 'auto-reply'
 
-export interface ShipPlan {
-  kind: 'ship'
-  /** picked and packed */
-  packedAt: number
-  /** carrier pickup (SHIP-1) */
-  pickupAt: number
-  /** first logistics trace update (SHIP-2) */
-  traceAt: number
-}
 export interface OversoldPlan {
   kind: 'oversold'
 }
@@ -36,25 +29,6 @@ export interface MessagePlan {
   abandoned: boolean
   /** the message went bot-only because the human queue was past `botOnlyQueueDepth` (003) */
   diverted: boolean
-}
-
-/** Warehouse: FIFO pick/pack at the shift rates, then the next carrier wave, then the trace update. */
-export class Warehouse {
-  private readonly cal: ShiftCalendar
-  private lastPacked = Number.NEGATIVE_INFINITY
-  constructor(private readonly p: Profile['warehouse']) {
-    this.cal = new ShiftCalendar(
-      p.shifts.map((s) => ({ from: s.from, to: s.to, rate: s.picksPerHour ?? p.picksPerHour })),
-    )
-  }
-
-  plan(paidAt: number): ShipPlan {
-    const start = Math.max(paidAt, this.lastPacked)
-    const packedAt = this.cal.finish(start, 1)
-    this.lastPacked = packedAt
-    const pickupAt = Number.isFinite(packedAt) ? nextWave(packedAt, this.p.carrierWaves) : packedAt
-    return { kind: 'ship', packedAt, pickupAt, traceAt: pickupAt + this.p.traceDelayMinutes * MIN }
-  }
 }
 
 /** Physical stock per SKU; an order that finds none left can never ship (oversold). */
@@ -280,22 +254,6 @@ export class CustomerService {
     heapPush(this.waiting, best)
     replies.push({ at, mode: assisted ? 'bot-assisted' : 'human' })
     return { replies, abandoned: false, diverted: false }
-  }
-}
-
-/** A FIFO desk (refunds, complaints) working `perHour` items per simulated hour on its shifts. */
-export class Desk {
-  private readonly cal: ShiftCalendar
-  private last = Number.NEGATIVE_INFINITY
-  constructor(perHour: number, shifts: Array<{ from: string; to: string }>) {
-    this.cal = new ShiftCalendar(shifts.map((s) => ({ ...s, rate: perHour })))
-  }
-
-  /** When an item arriving at `t` is decided (Infinity when the desk has no capacity). */
-  plan(t: number): number {
-    const done = this.cal.finish(Math.max(t, this.last), 1)
-    this.last = done
-    return done
   }
 }
 

@@ -3,15 +3,15 @@
  * schemas the service validates with. `pnpm --filter @d11/merchant openapi` writes openapi.json.
  */
 
+import { loadProfile } from '@d11/merchant-model/profile'
+import { SimClock } from '@d11/time/sim-clock'
 import { buildMerchantApp } from './app.ts'
-import { loadProfile } from './profile.ts'
-import { LocalSimClock } from './sim-clock.ts'
 
 export async function webhookOpenApi(): Promise<Record<string, unknown>> {
   const app = await buildMerchantApp({
     profile: loadProfile('prepared'),
     platformUrl: 'http://127.0.0.1:9',
-    clock: new LocalSimClock({ simTimeMs: 0, rate: 0 }),
+    clock: SimClock.fromReading({ simTimeMs: 0, rate: 0 }),
     dryRun: true,
   })
   try {

@@ -3,7 +3,7 @@
  * `d11 serve` and the end-to-end tests build the platform with it, so `oversell-prone` really sells
  * units that do not exist. The result is a partial `PlatformConfig` of @d11/platform (config.ts).
  */
-import type { Profile } from './profile.ts'
+import type { Profile } from '@d11/merchant-model/profile'
 
 export interface PlatformStockConfig {
   oversellPolicy: 'strict' | 'buffered' | 'lagging'

@@ -3,11 +3,11 @@
  * profile's stock policy, a world loaded, every merchant's webhook pointed at the merchant service.
  */
 import { readWorld } from '@d11/generator/read-world'
+import type { Profile } from '@d11/merchant-model/profile'
 import { buildApp } from '@d11/platform/app'
 import type { FastifyInstance } from 'fastify'
 import { buildMerchantApp } from './app.ts'
 import { platformConfigFor } from './platform-config.ts'
-import type { Profile } from './profile.ts'
 
 export interface ServeOptions {
   profile: Profile

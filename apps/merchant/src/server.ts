@@ -1,5 +1,5 @@
+import { loadProfile } from '@d11/merchant-model/profile'
 import { buildMerchantApp } from './app.ts'
-import { loadProfile } from './profile.ts'
 
 /**
  * Listens only. Env: PLATFORM_URL (http://127.0.0.1:3000), PORT (4000), HOST (127.0.0.1),

@@ -4,12 +4,12 @@
  * model chose. Transport-free, so app.ts, tests and the benchmark share it.
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
+import type { Profile } from '@d11/merchant-model/profile'
+import type { SimClockLike } from '@d11/time/sim-clock'
 import { ActionQueue } from './action-queue.ts'
 import { Inventory, MerchantModel, type ReplyMode, StockPublisher } from './model.ts'
 import type { PlatformClient, PlatformReply } from './platform-client.ts'
-import type { Profile } from './profile.ts'
 import type { WebhookEnvelope } from './schemas.ts'
-import type { SimClockLike } from './sim-clock.ts'
 
 export interface MerchantStats {
   pushes: number

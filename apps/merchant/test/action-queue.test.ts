@@ -1,11 +1,11 @@
+import { SimClock } from '@d11/time/sim-clock'
 import { describe, expect, it } from 'vitest'
 import { ActionQueue } from '../src/action-queue.ts'
-import { LocalSimClock } from '../src/sim-clock.ts'
 
 describe('action queue', () => {
   it('fires in simulated-time order when the clock jumps, and nothing early', async () => {
     let wall = 1_000
-    const clock = new LocalSimClock({ simTimeMs: 0, rate: 0 }, () => wall)
+    const clock = SimClock.fromReading({ simTimeMs: 0, rate: 0 }, () => wall)
     const q = new ActionQueue(clock)
     const fired: string[] = []
     q.at(3_000, () => fired.push('c'))

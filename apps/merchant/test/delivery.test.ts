@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadProfile } from '@d11/merchant-model/profile'
+import { SimClock } from '@d11/time/sim-clock'
 import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { buildMerchantApp } from '../src/app.ts'
-import { loadProfile } from '../src/profile.ts'
 import { MerchantService } from '../src/service.ts'
-import { LocalSimClock } from '../src/sim-clock.ts'
 import { buyAndPay, startPair, until } from './harness.ts'
 
 const T0 = Date.parse('2020-12-01T10:00:00+08:00')
@@ -38,7 +38,7 @@ describe('push delivery', () => {
     const app = await buildMerchantApp({
       profile: loadProfile('prepared'),
       platformUrl: 'http://127.0.0.1:9',
-      clock: new LocalSimClock({ simTimeMs: T0, rate: 0 }),
+      clock: SimClock.fromReading({ simTimeMs: T0, rate: 0 }),
       dryRun: true,
     })
     try {
@@ -59,7 +59,7 @@ describe('push delivery', () => {
   it('remembers at least the latest `dedupWindow` delivery ids', () => {
     const service = new MerchantService({
       profile: loadProfile('prepared'),
-      clock: new LocalSimClock({ simTimeMs: T0, rate: 0 }),
+      clock: SimClock.fromReading({ simTimeMs: T0, rate: 0 }),
       client: null,
       dedupWindow: 2,
     })
@@ -77,7 +77,7 @@ describe('push delivery', () => {
     const app = await buildMerchantApp({
       profile: loadProfile('prepared'),
       platformUrl: 'http://127.0.0.1:9',
-      clock: new LocalSimClock({ simTimeMs: T0, rate: 0 }),
+      clock: SimClock.fromReading({ simTimeMs: T0, rate: 0 }),
       dryRun: true,
     })
     try {
@@ -143,7 +143,7 @@ describe('contract document', () => {
     const app = await buildMerchantApp({
       profile: loadProfile('prepared'),
       platformUrl: 'http://127.0.0.1:9',
-      clock: new LocalSimClock({ simTimeMs: T0, rate: 0 }),
+      clock: SimClock.fromReading({ simTimeMs: T0, rate: 0 }),
       dryRun: true,
     })
     try {

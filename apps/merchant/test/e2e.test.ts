@@ -1,5 +1,5 @@
+import { loadProfile } from '@d11/merchant-model/profile'
 import { describe, expect, it } from 'vitest'
-import { loadProfile } from '../src/profile.ts'
 import { buyAndPay, buyerId, startPair, until } from './harness.ts'
 
 const HOUR = 3_600_000

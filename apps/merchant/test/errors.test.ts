@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { MERCHANT_ERROR_CODES, MerchantError } from '@d11/merchant-model/errors'
 import { describe, expect, it } from 'vitest'
-import { MERCHANT_ERROR_CODES, MerchantError } from '../src/errors.ts'
 
 describe('error registry', () => {
   it('documents every code in README.md', () => {

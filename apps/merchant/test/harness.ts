@@ -1,13 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Profile } from '@d11/merchant-model/profile'
 import { buildApp } from '@d11/platform/app'
 import { buyer, merchant, sku } from '@d11/platform/testing'
 import type { FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import { buildMerchantApp, type MerchantAppOptions } from '../src/app.ts'
 import { platformConfigFor } from '../src/platform-config.ts'
-import type { Profile } from '../src/profile.ts'
 
 /** A one-merchant world: shop m-000001 with SKU s-00000001 (`stock` units) and `buyers` buyers. */
 export function tinyWorld(stock: number, buyers: number): string {

@@ -1,9 +1,9 @@
-import { shanghaiDay } from '@d11/rules/time'
+import { nextWave, ShiftCalendar } from '@d11/merchant-model/capacity'
+import { loadProfile } from '@d11/merchant-model/profile'
+import { shanghaiDay } from '@d11/time/shanghai'
 import seedrandom from 'seedrandom'
 import { describe, expect, it } from 'vitest'
 import { Inventory, MerchantModel, StockPublisher, StockSync } from '../src/model.ts'
-import { loadProfile } from '../src/profile.ts'
-import { nextWave, ShiftCalendar } from '../src/shifts.ts'
 
 const T0 = Date.parse('2020-11-11T00:00:00+08:00')
 const HOUR = 3_600_000

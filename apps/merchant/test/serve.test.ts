@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os'
+import { loadProfile } from '@d11/merchant-model/profile'
 import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { loadProfile } from '../src/profile.ts'
 import { serve } from '../src/serve.ts'
 import { buyerId, worldDir } from './harness.ts'
 

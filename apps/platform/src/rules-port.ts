@@ -20,7 +20,7 @@ import {
 import { eligibilityVerdict } from '@d11/rules/registration'
 import { type Ruleset, rulesetAt } from '@d11/rules/ruleset'
 import { freeShippingClaimVerdict, shipDeadline } from '@d11/rules/shipping'
-import { DAY_MS, shanghaiDayStart } from '@d11/rules/time'
+import { DAY_MS, shanghaiDayStart } from '@d11/time/shanghai'
 
 export type { Calendar, RegistrationNode, Ruleset }
 export { rulesetAt }

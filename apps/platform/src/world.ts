@@ -1,54 +1,71 @@
-import type { Buyer, Merchant, Registration, Sku, WorldManifest } from '@d11/generator/entities'
+import {
+  type Buyer,
+  BuyerSchema,
+  CampaignPriceSchema,
+  DailyPricesSchema,
+  ExperienceInputsSchema,
+  type Merchant,
+  MerchantSchema,
+  type Registration,
+  RegistrationSchema,
+  ShippingTemplateSchema,
+  type Sku,
+  SkuSchema,
+  type WorldManifest,
+} from '@d11/generator/entities'
 import { readManifest, readWorld } from '@d11/generator/read-world'
 import Type from 'typebox'
 import Compile from 'typebox/compile'
 import { fail, PlatformError } from './errors.ts'
 import type { WorldService } from './rooms/world/service.ts'
 
-const Str = Type.String({ minLength: 1, maxLength: 128 })
-const Num = Type.Number()
-const Fen = Type.Integer({ minimum: 0 })
-const IsoT = Type.String({ pattern: '(Z|[+-]\\d{2}:\\d{2})$' })
-/** The fields of `@d11/generator/entities` rows the platform relies on; other fields pass through. */
+/**
+ * The fields of `@d11/generator/entities` rows the platform relies on, picked from the generator's
+ * row schemas (the one definition of a world row); other fields pass through unchecked.
+ */
 const ROW_SCHEMAS = {
   merchants: Type.Object({
-    id: Str,
-    violationPoints: Num,
-    activityLevel: Num,
-    compositeRanking: Num,
-    basicServiceScore: Num,
-    crossStoreCoupon: Type.Boolean(),
-    webhookUrl: Type.Union([Type.String(), Type.Null()]),
-    experience: Type.Object({
-      firstReturnRate: Num,
-      negativeReviewRate: Num,
-      manualResponseSec: Num,
-      disputeLiabilityRate: Num,
-    }),
+    ...Type.Pick(MerchantSchema, [
+      'id',
+      'violationPoints',
+      'activityLevel',
+      'compositeRanking',
+      'basicServiceScore',
+      'crossStoreCoupon',
+      'webhookUrl',
+    ]).properties,
+    experience: Type.Pick(ExperienceInputsSchema, [
+      'firstReturnRate',
+      'negativeReviewRate',
+      'manualResponseSec',
+      'disputeLiabilityRate',
+    ]),
   }),
   skus: Type.Object({
-    id: Str,
-    merchantId: Str,
-    title: Type.String(),
-    shippingTemplate: Type.Object({ freeRegions: Type.Array(Type.String()), feeFen: Fen }),
-    restrictedRegions: Type.Array(Type.String()),
-    dailyPrices: Type.Object({ pricesFen: Type.Array(Fen) }),
-    campaignPrices: Type.Array(Type.Object({ campaign: Type.String(), priceFen: Fen, from: IsoT, to: IsoT })),
-    listPriceFen: Fen,
-    stock: Type.Integer({ minimum: 0 }),
-    depositFen: Fen,
-    contractShipHours: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+    ...Type.Pick(SkuSchema, [
+      'id',
+      'merchantId',
+      'title',
+      'restrictedRegions',
+      'listPriceFen',
+      'stock',
+      'depositFen',
+      'contractShipHours',
+    ]).properties,
+    shippingTemplate: Type.Pick(ShippingTemplateSchema, ['freeRegions', 'feeFen']),
+    dailyPrices: Type.Pick(DailyPricesSchema, ['pricesFen']),
+    campaignPrices: Type.Array(Type.Pick(CampaignPriceSchema, ['campaign', 'priceFen', 'from', 'to'])),
   }),
-  buyers: Type.Object({ id: Str, region: Type.String() }),
-  registrations: Type.Object({
-    id: Str,
-    merchantId: Str,
-    skuId: Str,
-    node: Type.Union(['wave1Presale', 'wave1Spot', 'wave2Presale', 'wave2Spot'].map((n) => Type.Literal(n))),
-    submittedAt: IsoT,
-    campaignPriceFen: Fen,
-    crossStoreCoupon: Type.Boolean(),
-  }),
+  buyers: Type.Pick(BuyerSchema, ['id', 'region']),
+  registrations: Type.Pick(RegistrationSchema, [
+    'id',
+    'merchantId',
+    'skuId',
+    'node',
+    'submittedAt',
+    'campaignPriceFen',
+    'crossStoreCoupon',
+  ]),
 }
 const CHECKS = {
   merchants: Compile(ROW_SCHEMAS.merchants),

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { parseSimInstant } from '../src/clock.ts'
+import { parseSimInstant } from '../src/sim-instant.ts'
 import { baseWorld, closeApps, get, paidOrder, post, rows, setClock, sku, worldApp } from './helpers.ts'
 
 type App = Awaited<ReturnType<typeof worldApp>>

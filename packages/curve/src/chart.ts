@@ -1,6 +1,6 @@
+import { MINUTE_MS, SHANGHAI_OFFSET_MS, toShanghaiIso } from '@d11/time/shanghai'
 import { Curve, type CurveCalendar, floorMinute } from './curve.ts'
 import { type CurveParams, defaultCurveParams } from './params.ts'
-import { MINUTE_MS, toShanghaiIso } from './time.ts'
 
 export interface ChartOptions {
   calendar: CurveCalendar
@@ -43,7 +43,7 @@ export async function renderCurveSvg(opts: ChartOptions): Promise<string> {
   const peak = Math.max(...series.flatMap((s) => s.pts.map((p) => p[1])))
   const scale = opts.peakRps ? opts.peakRps / peak : 1
   // Label in Shanghai time whatever the host zone: shift to a UTC axis and format as UTC.
-  const shift = 8 * 3_600_000
+  const shift = SHANGHAI_OFFSET_MS
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
   chart.setOption({
     animation: false,

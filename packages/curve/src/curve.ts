@@ -1,5 +1,5 @@
+import { DAY_MS, MINUTE_MS, shanghaiDayStart, shanghaiHour } from '@d11/time/shanghai'
 import { CurveError, type CurveParams, defaultCurveParams, type Stream, type StreamParams } from './params.ts'
-import { DAY_MS, MINUTE_MS, SHANGHAI_OFFSET_MS, shanghaiHour } from './time.ts'
 
 /**
  * The part of `@d11/rules/calendar`'s `Calendar` the curve reads (docs/contracts.md). Any real
@@ -227,9 +227,8 @@ export function worldWindow(
 ): { from: number; to: number } {
   const [w1, w2] = calendar.waves
   if (!w1 || !w2) throw new CurveError(`CAL-1: calendar "${calendar.id}" must have two waves`, 'calendar')
-  const dayStart = (t: number) => Math.floor((t + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS
-  const from = dayStart(w1.presale.opens - params.window.warmupDays * DAY_MS)
-  const to = dayStart(w2.spot.closes - 1 + params.window.tailDays * DAY_MS) + DAY_MS
+  const from = shanghaiDayStart(w1.presale.opens - params.window.warmupDays * DAY_MS)
+  const to = shanghaiDayStart(w2.spot.closes - 1 + params.window.tailDays * DAY_MS) + DAY_MS
   return { from, to }
 }
 

@@ -1,6 +1,6 @@
+import { MINUTE_MS, toShanghaiIso } from '@d11/time/shanghai'
 import { Curve, type CurveCalendar } from './curve.ts'
 import { CurveError, type CurveParams, defaultCurveParams, type Stream } from './params.ts'
-import { MINUTE_MS, toShanghaiIso } from './time.ts'
 
 export interface K6StageOptions {
   calendar: CurveCalendar

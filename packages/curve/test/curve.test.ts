@@ -1,9 +1,9 @@
 import { getCalendar } from '@d11/rules/calendar'
+import { DAY_MS, MINUTE_MS, parseShanghaiTime, shanghaiDay } from '@d11/time/shanghai'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Curve, expectedCounts, MinuteCdf, worldCdf, worldWindow } from '../src/curve.ts'
 import { CurveError, defaultCurveParams, validateCurveParams } from '../src/params.ts'
-import { DAY_MS, MINUTE_MS, parseShanghaiTime, shanghaiDay, toShanghaiIso } from '../src/time.ts'
 
 const HOUR = 3_600_000
 const at = (text: string) => parseShanghaiTime(text)!
@@ -27,25 +27,6 @@ function spotDays(calendarId: string, wave: 0 | 1): string[] {
     if (!days.includes(shanghaiDay(t))) days.push(shanghaiDay(t))
   return days
 }
-
-describe('time (Asia/Shanghai, host-zone independent)', () => {
-  it('reads times without an offset as +08:00 and formats back', () => {
-    expect(at('2022-11-11T00:00')).toBe(Date.UTC(2022, 10, 10, 16))
-    expect(at('2022-11-11')).toBe(Date.UTC(2022, 10, 10, 16))
-    expect(at('2022-11-11T00:00:00Z')).toBe(Date.UTC(2022, 10, 11))
-    expect(toShanghaiIso(Date.UTC(2022, 10, 10, 16))).toBe('2022-11-11T00:00:00.000+08:00')
-    expect(parseShanghaiTime('2022-02-30T00:00')).toBeUndefined()
-    expect(parseShanghaiTime('tomorrow')).toBeUndefined()
-  })
-
-  it('formats like Date#toISOString shifted by 8 h for any instant (property)', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms) => {
-        expect(toShanghaiIso(ms)).toBe(`${new Date(ms + 8 * HOUR).toISOString().slice(0, 23)}+08:00`)
-      }),
-    )
-  })
-})
 
 describe.each(['2020', '2022'])('CAL-3 curve of calendar %s', (id) => {
   it('has its biggest day on Nov 11 and its second biggest in wave 1 spot (CAL-1 two waves)', () => {

@@ -1,8 +1,8 @@
 import { getCalendar } from '@d11/rules/calendar'
+import { parseShanghaiTime } from '@d11/time/shanghai'
 import { describe, expect, it } from 'vitest'
 import { renderCurveSvg, svgToPng } from '../src/chart.ts'
 import { k6Stages } from '../src/k6.ts'
-import { parseShanghaiTime } from '../src/time.ts'
 
 const at = (text: string) => parseShanghaiTime(text)!
 const cal = getCalendar('2022')

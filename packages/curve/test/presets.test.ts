@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { getCalendar } from '@d11/rules/calendar'
+import { parseShanghaiTime } from '@d11/time/shanghai'
 import { describe, expect, it } from 'vitest'
 import { k6Stages } from '../src/k6.ts'
-import { parseShanghaiTime } from '../src/time.ts'
 
 // presets/*.json are `d11 curve --k6` outputs that k6 scripts (plain JS) can `JSON.parse(open())`.
 // Each must equal what the curve computes today, so a parameter change cannot leave them stale.

@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS, MINUTE_MS, SHANGHAI_OFFSET_MS } from '@d11/curve/time'
+import { DAY_MS, HOUR_MS, MINUTE_MS, SHANGHAI_OFFSET_MS } from '@d11/time/shanghai'
 
 /**
  * Rows as bytes. The high-volume kinds are written field by field straight into a chunk buffer:
@@ -125,7 +125,7 @@ export function putBool(dv: DataView, o: number, b: boolean): number {
 
 /**
  * `2022-11-11T00:00:00.000` of an epoch-ms instant in Asia/Shanghai, without the `+08:00` that
- * callers write merged into their next piece: the same text as `@d11/curve/time` `toShanghaiIso`
+ * callers write merged into their next piece: the same text as `@d11/time/shanghai` `toShanghaiIso`
  * for years 1000–9999.
  */
 export function putIsoBody(buf: Uint8Array, o: number, ms: number): number {

@@ -12,6 +12,7 @@
  * - optional facts are `null`, never absent, so CSV and NDJSON carry the same columns.
  * In CSV files nested values (arrays, objects) are JSON-encoded cells.
  */
+import { type Static, type TObject, Type } from 'typebox'
 
 /** The file (and manifest key) of each entity kind, in generation order. */
 export const ENTITY_KINDS = [
@@ -25,339 +26,309 @@ export const ENTITY_KINDS = [
 ] as const
 export type EntityKind = (typeof ENTITY_KINDS)[number]
 
-/**
- * Each kind's fields in row order: the CSV header. Only shard 1 (or a whole world) writes the
- * header, so a reader of a later shard takes the columns from here (`test/read-world.test.ts`
- * holds this list to the rows the generator builds).
- */
-export const CSV_COLUMNS: Record<EntityKind, readonly string[]> = {
-  merchants: [
-    'id',
-    'name',
-    'shopType',
-    'category',
-    'region',
-    'violationPoints',
-    'activityLevel',
-    'compositeRanking',
-    'basicServiceScore',
-    'experience',
-    'webhookUrl',
-    'crossStoreCoupon',
-    'expectedRejection',
-    'failsThreshold',
-    'openedAt',
-  ],
-  skus: [
-    'id',
-    'merchantId',
-    'title',
-    'category',
-    'freeShippingClaim',
-    'shippingTemplate',
-    'restrictedRegions',
-    'dailyPrices',
-    'campaignPrices',
-    'listPriceFen',
-    'stock',
-    'presale',
-    'depositFen',
-    'contractShipHours',
-  ],
-  registrations: [
-    'id',
-    'merchantId',
-    'skuId',
-    'node',
-    'campaign',
-    'tier',
-    'submittedAt',
-    'campaignPriceFen',
-    'crossStoreCoupon',
-    'expectedRejection',
-  ],
-  buyers: ['id', 'name', 'region', 'city', 'membership', 'registeredAt'],
-  orders: [
-    'id',
-    'buyerId',
-    'kind',
-    'wave',
-    'region',
-    'items',
-    'shopCount',
-    'totalFen',
-    'createdAt',
-    'simTime',
-    'depositFen',
-    'finalPaymentFen',
-    'finalPaidAt',
-    'paidAt',
-  ],
-  consultations: [
-    'id',
-    'merchantId',
-    'buyerId',
-    'orderId',
-    'topic',
-    'subtopic',
-    'startedAt',
-    'simTime',
-    'turns',
-    'botOnly',
-  ],
-  after_sales: [
-    'id',
-    'orderId',
-    'merchantId',
-    'buyerId',
-    'skuId',
-    'kind',
-    'reason',
-    'at',
-    'simTime',
-    'amountFen',
-  ],
-}
+// ---- row schemas: the one definition of every world row --------------------------------------
+// TypeBox schemas, so the types below (`Static`) and the platform's load-time checks
+// (apps/platform/src/world.ts picks the fields it relies on) come from the same source. Property
+// order is the row order: the CSV header is read off the schemas.
 
-/** ISO 8601 timestamp with `+08:00` offset (Asia/Shanghai simulated time). */
-export type IsoTime = string
+/** ISO 8601 timestamp with an offset, `+08:00` in generated worlds (Asia/Shanghai simulated time). */
+export const IsoTimeSchema = Type.String({
+  pattern: '(Z|[+-]\\d{2}:\\d{2})$',
+  description: 'ISO 8601 instant with offset, e.g. 2022-11-11T00:00:03.120+08:00',
+})
+export type IsoTime = Static<typeof IsoTimeSchema>
 /** Calendar date `YYYY-MM-DD` in Asia/Shanghai. */
-export type IsoDate = string
+export const IsoDateSchema = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })
+export type IsoDate = Static<typeof IsoDateSchema>
+/** An entity id (`m-000001`, …; loaders accept any non-empty id). */
+const Id = Type.String({ minLength: 1, maxLength: 128 })
+/** Integer fen, never negative. */
+const Fen = Type.Integer({ minimum: 0 })
 
-export type ShopType = 'flagship' | 'specialty' | 'franchise' | 'c-shop'
-export type Category =
-  | 'phones'
-  | 'appliances'
-  | 'apparel'
-  | 'beauty'
-  | 'food'
-  | 'mother-baby'
-  | 'home'
-  | 'sports'
+export const ShopTypeSchema = Type.Enum(['flagship', 'specialty', 'franchise', 'c-shop'])
+export type ShopType = Static<typeof ShopTypeSchema>
+export const CategorySchema = Type.Enum([
+  'phones',
+  'appliances',
+  'apparel',
+  'beauty',
+  'food',
+  'mother-baby',
+  'home',
+  'sports',
+])
+export type Category = Static<typeof CategorySchema>
 
 /** Inputs of the composite experience score (EXP-3), 30-day window before the campaign. */
-export interface ExperienceInputs {
+export const ExperienceInputsSchema = Type.Object({
   /** product: first-time return rate, 0..1 */
-  firstReturnRate: number
+  firstReturnRate: Type.Number(),
   /** product: negative review rate, 0..1 */
-  negativeReviewRate: number
+  negativeReviewRate: Type.Number(),
   /** logistics: share of orders picked up within 48 h (SHIP-1), 0..1 */
-  pickup48hRate: number
+  pickup48hRate: Type.Number(),
   /** logistics: mean delivery duration, hours */
-  deliveryHours: number
+  deliveryHours: Type.Number(),
   /** service: mean manual response time (EXP-2), seconds */
-  manualResponseSec: number
+  manualResponseSec: Type.Number(),
   /** service: mean refund processing time, hours */
-  refundProcessingHours: number
+  refundProcessingHours: Type.Number(),
   /** service: dispute merchant-liability rate, 0..1 */
-  disputeLiabilityRate: number
+  disputeLiabilityRate: Type.Number(),
   /** EXP-1 reply rate, 0..1 */
-  replyRate: number
-}
+  replyRate: Type.Number(),
+})
+export type ExperienceInputs = Static<typeof ExperienceInputsSchema>
 
-export interface Merchant {
-  id: string
-  name: string
-  shopType: ShopType
-  category: Category
+/** Why a registration was generated invalid, as the rule the platform should cite. */
+export const InvalidReasonSchema = Type.Enum(['REG-1', 'PRICE-2', 'REG-2', 'REG-3', 'REG-4'])
+export type InvalidReason = Static<typeof InvalidReasonSchema>
+/** Why a merchant's registrations are all invalid. */
+export const MerchantFlawSchema = Type.Enum(['REG-3', 'REG-4'])
+export type MerchantFlaw = Static<typeof MerchantFlawSchema>
+/** The REG-3 thresholds (`Ruleset['registration']['eligibility']`) a generated merchant can fail. */
+export const EligibilityThresholdSchema = Type.Enum([
+  'maxViolationPoints',
+  'minActivityLevel',
+  'maxCompositeRankingPct',
+  'minBasicServiceScore',
+])
+export type EligibilityThreshold = Static<typeof EligibilityThresholdSchema>
+
+export const MerchantSchema = Type.Object({
+  id: Id,
+  name: Type.String(),
+  shopType: ShopTypeSchema,
+  category: CategorySchema,
   /** province the shop ships from */
-  region: string
+  region: Type.String(),
   /** REG-3 inputs */
-  violationPoints: number
+  violationPoints: Type.Number(),
   /** 0..5 (REG-3 `minActivityLevel`) */
-  activityLevel: number
+  activityLevel: Type.Number(),
   /** composite ranking percentile, 0 (best) .. 1; ×100 against REG-3 `maxCompositeRankingPct` */
-  compositeRanking: number
+  compositeRanking: Type.Number(),
   /** basic service score, 0..5 */
-  basicServiceScore: number
-  experience: ExperienceInputs
+  basicServiceScore: Type.Number(),
+  experience: ExperienceInputsSchema,
   /** merchant-service webhook slot: `null` until a run assigns a reference merchant service URL */
-  webhookUrl: string | null
+  webhookUrl: Type.Union([Type.String(), Type.Null()]),
   /** merchant sets the PRICE-3 cross-store coupon (REG-4) */
-  crossStoreCoupon: boolean
+  crossStoreCoupon: Type.Boolean(),
   /**
    * `null` for a merchant whose registrations can pass; otherwise the rule all of them deliberately
    * break: `REG-3` (ineligible shop, see `failsThreshold`) or `REG-4` (no cross-store coupon set)
    */
-  expectedRejection: MerchantFlaw | null
+  expectedRejection: Type.Union([MerchantFlawSchema, Type.Null()]),
   /** the one `registration.eligibility` threshold a `REG-3` merchant fails, else `null` */
-  failsThreshold: EligibilityThreshold | null
-  openedAt: IsoTime
-}
+  failsThreshold: Type.Union([EligibilityThresholdSchema, Type.Null()]),
+  openedAt: IsoTimeSchema,
+})
+export type Merchant = Static<typeof MerchantSchema>
 
-export type Tier = 'S1' | 'S2' | 'A'
+export const TierSchema = Type.Enum(['S1', 'S2', 'A'])
+export type Tier = Static<typeof TierSchema>
 /** Campaigns of PRICE-1 (`double11` is S1). */
-export type Campaign =
-  | 'double11'
-  | '618'
-  | 'double12'
-  | '38'
-  | '88'
-  | '99'
-  | 'nianhuo'
-  | 'juhuasuan'
-  | 'billion-subsidy'
-  | 'tiantian-temai'
-  | '55'
-  | '520'
-  | 'bu-da-yang'
-  | 'qinzi'
+export const CampaignSchema = Type.Enum([
+  'double11',
+  '618',
+  'double12',
+  '38',
+  '88',
+  '99',
+  'nianhuo',
+  'juhuasuan',
+  'billion-subsidy',
+  'tiantian-temai',
+  '55',
+  '520',
+  'bu-da-yang',
+  'qinzi',
+])
+export type Campaign = Static<typeof CampaignSchema>
 
-export interface CampaignPrice {
-  campaign: Campaign
-  tier: Tier
-  priceFen: number
-  from: IsoTime
-  to: IsoTime
-}
+export const CampaignPriceSchema = Type.Object({
+  campaign: CampaignSchema,
+  tier: TierSchema,
+  priceFen: Fen,
+  from: IsoTimeSchema,
+  to: IsoTimeSchema,
+})
+export type CampaignPrice = Static<typeof CampaignPriceSchema>
 
 /** Shipping template (SHIP-6): free to `freeRegions`, `feeFen` elsewhere. */
-export interface ShippingTemplate {
-  id: string
-  freeRegions: string[]
-  feeFen: number
-}
+export const ShippingTemplateSchema = Type.Object({
+  id: Type.String(),
+  freeRegions: Type.Array(Type.String()),
+  feeFen: Fen,
+})
+export type ShippingTemplate = Static<typeof ShippingTemplateSchema>
 
-export interface Sku {
-  id: string
-  merchantId: string
-  title: string
-  category: Category
+/** Daily price history: `pricesFen[d]` is the daily price on `start` + d days. */
+export const DailyPricesSchema = Type.Object({ start: IsoDateSchema, pricesFen: Type.Array(Fen) })
+
+export const SkuSchema = Type.Object({
+  id: Id,
+  merchantId: Id,
+  title: Type.String(),
+  category: CategorySchema,
   /** the title claims free shipping (包邮); SHIP-6 requires a template free for every region */
-  freeShippingClaim: boolean
-  shippingTemplate: ShippingTemplate
+  freeShippingClaim: Type.Boolean(),
+  shippingTemplate: ShippingTemplateSchema,
   /** SHIP-5: regions this SKU does not sell to */
-  restrictedRegions: string[]
-  /** daily price history: `pricesFen[d]` is the daily price on `start` + d days */
-  dailyPrices: { start: IsoDate; pricesFen: number[] }
+  restrictedRegions: Type.Array(Type.String()),
+  dailyPrices: DailyPricesSchema,
   /** campaign prices per tier (PRICE-1/2), earlier campaigns of the year */
-  campaignPrices: CampaignPrice[]
+  campaignPrices: Type.Array(CampaignPriceSchema),
   /** the current list (daily) price */
-  listPriceFen: number
-  stock: number
+  listPriceFen: Fen,
+  stock: Type.Integer({ minimum: 0 }),
   /** presale SKU (deposit + final payment) */
-  presale: boolean
+  presale: Type.Boolean(),
   /** deposit for presale SKUs, else 0 */
-  depositFen: number
-  /** SHIP-1 override: contract ship time, hours after payment; `null` = the default 48 h */
-  contractShipHours: number | null
-}
+  depositFen: Fen,
+  /** SHIP-1 override: contract ship time, hours after payment; `null` = the ruleset's deadline */
+  contractShipHours: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+})
+export type Sku = Static<typeof SkuSchema>
 
-export type RegistrationNode = 'wave1Presale' | 'wave1Spot' | 'wave2Presale' | 'wave2Spot'
-/** Why a registration was generated invalid, as the rule the platform should cite. */
-export type InvalidReason = 'REG-1' | 'PRICE-2' | 'REG-2' | 'REG-3' | 'REG-4'
-/** Why a merchant's registrations are all invalid. */
-export type MerchantFlaw = 'REG-3' | 'REG-4'
-/** The REG-3 thresholds (`Ruleset['registration']['eligibility']`) a generated merchant can fail. */
-export type EligibilityThreshold =
-  | 'maxViolationPoints'
-  | 'minActivityLevel'
-  | 'maxCompositeRankingPct'
-  | 'minBasicServiceScore'
+export const RegistrationNodeSchema = Type.Enum(['wave1Presale', 'wave1Spot', 'wave2Presale', 'wave2Spot'])
+export type RegistrationNode = Static<typeof RegistrationNodeSchema>
 
-export interface Registration {
-  id: string
-  merchantId: string
-  skuId: string
-  node: RegistrationNode
-  campaign: 'double11'
-  tier: 'S1'
-  submittedAt: IsoTime
-  campaignPriceFen: number
-  crossStoreCoupon: boolean
+export const RegistrationSchema = Type.Object({
+  id: Id,
+  merchantId: Id,
+  skuId: Id,
+  node: RegistrationNodeSchema,
+  campaign: Type.Literal('double11'),
+  tier: Type.Literal('S1'),
+  submittedAt: IsoTimeSchema,
+  campaignPriceFen: Fen,
+  crossStoreCoupon: Type.Boolean(),
   /** `null` for a valid registration; otherwise the rule it deliberately breaks */
-  expectedRejection: InvalidReason | null
-}
+  expectedRejection: Type.Union([InvalidReasonSchema, Type.Null()]),
+})
+export type Registration = Static<typeof RegistrationSchema>
 
-export type Membership = 'none' | 'tmall-member' | '88vip'
+export const MembershipSchema = Type.Enum(['none', 'tmall-member', '88vip'])
+export type Membership = Static<typeof MembershipSchema>
 
-export interface Buyer {
-  id: string
-  name: string
-  region: string
-  city: string
-  membership: Membership
-  registeredAt: IsoTime
-}
+export const BuyerSchema = Type.Object({
+  id: Id,
+  name: Type.String(),
+  region: Type.String(),
+  city: Type.String(),
+  membership: MembershipSchema,
+  registeredAt: IsoTimeSchema,
+})
+export type Buyer = Static<typeof BuyerSchema>
 
-export interface OrderItem {
-  skuId: string
-  merchantId: string
-  quantity: number
-  unitPriceFen: number
-}
+export const OrderItemSchema = Type.Object({
+  skuId: Id,
+  merchantId: Id,
+  quantity: Type.Integer({ minimum: 1 }),
+  unitPriceFen: Fen,
+})
+export type OrderItem = Static<typeof OrderItemSchema>
 
-export type OrderKind = 'presale' | 'spot'
+export const OrderKindSchema = Type.Enum(['presale', 'spot'])
+export type OrderKind = Static<typeof OrderKindSchema>
 
 /**
  * One checkout. Spot checkouts may hold items of several shops (PRICE-3 cross-store coupon); the
  * platform splits by `merchantId`. Presale checkouts hold one SKU and pay deposit + final payment.
  */
-export interface Order {
-  id: string
-  buyerId: string
-  kind: OrderKind
-  wave: 1 | 2
+export const OrderSchema = Type.Object({
+  id: Id,
+  buyerId: Id,
+  kind: OrderKindSchema,
+  wave: Type.Union([Type.Literal(1), Type.Literal(2)]),
   /** ship-to province (SHIP-5) */
-  region: string
-  items: OrderItem[]
+  region: Type.String(),
+  items: Type.Array(OrderItemSchema),
   /** distinct shops in `items` */
-  shopCount: number
+  shopCount: Type.Integer({ minimum: 1 }),
   /** sum of quantity × unitPriceFen, before coupons */
-  totalFen: number
-  createdAt: IsoTime
+  totalFen: Fen,
+  createdAt: IsoTimeSchema,
   /** `createdAt` as epoch ms */
-  simTime: number
+  simTime: Type.Number(),
   /** presale: deposit paid at creation; spot: 0 */
-  depositFen: number
+  depositFen: Fen,
   /** presale: remaining amount paid in the final-payment window; spot: 0 */
-  finalPaymentFen: number
+  finalPaymentFen: Fen,
   /** presale: when the final payment is made (`null` = never paid) */
-  finalPaidAt: IsoTime | null
+  finalPaidAt: Type.Union([IsoTimeSchema, Type.Null()]),
   /** when the order is fully paid (`null` = unpaid presale) */
-  paidAt: IsoTime | null
-}
+  paidAt: Type.Union([IsoTimeSchema, Type.Null()]),
+})
+export type Order = Static<typeof OrderSchema>
 
 /** EXP-4 consultation topics. */
-export type ConsultationTopic =
-  | 'presale-question'
-  | 'payment-reminder'
-  | 'shipping-inquiry'
-  | 'after-sale'
-  | 'price-complaint'
+export const ConsultationTopicSchema = Type.Enum([
+  'presale-question',
+  'payment-reminder',
+  'shipping-inquiry',
+  'after-sale',
+  'price-complaint',
+])
+export type ConsultationTopic = Static<typeof ConsultationTopicSchema>
 
-export interface Consultation {
-  id: string
-  merchantId: string
-  buyerId: string
+export const ConsultationSchema = Type.Object({
+  id: Id,
+  merchantId: Id,
+  buyerId: Id,
   /** the order it concerns, `null` for pre-sale questions about no order */
-  orderId: string | null
-  topic: ConsultationTopic
+  orderId: Type.Union([Id, Type.Null()]),
+  topic: ConsultationTopicSchema,
   /** finer reason: a subtype of the ruleset's EXP-4 category, e.g. `coupon-stacking`, `no-trace-after-ship` */
-  subtopic: string
-  startedAt: IsoTime
-  simTime: number
+  subtopic: Type.String(),
+  startedAt: IsoTimeSchema,
+  simTime: Type.Number(),
   /** buyer + agent messages */
-  turns: number
+  turns: Type.Integer({ minimum: 0 }),
   /** at burst merchants divert to bot-only reception (EXP-4, 003) */
-  botOnly: boolean
-}
+  botOnly: Type.Boolean(),
+})
+export type Consultation = Static<typeof ConsultationSchema>
 
-export type AfterSaleKind = 'refund-request' | 'complaint' | 'negative-review' | 'return'
+export const AfterSaleKindSchema = Type.Enum(['refund-request', 'complaint', 'negative-review', 'return'])
+export type AfterSaleKind = Static<typeof AfterSaleKindSchema>
 
-export interface AfterSale {
-  id: string
-  orderId: string
-  merchantId: string
-  buyerId: string
-  skuId: string
-  kind: AfterSaleKind
-  reason: string
-  at: IsoTime
-  simTime: number
+export const AfterSaleSchema = Type.Object({
+  id: Id,
+  orderId: Id,
+  merchantId: Id,
+  buyerId: Id,
+  skuId: Id,
+  kind: AfterSaleKindSchema,
+  reason: Type.String(),
+  at: IsoTimeSchema,
+  simTime: Type.Number(),
   /** amount claimed (refund, return), 0 for reviews */
-  amountFen: number
-}
+  amountFen: Fen,
+})
+export type AfterSale = Static<typeof AfterSaleSchema>
+
+/** The row schema of each entity kind. */
+export const ROW_SCHEMAS = {
+  merchants: MerchantSchema,
+  skus: SkuSchema,
+  registrations: RegistrationSchema,
+  buyers: BuyerSchema,
+  orders: OrderSchema,
+  consultations: ConsultationSchema,
+  after_sales: AfterSaleSchema,
+} as const satisfies Record<EntityKind, TObject>
+
+/**
+ * Each kind's fields in row order: the CSV header, read off {@link ROW_SCHEMAS}. Only shard 1 (or a
+ * whole world) writes the header, so a reader of a later shard takes the columns from here
+ * (`test/read-world.test.ts` holds this list to the rows the generator builds).
+ */
+export const CSV_COLUMNS = Object.fromEntries(
+  ENTITY_KINDS.map((kind) => [kind, Object.keys(ROW_SCHEMAS[kind].properties)]),
+) as unknown as Record<EntityKind, readonly string[]>
 
 export interface EntityByKind {
   merchants: Merchant

@@ -1,9 +1,8 @@
 import { type MinuteCdf, worldCdf, worldWindow } from '@d11/curve/curve'
-import { DAY_MS, shanghaiDay, toShanghaiIso } from '@d11/curve/time'
 import { type Calendar, getCalendar, listCalendars, phaseAt } from '@d11/rules/calendar'
 import { botOnlyReception, consultationMix } from '@d11/rules/experience'
 import { type Ruleset, rulesetAt } from '@d11/rules/ruleset'
-import { shanghaiDayStart } from '@d11/rules/time'
+import { DAY_MS, shanghaiDay, shanghaiDayStart, toShanghaiIso } from '@d11/time/shanghai'
 import { base, en, Faker, zh_CN } from '@faker-js/faker'
 import {
   ByteSink,

@@ -1,4 +1,4 @@
-import { toShanghaiIso } from '@d11/curve/time'
+import { toShanghaiIso } from '@d11/time/shanghai'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ByteSink, piece, putBool, putInt, putIsoBody, putPadded, utf8 } from '../src/bytes.ts'

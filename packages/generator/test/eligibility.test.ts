@@ -7,7 +7,7 @@ import {
   type SkuRegistration,
 } from '@d11/rules/registration'
 import { rulesetAt } from '@d11/rules/ruleset'
-import { DAY_MS } from '@d11/rules/time'
+import { DAY_MS } from '@d11/time/shanghai'
 import { describe, expect, it } from 'vitest'
 import type { Merchant, Registration, Sku } from '../src/entities.ts'
 import { entityIndex } from '../src/entities.ts'

@@ -1,7 +1,7 @@
-import { shanghaiDay } from '@d11/curve/time'
 import { getCalendar } from '@d11/rules/calendar'
 import { consultationMix } from '@d11/rules/experience'
 import { getRuleset } from '@d11/rules/ruleset'
+import { shanghaiDay } from '@d11/time/shanghai'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Consultation, Order, Registration } from '../src/entities.ts'
 import { entityIndex } from '../src/entities.ts'

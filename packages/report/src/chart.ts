@@ -1,3 +1,4 @@
+import { shanghaiDay, toShanghaiIso } from '@d11/time/shanghai'
 import * as echarts from 'echarts'
 
 /**
@@ -48,18 +49,18 @@ export const PALETTE = [
 
 /** Epoch ms → `MM-DD HH:mm` in Asia/Shanghai (simulated time), independent of the host zone. */
 export function shanghaiLabel(ms: number, withSeconds = false): string {
-  const iso = new Date(ms + 8 * 3_600_000).toISOString()
+  const iso = toShanghaiIso(ms)
   return `${iso.slice(5, 10)} ${iso.slice(11, withSeconds ? 19 : 16)}`
 }
 
 /** Epoch ms → `HH:mm:ss` (or `HH:mm`) in Asia/Shanghai, independent of the host zone. */
 export function shanghaiClock(ms: number, withSeconds = true): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(11, withSeconds ? 19 : 16)
+  return toShanghaiIso(ms).slice(11, withSeconds ? 19 : 16)
 }
 
 /** Epoch ms → `YYYY-MM-DD` in Asia/Shanghai. */
 export function shanghaiDate(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10)
+  return shanghaiDay(ms)
 }
 
 /** Axis name under the x axis (centred) or beside the y axis. */

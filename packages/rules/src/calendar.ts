@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { parseIsoWithOffset } from '@d11/time/shanghai'
 import Type from 'typebox'
 import { checkSchema, configError, RULESETS_DIR, readDataFile } from './data-file.ts'
 import { RulesError } from './errors.ts'
-import { parseIsoWithOffset } from './time.ts'
 
 /**
  * CAL-1 / CAL-2: Double 11 calendars as data (`rulesets/calendars/<id>.yaml`).

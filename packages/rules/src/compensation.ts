@@ -1,6 +1,6 @@
+import { DAY_MS, HOUR_MS } from '@d11/time/shanghai'
 import type { Calendar } from './calendar.ts'
 import type { Ruleset } from './ruleset.ts'
-import { DAY_MS, HOUR_MS } from './time.ts'
 import { isNonNegInt, isTime, type Verdict, verdict, yuan } from './verdict.ts'
 
 type Amounts = Ruleset['compensation']['lateShipment']

@@ -1,6 +1,6 @@
+import { DAY_MS, shanghaiDay } from '@d11/time/shanghai'
 import { type Calendar, inLaunchBurst } from './calendar.ts'
 import type { Ruleset } from './ruleset.ts'
-import { DAY_MS, shanghaiDay } from './time.ts'
 import { type Verdict, verdict } from './verdict.ts'
 
 /**

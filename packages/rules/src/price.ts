@@ -1,5 +1,5 @@
+import { DAY_MS } from '@d11/time/shanghai'
 import type { Ruleset, Tier } from './ruleset.ts'
-import { DAY_MS } from './time.ts'
 import { isNonNegInt, isTime, type Verdict, verdict, yuan } from './verdict.ts'
 
 /** PRICE-1/2: the daily (non-campaign) price as a validated kind. */

@@ -1,6 +1,6 @@
+import { toShanghaiIso } from '@d11/time/shanghai'
 import { type Calendar, REGISTRATION_NODES, type RegistrationNode } from './calendar.ts'
 import type { Ruleset } from './ruleset.ts'
-import { toShanghaiIso } from './time.ts'
 import { isTime, type Verdict, verdict } from './verdict.ts'
 
 /**

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { parseIsoWithOffset } from '@d11/time/shanghai'
 import Type, { type Static } from 'typebox'
 import { checkSchema, configError, displayPath, RULESETS_DIR, readDataFile } from './data-file.ts'
 import { RulesError } from './errors.ts'
-import { parseIsoWithOffset } from './time.ts'
 
 /**
  * Rulesets are data (`rulesets/<version>.yaml`), validated against {@link RulesetFileSchema} on load

@@ -1,7 +1,7 @@
+import { HOUR_MS, toShanghaiIso } from '@d11/time/shanghai'
 import type { Calendar } from './calendar.ts'
 import { inNoAutoCompensationWindow } from './compensation.ts'
 import type { Ruleset } from './ruleset.ts'
-import { HOUR_MS, toShanghaiIso } from './time.ts'
 import { isTime, type Verdict, verdict } from './verdict.ts'
 
 export interface DeadlineOptions {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
+import { simTime, toShanghaiIso } from '@d11/time/shanghai'
 import { describe, expect, it } from 'vitest'
 import { getCalendar, listCalendars, loadCalendarFile, phaseAt } from '../src/calendar.ts'
-import { simTime, toShanghaiIso } from '../src/time.ts'
 
 const fixture = (name: string) => resolve(import.meta.dirname, 'fixtures', name)
 

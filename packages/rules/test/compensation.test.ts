@@ -1,3 +1,4 @@
+import { DAY_MS, HOUR_MS, simTime } from '@d11/time/shanghai'
 import { describe, expect, it } from 'vitest'
 import { getCalendar } from '../src/calendar.ts'
 import {
@@ -11,7 +12,6 @@ import {
   refundDisputeRate,
 } from '../src/compensation.ts'
 import { getRuleset, rulesetAt } from '../src/ruleset.ts'
-import { DAY_MS, HOUR_MS, simTime } from '../src/time.ts'
 
 const rs = getRuleset('2022-04-15')
 const cal2020 = getCalendar('2020')

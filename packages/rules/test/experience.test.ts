@@ -1,3 +1,4 @@
+import { simTime } from '@d11/time/shanghai'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { activeLaunchMoment, getCalendar, inLaunchBurst, listCalendars } from '../src/calendar.ts'
@@ -14,7 +15,6 @@ import {
   replyRateVerdict,
 } from '../src/experience.ts'
 import { getRuleset } from '../src/ruleset.ts'
-import { simTime } from '../src/time.ts'
 
 const rs = getRuleset('2022-04-15')
 const to = simTime('2022-11-20T00:00:00+08:00')

@@ -1,3 +1,4 @@
+import { DAY_MS, simTime } from '@d11/time/shanghai'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -14,7 +15,6 @@ import {
   validates,
 } from '../src/price.ts'
 import { getRuleset, rulesetAt } from '../src/ruleset.ts'
-import { DAY_MS, simTime } from '../src/time.ts'
 
 const rs2022 = getRuleset('2022-04-15')
 const rsOld = getRuleset('2009-11-11')

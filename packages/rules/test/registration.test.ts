@@ -1,3 +1,4 @@
+import { simTime } from '@d11/time/shanghai'
 import { describe, expect, it } from 'vitest'
 import { getCalendar } from '../src/calendar.ts'
 import {
@@ -9,7 +10,6 @@ import {
   waveConflictVerdict,
 } from '../src/registration.ts'
 import { getRuleset } from '../src/ruleset.ts'
-import { simTime } from '../src/time.ts'
 
 const cal = getCalendar('2020')
 const rs = getRuleset('2009-11-11')

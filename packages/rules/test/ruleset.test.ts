@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
+import { simTime } from '@d11/time/shanghai'
 import { describe, expect, it } from 'vitest'
 import { getRuleset, listRulesets, loadRulesetDir, loadRulesetFile, rulesetAt } from '../src/ruleset.ts'
-import { simTime } from '../src/time.ts'
 
 const fixture = (name: string) => resolve(import.meta.dirname, 'fixtures', name)
 

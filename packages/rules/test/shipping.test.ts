@@ -1,3 +1,4 @@
+import { HOUR_MS, SHANGHAI_OFFSET_MS, simTime, toShanghaiIso } from '@d11/time/shanghai'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { getCalendar } from '../src/calendar.ts'
@@ -13,7 +14,6 @@ import {
   traceDeadline,
   traceVerdict,
 } from '../src/shipping.ts'
-import { HOUR_MS, SHANGHAI_OFFSET_MS, simTime, toShanghaiIso } from '../src/time.ts'
 
 const rs = getRuleset('2022-04-15')
 const cal2020 = getCalendar('2020')

@@ -1,3 +1,10 @@
+import { warehouseShifts, workingTime } from '@d11/merchant-model/capacity'
+import {
+  DAY_MS as DAY,
+  HOUR_MS as HOUR,
+  MINUTE_MS as MINUTE,
+  SHANGHAI_OFFSET_MS as SHANGHAI,
+} from '@d11/time/shanghai'
 import seedrandom from 'seedrandom'
 import { type Arrivals, buildArrivals } from './arrivals.ts'
 import { EventHeap, IndexQueue } from './heap.ts'
@@ -16,11 +23,6 @@ import { minuteOfDay, type Scenario } from './scenario.ts'
  * amounts, PAY-2 window, PAY-5 complaint handling, PAY-6 mass delay), so payouts mean what the
  * platform's mean.
  */
-
-const MINUTE = 60_000
-const HOUR = 3_600_000
-const DAY = 86_400_000
-const SHANGHAI = 8 * HOUR
 
 // event kinds (value = tie-break priority at equal times: lower first)
 const EV_RESTOCK = 0
@@ -184,7 +186,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
   // Picks are planned at release, so a refunded order's slot is not reused. That keeps every
   // order's pick time non-increasing in capacity: more capacity never ships anything later.
   const shipAt = new Float64Array(N).fill(Number.POSITIVE_INFINITY)
-  const work = workingTime(scenario)
+  const work = workingTime(warehouseShifts(scenario.warehouse), scenario.warehouse.picksPerHour)
   const pickMinutes =
     scenario.warehouse.picksPerHour > 0 ? 60 / scenario.warehouse.picksPerHour : Number.POSITIVE_INFINITY
   let pickW = Number.NEGATIVE_INFINITY
@@ -534,60 +536,6 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
     massDelay: { warnedAt, removedAt },
     span: { from, to: Math.min(now, end) },
     events,
-  }
-}
-
-/**
- * Working time of the warehouse and its inverse: minutes of shift since the epoch's Shanghai day 0,
- * each minute weighted by its shift's pick rate relative to `warehouse.picksPerHour` (1 for a shift
- * without its own `picksPerHour`, 0 off shift), so a fixed pick time in working minutes is
- * 1/rate of the shift in force.
- */
-export function workingTime(s: Scenario): { at(t: number): number; inverse(w: number): number } {
-  const base = s.warehouse.picksPerHour
-  const weight = new Float64Array(1440)
-  for (const sh of s.warehouse.shifts) {
-    const a = minuteOfDay(sh.from)
-    const b = Math.min(1440, minuteOfDay(sh.to))
-    const w = sh.picksPerHour === undefined ? 1 : base > 0 ? sh.picksPerHour / base : 0
-    for (let m = a; m < b; m++) weight[m] = w
-  }
-  const cum = new Float64Array(1441)
-  for (let m = 0; m < 1440; m++) cum[m + 1] = cum[m]! + weight[m]!
-  const perDay = cum[1440]!
-  return {
-    at(t: number): number {
-      const shifted = t + SHANGHAI
-      const day = Math.floor(shifted / DAY)
-      const x = (shifted - day * DAY) / MINUTE
-      const m = Math.floor(x)
-      return day * perDay + cum[m]! + weight[m]! * (x - m)
-    },
-    inverse(w: number): number {
-      if (perDay === 0 || !Number.isFinite(w)) return Number.POSITIVE_INFINITY
-      let day = Math.floor(w / perDay)
-      let r = w - day * perDay
-      if (r <= 0) {
-        // the end of the previous day's last working minute
-        day--
-        r = perDay
-      }
-      // smallest working minute m with cum[m + 1] >= r
-      let lo = 0
-      let hi = 1439
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1
-        if (cum[mid + 1]! >= r) hi = mid
-        else lo = mid + 1
-      }
-      while (lo < 1440 && !(weight[lo]! > 0)) lo++
-      if (lo >= 1440) {
-        day++
-        lo = 0
-        while (lo < 1440 && !(weight[lo]! > 0)) lo++
-      }
-      return day * DAY - SHANGHAI + (lo + (r - cum[lo]!) / weight[lo]!) * MINUTE
-    },
   }
 }
 

@@ -1,4 +1,6 @@
-import type { Profile } from '@d11/merchant/profile'
+import { dailyCapacity, shiftIntervals, shiftSegments } from '@d11/merchant-model/capacity'
+import type { Profile } from '@d11/merchant-model/profile'
+import { toShanghaiIso as iso } from '@d11/time/shanghai'
 import type { Arrivals } from './arrivals.ts'
 import type { CellResult } from './engine.ts'
 import { SimError } from './errors.ts'
@@ -14,9 +16,6 @@ import { validateScenario } from './scenario.ts'
  * one compensation per unit on both sides, as in the simulator). Units whose SKU is not sold to the
  * buyer's region are left out of both (SHIP-5: the platform refuses them; the simulator has no regions).
  */
-
-const HOUR = 3_600_000
-const DAY = 24 * HOUR
 
 export interface SliceUnit {
   /** world order id */
@@ -129,35 +128,17 @@ export interface TwinSettings {
   seed?: number
 }
 
-/** Splits `HH:MM` shifts that cross midnight into same-day spans (the simulator needs `from < to`). */
-function sameDaySpans<T extends { from: string; to: string }>(shifts: T[]): T[] {
-  const mm = (s: string) => {
-    const [h, m] = s.split(':').map(Number)
-    return (h ?? 0) * 60 + (m ?? 0)
-  }
-  const hhmm = (n: number) =>
-    `${String(Math.floor(n / 60)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}`
-  const out: T[] = []
-  for (const s of shifts) {
-    const a = mm(s.from)
-    const b = mm(s.to)
-    if (a === b) out.push({ ...s, from: '00:00', to: '24:00' })
-    else if (a < b) out.push(s)
-    else {
-      if (a < 1440) out.push({ ...s, from: hhmm(a), to: '24:00' })
-      if (b > 0) out.push({ ...s, from: '00:00', to: hhmm(b) })
-    }
-  }
-  return out.sort((x, y) => mm(x.from) - mm(y.from))
+/** `HH:MM` of a minute of the day (1440 is `24:00`). */
+function hhmm(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`
 }
 
-/** Staffed hours per day of a shift list. */
-function staffedHours(shifts: Array<{ from: string; to: string }>): number {
-  const mm = (s: string) => {
-    const [h, m] = s.split(':').map(Number)
-    return (h ?? 0) * 60 + (m ?? 0)
-  }
-  return sameDaySpans(shifts).reduce((a, s) => a + (mm(s.to) - mm(s.from)) / 60, 0)
+/** Profile shifts as same-day spans (the simulator needs `from < to`), split at midnight, in day order. */
+function sameDaySpans<T extends { from: string; to: string }>(shifts: readonly T[]): T[] {
+  const spans: Array<[number, T]> = []
+  for (const s of shifts)
+    for (const [a, b] of shiftIntervals(s)) spans.push([a, { ...s, from: hhmm(a), to: hhmm(b) }])
+  return spans.sort((x, y) => x[0] - y[0]).map(([, s]) => s)
 }
 
 /**
@@ -192,8 +173,10 @@ export function profileToScenario(profile: Profile, slice: Slice, settings: Twin
     p.n += 1
     price.set(u.skuId, p)
   }
-  const hours = staffedHours(profile.afterSale.shifts)
-  const iso = (t: number) => new Date(t + 8 * HOUR).toISOString().replace('Z', '+08:00')
+  // the same daily capacity as the merchant's desk (its shifts at its rate), spread over 24 h
+  const deskPerDay = dailyCapacity(
+    shiftSegments(profile.afterSale.shifts.map((s) => ({ ...s, rate: profile.afterSale.complaintsPerHour }))),
+  )
   return validateScenario(
     {
       name: `twin-${profile.name}-${slice.merchantId}`,
@@ -230,7 +213,7 @@ export function profileToScenario(profile: Profile, slice: Slice, settings: Twin
         ),
         pickupWaves: profile.warehouse.carrierWaves,
       },
-      service: { complaintsPerHour: (profile.afterSale.complaintsPerHour * hours) / 24 },
+      service: { complaintsPerHour: deskPerDay / 24 },
       buyers: { complainRate: settings.complainRate ?? 0.67, refundRate: 0, upheldRate: 1 },
       horizonDays: settings.horizonDays ?? 7,
     },
@@ -251,5 +234,3 @@ export function sliceArrivals(slice: Slice, scenario: Scenario): Arrivals {
 }
 
 export type TwinTotals = Pick<CellResult, 'late' | 'payouts'>
-
-export { DAY, HOUR }

@@ -1,7 +1,8 @@
+import { warehouseShifts, workingTime } from '@d11/merchant-model/capacity'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { minuteWeights } from '../src/arrivals.ts'
-import { simulate, workingTime } from '../src/engine.ts'
+import { simulate } from '../src/engine.ts'
 import { EventHeap, IndexQueue } from '../src/heap.ts'
 import { rulesJudge } from '../src/judge.ts'
 import { loadScenario } from '../src/scenario.ts'
@@ -49,10 +50,8 @@ describe('event heap and queues', () => {
 })
 
 describe('warehouse working time (shifts in Asia/Shanghai)', () => {
-  const w = workingTime({
-    ...phone,
-    warehouse: { ...phone.warehouse, shifts: [{ from: '08:00', to: '22:00' }] },
-  })
+  const warehouse = { ...phone.warehouse, shifts: [{ from: '08:00', to: '22:00' }] }
+  const w = workingTime(warehouseShifts(warehouse), warehouse.picksPerHour)
 
   it('inverse is the earliest instant with that much working time (fast-check)', () => {
     const from = Date.parse('2020-11-01T00:00:00+08:00')
@@ -75,17 +74,15 @@ describe('warehouse working time (shifts in Asia/Shanghai)', () => {
   })
 
   it('a shift with its own picksPerHour weighs its minutes by rate: half the rate, half the work per minute', () => {
-    const rated = workingTime({
-      ...phone,
-      warehouse: {
-        ...phone.warehouse,
-        picksPerHour: 600,
-        shifts: [
-          { from: '08:00', to: '20:00' },
-          { from: '20:00', to: '24:00', picksPerHour: 300 },
-        ],
-      },
-    })
+    const warehouse = {
+      ...phone.warehouse,
+      picksPerHour: 600,
+      shifts: [
+        { from: '08:00', to: '20:00' },
+        { from: '20:00', to: '24:00', picksPerHour: 300 },
+      ],
+    }
+    const rated = workingTime(warehouseShifts(warehouse), warehouse.picksPerHour)
     const day = (iso: string) => rated.at(Date.parse(iso))
     expect(day('2020-11-12T00:00:00+08:00') - day('2020-11-11T00:00:00+08:00')).toBe(12 * 60 + 4 * 30)
     // one working minute after 20:00 takes two wall minutes at the half rate

@@ -5,6 +5,8 @@
  * `http_req_duration`, `http_req_failed` points and `dropped_iterations` when behind target.
  */
 
+import { toShanghaiIso as isoShanghai } from '@d11/time/shanghai'
+
 export interface K6SynthOptions {
   /** @default 1 */
   seed?: number
@@ -25,10 +27,6 @@ export interface K6SynthOptions {
 }
 
 const START = Date.UTC(2022, 10, 10, 16, 0, 0) // 2022-11-11T00:00:00+08:00
-
-function isoShanghai(ms: number): string {
-  return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 23)}+08:00`
-}
 
 /** Yields NDJSON lines (without newline). */
 export function* k6SynthLines(opts: K6SynthOptions = {}): Generator<string> {

@@ -63,7 +63,7 @@ Examples:
     )
     .action(async (flags: CurveFlags) => {
       const { listCalendars, getCalendar } = await import('@d11/rules/calendar')
-      const { parseShanghaiTime, toShanghaiIso } = await import('@d11/curve/time')
+      const { parseShanghaiTime, toShanghaiIso } = await import('@d11/time/shanghai')
       const { loadCurveParams, defaultCurveParams, CurveError } = await import('@d11/curve/params')
       const { worldWindow, Curve } = await import('@d11/curve/curve')
       if (!listCalendars().includes(flags.calendar)) {

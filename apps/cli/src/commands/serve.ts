@@ -85,8 +85,8 @@ Examples:
     )
     .action(async (flags: ServeFlags) => {
       const { existsSync, readFileSync } = await import('node:fs')
-      const { loadProfile } = await import('@d11/merchant/profile')
-      const { MerchantError } = await import('@d11/merchant/errors')
+      const { loadProfile } = await import('@d11/merchant-model/profile')
+      const { MerchantError } = await import('@d11/merchant-model/errors')
       const { serve } = await import('@d11/merchant/serve')
       let profile: ReturnType<typeof loadProfile>
       try {

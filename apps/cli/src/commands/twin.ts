@@ -1,3 +1,4 @@
+import { HOUR_MS, toShanghaiIsoSeconds } from '@d11/time/shanghai'
 import type { Command } from 'commander'
 
 /**
@@ -102,18 +103,15 @@ export function register(program: Command): void {
         failInput(`--calendar: must be 2020 or 2022, got "${flags.calendar}"`)
       // The global peak of the calendar's year unless a slice is given.
       flags.from ??= `${flags.calendar}-11-11T00:00:00+08:00`
-      flags.to ??= new Date(Date.parse(flags.from) + 3 * 3_600_000 + 8 * 3_600_000)
-        .toISOString()
-        .replace('Z', '+08:00')
-        .replace(/\.\d{3}/, '')
-      const { loadProfile } = await import('@d11/merchant/profile')
+      flags.to ??= toShanghaiIsoSeconds(Date.parse(flags.from) + 3 * HOUR_MS)
+      const { loadProfile } = await import('@d11/merchant-model/profile')
       let profile: ReturnType<typeof loadProfile>
       try {
         profile = loadProfile(flags.profile, { set: flags.set })
       } catch (err) {
         failInput(`--profile: ${(err as Error).message}`)
       }
-      const { runTwin } = await import('@d11/sim/twin-live')
+      const { runTwin } = await import('../twin-live.ts')
       const { writeFileSync } = await import('node:fs')
       let r: Awaited<ReturnType<typeof runTwin>>
       try {

@@ -1,8 +1,8 @@
 import type { Buyer, Merchant, Sku } from '@d11/generator/entities'
+import type { Deadline, Scheduler } from '@d11/time/scheduler'
 import type { PlatformConfig } from '../config.ts'
 import { fail } from '../errors.ts'
 import type { Calendar, RegistrationNode } from '../rules-port.ts'
-import type { Deadline, Scheduler } from '../scheduler.ts'
 import type { EventSink } from '../sink.ts'
 
 export type OrderStatus = 'created' | 'deposit_paid' | 'paid' | 'picked_up' | 'refunded'

@@ -1,4 +1,4 @@
-import { formatSimInstant } from '../clock.ts'
+import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
 import type { ComplaintState, OrderState, OrderStatus, PlatformState, RefundState } from './state.ts'
 
 /** What the API shows of the state: plain JSON, instants as ISO +08:00. */

@@ -1,10 +1,11 @@
+import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { formatSimInstant, parseSimInstant } from '../clock.ts'
 import { fail } from '../errors.ts'
 import * as consultation from '../rooms/consultation/routes.ts'
 import * as world from '../rooms/world/routes.ts'
 import { errors, Iso } from '../schemas.ts'
+import { parseSimInstant } from '../sim-instant.ts'
 
 const ClockView = Type.Object({
   simTime: Type.String({ description: 'ISO +08:00' }),

@@ -1,4 +1,4 @@
-import { formatSimInstant } from '../../clock.ts'
+import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
 import type { PlatformConfig } from '../../config.ts'
 import { fail, PlatformError } from '../../errors.ts'
 import {

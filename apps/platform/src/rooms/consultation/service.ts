@@ -1,5 +1,4 @@
-import { shanghaiDay } from '@d11/rules/time'
-import { formatSimInstant } from '../../clock.ts'
+import { toShanghaiIsoSeconds as formatSimInstant, shanghaiDay } from '@d11/time/shanghai'
 import { fail } from '../../errors.ts'
 import { experience, serviceThresholds } from '../../rules-port.ts'
 import type { MerchantState, PlatformState, ServiceDeps } from '../state.ts'

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { parseSimInstant } from '../../clock.ts'
 import { errors, MerchantOrderParams, MerchantParams, OrderView } from '../../schemas.ts'
+import { parseSimInstant } from '../../sim-instant.ts'
 import type { OrderStatus } from '../state.ts'
 import { listOrders } from '../views.ts'
 import { DelayReportBody, NegotiateBody, OrderList, OrderListQuery } from './schemas.ts'

@@ -1,4 +1,4 @@
-import { formatSimInstant } from '../../clock.ts'
+import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
 import { fail } from '../../errors.ts'
 import {
   compensationFen,

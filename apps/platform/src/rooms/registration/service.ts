@@ -1,5 +1,5 @@
 import type { Registration } from '@d11/generator/entities'
-import { formatSimInstant } from '../../clock.ts'
+import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
 import { fail, PlatformError } from '../../errors.ts'
 import { campaignPriceCheck, eligibility, priceHistory, type RegistrationNode } from '../../rules-port.ts'
 import type { MerchantState, PlatformState, ServiceDeps, SkuState } from '../state.ts'

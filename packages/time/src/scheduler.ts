@@ -1,9 +1,7 @@
+import type { SimClockLike } from './sim-clock.ts'
+
 /** What the scheduler needs of a simulated clock (the platform's, or a merchant's view of it). */
-export interface SchedulerClock {
-  now(): number
-  readonly rate: number
-  onChange(fn: () => void): void
-}
+export type SchedulerClock = SimClockLike
 
 /** A deadline in simulated time. `cancelled` entries are dropped lazily when they reach the top. */
 export interface Deadline {
@@ -27,7 +25,7 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined
   private closed = false
   private firing = false
-  /** Deadlines fired so far (for /admin/clock and tests). */
+  /** Deadlines fired so far (for the platform's /admin/clock and tests). */
   fired = 0
 
   constructor(

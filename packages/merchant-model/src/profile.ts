@@ -1,6 +1,6 @@
 /**
- * Capacity profiles of the reference merchant (`profiles/<name>.yaml`): stock sync, warehouse,
- * customer service and after-sale capacity. Loaded and validated against {@link ProfileSchema}
+ * Capacity profiles of a merchant (`profiles/<name>.yaml`): stock sync, warehouse, customer
+ * service and after-sale capacity — what the reference merchant runs and the simulator maps. Loaded and validated against {@link ProfileSchema}
  * at start; a bad file is rejected with its path and the field at fault. Every parameter can be
  * overridden per run (`--set warehouse.picksPerHour=4000` or an overrides object).
  */
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { type Static, Type } from 'typebox'
 import { Value } from 'typebox/value'
 import { parse } from 'yaml'
+import { shiftIntervals } from './capacity.ts'
 import { MerchantError } from './errors.ts'
 
 /** `HH:MM` in Asia/Shanghai simulated time; `24:00` ends a day. */
@@ -221,22 +222,6 @@ function resolveProfileFile(nameOrPath: string): string {
     )
   }
   return nameOrPath
-}
-
-/** Minutes since 00:00 of `HH:MM`. */
-export function clockMinutes(hhmm: string): number {
-  const [h, m] = hhmm.split(':')
-  return Number(h) * 60 + Number(m)
-}
-
-/** A shift as one or two half-open minute intervals within [0, 1440). */
-export function shiftIntervals(s: { from: string; to: string }): Array<[number, number]> {
-  const a = clockMinutes(s.from)
-  const b = clockMinutes(s.to)
-  if (a === b) return a === 0 || b === 1440 ? [[0, 1440]] : []
-  return a < b
-    ? [[a, b]]
-    : [...(a < 1440 ? [[a, 1440] as [number, number]] : []), ...(b > 0 ? [[0, b] as [number, number]] : [])]
 }
 
 function checkShifts(shifts: Array<{ from: string; to: string }>, field: string, where: string): void {

@@ -1,62 +1,13 @@
 /**
  * The merchant's view of the platform's simulated clock. The platform owns the clock; the merchant
- * reads `GET /admin/clock` ({ simTimeMs, rate }) and extrapolates locally from
- * { simAtAnchor, rate, wallAnchor }, re-reading every `pollMs` so rate changes and jumps
+ * reads `GET /admin/clock` ({ simTimeMs, rate }) and extrapolates locally with a `@d11/time`
+ * {@link SimClock}, re-reading every `pollMs` so rate changes and jumps
  * (`POST /admin/clock/advance`) reach the merchant's scheduler within one poll.
  */
+
+import { MerchantError } from '@d11/merchant-model/errors'
+import { type ClockReading, SimClock } from '@d11/time/sim-clock'
 import { request } from 'undici'
-import { MerchantError } from './errors.ts'
-
-export interface ClockReading {
-  simTimeMs: number
-  rate: number
-}
-
-/** A simulated clock: `now()` in epoch ms, `rate` sim ms per wall ms, change notifications. */
-export interface SimClockLike {
-  now(): number
-  readonly rate: number
-  onChange(fn: () => void): void
-}
-
-/** sim = simAtAnchor + (wall − wallAnchor) × rate */
-export class LocalSimClock implements SimClockLike {
-  private simAtAnchor: number
-  private wallAnchor: number
-  private rateValue: number
-  private readonly listeners: Array<() => void> = []
-
-  constructor(
-    reading: ClockReading,
-    private readonly wall: () => number = Date.now,
-  ) {
-    this.simAtAnchor = reading.simTimeMs
-    this.wallAnchor = wall()
-    this.rateValue = reading.rate
-  }
-
-  now(): number {
-    return Math.floor(this.simAtAnchor + (this.wall() - this.wallAnchor) * this.rateValue)
-  }
-
-  get rate(): number {
-    return this.rateValue
-  }
-
-  /** Re-anchor on a fresh reading; listeners hear about it when rate or time moved noticeably. */
-  update(reading: ClockReading, wallAt = this.wall()): void {
-    const predicted = this.simAtAnchor + (wallAt - this.wallAnchor) * this.rateValue
-    const changed = reading.rate !== this.rateValue || Math.abs(reading.simTimeMs - predicted) > 1000
-    this.simAtAnchor = reading.simTimeMs
-    this.wallAnchor = wallAt
-    this.rateValue = reading.rate
-    if (changed) for (const fn of this.listeners) fn()
-  }
-
-  onChange(fn: () => void): void {
-    this.listeners.push(fn)
-  }
-}
 
 /** Read the platform clock once. */
 export async function readPlatformClock(platformUrl: string): Promise<ClockReading> {
@@ -76,8 +27,8 @@ export async function readPlatformClock(platformUrl: string): Promise<ClockReadi
   }
 }
 
-/** A {@link LocalSimClock} that follows the platform clock by polling; `stop()` ends the polling. */
-export class PlatformClock extends LocalSimClock {
+/** A {@link SimClock} that follows the platform clock by polling; `stop()` ends the polling. */
+export class PlatformClock extends SimClock {
   private timer: NodeJS.Timeout | undefined
   private stopped = false
 
@@ -86,7 +37,7 @@ export class PlatformClock extends LocalSimClock {
     private readonly platformUrl: string,
     private readonly pollMs: number,
   ) {
-    super(reading)
+    super(reading.simTimeMs, reading.rate)
   }
 
   static async connect(platformUrl: string, pollMs = 100): Promise<PlatformClock> {

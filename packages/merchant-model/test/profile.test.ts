@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { MerchantError } from '@d11/merchant-model/errors'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
-import { MerchantError } from '../src/errors.ts'
 import { listProfiles, loadProfile } from '../src/profile.ts'
 
 /** The prepared profile as plain data, to break in one place. */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateWorld } from '@d11/generator/generate'
-import { loadProfile } from '@d11/merchant/profile'
+import { loadProfile } from '@d11/merchant-model/profile'
+import { profileToScenario, worldSlice } from '@d11/sim/twin'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { profileToScenario, worldSlice } from '../src/twin.ts'
 import { runTwin, TWIN_TOLERANCE, twinAgrees } from '../src/twin-live.ts'
 
 // The tiny world's busiest merchant over the first three hours of Nov 11 (about 210 units, the
@@ -87,7 +87,7 @@ describe('one scenario, two engines (tiny world slice)', () => {
   }, 60_000)
 
   it('twinAgrees: a payout gap that price does not explain, or a late count off by more than the slack, fails', async () => {
-    const { diffResults } = await import('../src/compare.ts')
+    const { diffResults } = await import('@d11/sim/compare')
     const zero = { count: 0, amountFen: 0 }
     const res = (late: number, fen: number) => ({
       late: { oversell: 0, capacity: late, total: late },

@@ -1,18 +1,11 @@
-import type { Profile } from '@d11/merchant/profile'
-import { diffResults, type EngineDiff } from './compare.ts'
-import { type CellResult, orderDraw, simulate } from './engine.ts'
-import { SimError } from './errors.ts'
-import { rulesJudge } from './judge.ts'
-import type { Scenario } from './scenario.ts'
-import {
-  DAY,
-  HOUR,
-  profileToScenario,
-  type Slice,
-  sliceArrivals,
-  type TwinTotals,
-  worldSlice,
-} from './twin.ts'
+import type { Profile } from '@d11/merchant-model/profile'
+import { diffResults, type EngineDiff } from '@d11/sim/compare'
+import { type CellResult, orderDraw, simulate } from '@d11/sim/engine'
+import { SimError } from '@d11/sim/errors'
+import { rulesJudge } from '@d11/sim/judge'
+import type { Scenario } from '@d11/sim/scenario'
+import { profileToScenario, type Slice, sliceArrivals, type TwinTotals, worldSlice } from '@d11/sim/twin'
+import { DAY_MS as DAY, HOUR_MS as HOUR, toShanghaiIso as iso, shanghaiDayStart } from '@d11/time/shanghai'
 
 /**
  * The live half of "one scenario, two engines": platform + reference merchant in-process
@@ -63,11 +56,9 @@ interface Reply {
   body: Record<string, unknown>
 }
 
-const iso = (t: number) => new Date(t + 8 * HOUR).toISOString().replace('Z', '+08:00')
-
 function waveInstants(waves: string[], from: number, to: number): number[] {
   const out: number[] = []
-  const day0 = from - ((from + 8 * HOUR) % DAY) // Asia/Shanghai midnight on or before `from`
+  const day0 = shanghaiDayStart(from)
   for (let d = day0; d <= to; d += DAY) {
     for (const w of waves) {
       const [h, m] = w.split(':').map(Number)
