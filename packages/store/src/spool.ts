@@ -153,6 +153,9 @@ export class SpoolWriter {
   private segmentCount = 0
   private closed = false
   private failure: unknown
+  /** Group commit: the commit now running, and the one queued behind it (shared by its callers). */
+  private commitRunning: Promise<void> | undefined
+  private commitQueued: Promise<void> | undefined
 
   constructor(opts: SpoolWriterOptions) {
     if (!opts?.dir) throw new StoreError('STORE_ERR_SPOOL_DIR', 'SpoolWriter: option `dir` is required')
@@ -193,6 +196,42 @@ export class SpoolWriter {
   /** Resolves once every row appended so far is written to the current segment file. */
   async flush(): Promise<void> {
     this.schedule()
+    await this.chain
+    if (this.failure) throw this.failure
+  }
+
+  /**
+   * Group commit: resolves once every row appended before the call is written to the segment file
+   * and, with `sync`, fdatasync'd. Callers arriving while a commit runs share the next one, so
+   * concurrent requests pay one write and one fsync per batch, like a database's WAL.
+   */
+  commit(sync = true): Promise<void> {
+    if (this.commitQueued) return this.commitQueued
+    const previous = this.commitRunning ?? Promise.resolve()
+    const next: Promise<void> = previous
+      .catch(() => {})
+      .then(() => {
+        // From here on, rows appended by later callers belong to the next commit.
+        this.commitQueued = undefined
+        this.commitRunning = next
+        return this.writeAndSync(sync)
+      })
+      .finally(() => {
+        if (this.commitRunning === next) this.commitRunning = undefined
+      })
+    this.commitQueued = next
+    return next
+  }
+
+  private async writeAndSync(sync: boolean): Promise<void> {
+    this.schedule()
+    if (sync) {
+      this.chain = this.chain
+        .then(() => this.handle?.datasync())
+        .catch((err) => {
+          this.failure ??= err
+        })
+    }
     await this.chain
     if (this.failure) throw this.failure
   }
