@@ -162,6 +162,14 @@ export const overloadPlugin = fp(
       })
     }
 
+    // Closing: Node closes the keep-alive connections idle at that instant only; one busy then and
+    // idle after its last reply would hold close() open until its keep-alive timeout.
+    app.addHook('preClose', (done) => {
+      const sweep = setInterval(() => server.closeIdleConnections(), 50)
+      server.once('close', () => clearInterval(sweep))
+      done()
+    })
+
     app.decorate('inFlight', () => inFlight)
     app.decorate('pressure', (): PressureReport => {
       const m = app.memoryUsage()
