@@ -160,9 +160,9 @@ console.log(
 )
 
 console.log(
-  '| server | offered | req/s offered | accepted/s | shed/s | shed % | accepted p50 ms | accepted p99 ms | shed p99 ms | generator lateness p99 ms | errors+timeouts |',
+  '| server | offered (× platform capacity) | req/s offered | answered/s | accepted/s | shed/s | shed % | accepted p50 ms | accepted p99 ms | shed p99 ms | generator lateness p99 ms | errors+timeouts |',
 )
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
 for (const mode of ['platform', 'bare'] as const) {
   for (const factor of [1, 2, 4]) {
     const rate = Math.round(capacity.platform * factor)
