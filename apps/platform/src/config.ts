@@ -34,6 +34,12 @@ export interface PlatformConfig {
    * event-loop turn has waited at least that long in its socket, and is shed; 0 = off. @default 25
    */
   maxQueueMs: number
+  /**
+   * Load shedding: requests of one event-loop turn always admitted before any of that turn is
+   * shed (a few requests read together, e.g. a client and a merchant service on a busy box, are
+   * no queue; a real backlog is read by the hundred). @default 8
+   */
+  minTurnRequests: number
   /** Load shedding: event-loop utilisation (0..1) over the last sample past which requests are shed; 0 = off (a loop at 100 % is at capacity, not necessarily queueing: delay is the queue signal). @default 0 */
   maxEventLoopUtilization: number
   /** Load shedding: how often (ms) the pressure figures are sampled. @default 100 */
@@ -71,6 +77,7 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   maxInFlight: 1024,
   maxEventLoopDelayMs: 40,
   maxQueueMs: 25,
+  minTurnRequests: 8,
   maxEventLoopUtilization: 0,
   pressureSampleMs: 100,
   retryAfterS: 1,
