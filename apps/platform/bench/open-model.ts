@@ -50,6 +50,11 @@ export interface OpenModelOptions {
   tickMs?: number
   /** After the last send, how long to wait for outstanding responses (the rest count as `timeouts`). @default 5000 */
   drainMs?: number
+  /**
+   * Regular expression (source) whose first group is collected from every recorded 2xx body into
+   * `acceptedIds`, e.g. `"id":"(o-\\d+)"`; '' collects nothing. @default ''
+   */
+  acceptedIdPattern?: string
 }
 
 export interface Percentiles {
@@ -87,6 +92,22 @@ export interface OpenModelResult {
   achievedRps: number
   /** ms from the scheduled instant to the end of the response. */
   latencyMs: Percentiles
+  /** The same, 2xx responses only (accepted work). */
+  acceptedLatencyMs: Percentiles
+  /**
+   * 2xx only, ms from the moment the request was issued (handed to a connection, or queued at the
+   * cap) to the end of the response: the generator's own lateness excluded, waits for a
+   * connection and the server's queue included.
+   */
+  acceptedFromIssueMs: Percentiles
+  /** ms from the scheduled instant, 503 responses only (shed work). */
+  shedLatencyMs: Percentiles
+  /** Recorded responses per HTTP status. */
+  statuses: Record<string, number>
+  /** 503 responses that carried a `Retry-After` header. */
+  shedWithRetryAfter: number
+  /** Matches of `acceptedIdPattern` in recorded 2xx bodies, in completion order. */
+  acceptedIds: string[]
   /**
    * ms from the scheduled instant to the moment the scheduler issued the request (handed it to a
    * connection, or queued it at the cap): the generator's own delay, server waits excluded.
@@ -119,6 +140,7 @@ function check(opts: OpenModelOptions): Required<OpenModelOptions> {
     maxConnections: 256,
     tickMs: 1,
     drainMs: 5000,
+    acceptedIdPattern: '',
     ...opts,
   }
   positive('warmupSeconds', full.warmupSeconds, true)
@@ -174,7 +196,14 @@ export async function runOpenModel(
   const warmN = Math.round(o.warmupSeconds * o.rate)
   const total = warmN + Math.round(o.seconds * o.rate)
   const latency = newHistogram()
+  const acceptedLatency = newHistogram()
+  const shedLatency = newHistogram()
+  const acceptedFromIssue = newHistogram()
   const lateness = newHistogram()
+  const statuses: Record<string, number> = {}
+  let shedWithRetryAfter = 0
+  const acceptedIds: string[] = []
+  const idPattern = o.acceptedIdPattern ? new RegExp(o.acceptedIdPattern, 'g') : undefined
 
   const warmLatency = newHistogram()
   const clients: Client[] = []
@@ -182,6 +211,7 @@ export async function runOpenModel(
   // Requests waiting for a connection (cap hit): index and scheduled instant, a FIFO.
   const waitIndex: number[] = []
   const waitAt: number[] = []
+  const waitIssued: number[] = []
   let waitHead = 0
   let inFlight = 0
   let sent = 0
@@ -208,16 +238,19 @@ export async function runOpenModel(
   const release = (client: Client) => {
     if (waitHead < waitIndex.length) {
       const i = waitIndex[waitHead]!
-      const at = waitAt[waitHead++]!
-      dispatch(client, i, at)
+      const at = waitAt[waitHead]!
+      const issuedAt = waitIssued[waitHead++]!
+      dispatch(client, i, at, issuedAt)
     } else idle.push(client)
   }
-  const dispatch = (client: Client, i: number, at: number) => {
+  const dispatch = (client: Client, i: number, at: number, issuedAt: number) => {
     const req = mix[i % mix.length]!
     const recorded = i >= warmN
     if (recorded) sent++
     inFlight++
     let status = 0
+    let retryAfter = false
+    let body = ''
     let settled = false
     const finish = (failed: boolean) => {
       if (settled || closing) return // closing: counted as timeouts already
@@ -231,8 +264,19 @@ export async function runOpenModel(
         if (failed) errors++
         else {
           completed++
-          if (status < 200 || status > 299) non2xx++
+          statuses[status] = (statuses[status] ?? 0) + 1
           recordMs(latency, end - at)
+          if (status >= 200 && status <= 299) {
+            recordMs(acceptedLatency, end - at)
+            recordMs(acceptedFromIssue, end - issuedAt)
+            if (idPattern) for (const m of body.matchAll(idPattern)) if (m[1]) acceptedIds.push(m[1])
+          } else {
+            non2xx++
+            if (status === 503) {
+              recordMs(shedLatency, end - at)
+              if (retryAfter) shedWithRetryAfter++
+            }
+          }
         }
       }
       release(client)
@@ -240,10 +284,13 @@ export async function runOpenModel(
     }
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart: () => {},
-      onResponseStart: (_c, statusCode) => {
+      onResponseStart: (_c, statusCode, headers) => {
         status = statusCode
+        retryAfter = headers['retry-after'] !== undefined
       },
-      onResponseData: () => {},
+      onResponseData: (_c, chunk) => {
+        if (idPattern && recorded && status >= 200 && status <= 299) body += chunk.toString()
+      },
       onResponseEnd: () => finish(false),
       onResponseError: () => finish(true),
     }
@@ -251,15 +298,17 @@ export async function runOpenModel(
   }
   const send = (i: number) => {
     const at = scheduledAt(i)
+    const issuedAt = performance.now()
     if (i >= warmN) {
-      lastIssueAt = performance.now()
+      lastIssueAt = issuedAt
       recordMs(lateness, lastIssueAt - at)
     }
     const client = idle.pop() ?? (clients.length < o.maxConnections ? openClient() : undefined)
-    if (client) return dispatch(client, i, at)
+    if (client) return dispatch(client, i, at, issuedAt)
     if (i >= warmN) queued++
     waitIndex.push(i)
     waitAt.push(at)
+    waitIssued.push(issuedAt)
   }
   const runPhase = (start: number, end: number) =>
     new Promise<void>((resolve) => {
@@ -327,6 +376,12 @@ export async function runOpenModel(
     achievedRps:
       completed > 0 ? Math.round((completed * 1000) / Math.max(interval, lastEndAt - firstRecordedAt)) : 0,
     latencyMs: summarize(latency),
+    acceptedLatencyMs: summarize(acceptedLatency),
+    acceptedFromIssueMs: summarize(acceptedFromIssue),
+    shedLatencyMs: summarize(shedLatency),
+    statuses,
+    shedWithRetryAfter,
+    acceptedIds,
     latenessMs: summarize(lateness),
     generatorCpuPercent,
     warmup: { latencyMs: summarize(warmLatency), settleMs: Math.round(settleMs) },

@@ -1,6 +1,11 @@
-/** Child process of bench/index.ts: `bare` (one trivial Fastify route) or `platform` with a world. */
+/**
+ * Child process of bench/index.ts and test/overload.test.ts: `bare` (one trivial Fastify route) or
+ * `platform` with a world; argv[3], when given, is a JSON object of config overrides
+ * (e.g. `{"spoolDir":"/tmp/s","maxEventLoopDelayMs":20}`).
+ */
 import Fastify from 'fastify'
 import { buildApp } from '../src/app.ts'
+import type { PlatformConfig } from '../src/config.ts'
 import { baseWorld, ndjson, sku } from '../test/helpers.ts'
 
 const mode = process.argv[2]
@@ -11,7 +16,12 @@ if (mode === 'bare') {
 } else {
   app = await buildApp({
     docs: false,
-    config: { clockRate: 0, clockStart: '2020-11-01T10:00:00+08:00', maxInFlight: 100_000 },
+    config: {
+      clockRate: 0,
+      clockStart: '2020-11-01T10:00:00+08:00',
+      maxInFlight: 100_000,
+      ...(JSON.parse(process.argv[3] ?? '{}') as Partial<PlatformConfig>),
+    },
   })
   const lines: unknown[] = [...baseWorld()]
   for (let i = 0; i < 1000; i++)

@@ -7,6 +7,8 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import { type PlatformConfig, resolveConfig } from './config.ts'
 import { ERROR_CODES, PlatformError } from './errors.ts'
 import { mulberry32, parseFault } from './fault.ts'
+import { durableAcceptancePlugin } from './plugins/durable-acceptance.ts'
+import { overloadPlugin } from './plugins/overload.ts'
 import { type ServicesOptions, servicesPlugin } from './plugins/services.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { buyerRoutes } from './routes/buyer.ts'
@@ -27,8 +29,6 @@ export interface BuildAppOptions {
 }
 
 export type App = FastifyInstance
-
-const IN_FLIGHT = Symbol('d11.inFlight')
 
 /** Build the mock platform. `app.close()` stops the scheduler and flushes every event to the spool. */
 export async function buildApp(opts: BuildAppOptions = {}): Promise<App> {
@@ -52,27 +52,12 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<App> {
   if (opts.wall) services.wall = opts.wall
   if (opts.spool) services.spool = opts.spool
   await app.register(servicesPlugin, services)
+  await app.register(durableAcceptancePlugin)
 
-  // Bounded in-flight work: past maxInFlight the platform answers 503 + Retry-After at once.
-  let inFlight = 0
-  const release = (req: object) => {
-    if ((req as Record<symbol, boolean>)[IN_FLIGHT]) {
-      ;(req as Record<symbol, boolean>)[IN_FLIGHT] = false
-      inFlight -= 1
-    }
-  }
+  // Load shedding and the in-flight bound (503 + Retry-After), before any other request hook.
+  await app.register(overloadPlugin, { config })
   const random = mulberry32(config.seed)
   app.addHook('onRequest', async (req, reply) => {
-    ;(req as unknown as Record<symbol, boolean>)[IN_FLIGHT] = true
-    inFlight += 1
-    if (inFlight > config.maxInFlight) {
-      const err = new PlatformError(
-        'PLAT_ERR_OVERLOADED',
-        '',
-        `more than ${config.maxInFlight} requests in flight`,
-      )
-      return reply.code(503).header('retry-after', '1').send(err.toBody())
-    }
     const header = req.headers['x-d11-fault']
     if (typeof header === 'string' && header) {
       const fault = parseFault(header)
@@ -83,10 +68,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<App> {
       }
     }
   })
-  app.addHook('onResponse', async (req) => release(req))
-  app.addHook('onRequestAbort', async (req) => release(req))
   app.addHook('preHandler', async () => app.d11.scheduler.tick())
-  app.decorate('inFlight', () => inFlight)
 
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
@@ -153,7 +135,6 @@ export interface RouteInfo {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    inFlight: () => number
     routeList: RouteInfo[]
   }
 }

@@ -14,6 +14,11 @@ export const ERROR_CODES = {
   PLAT_ERR_ORDER_STATE: { status: 409, ruleId: '', message: 'the order is not in a state that allows this' },
   PLAT_ERR_IDEMPOTENCY: { status: 409, ruleId: '', message: 'Idempotency-Key reused with a different body' },
   PLAT_ERR_OVERLOADED: { status: 503, ruleId: '', message: 'too much work in flight, retry later' },
+  PLAT_ERR_SHED: {
+    status: 503,
+    ruleId: '',
+    message: 'past capacity (event-loop delay or utilisation over its limit), retry after Retry-After',
+  },
   PLAT_ERR_FAULT: { status: 503, ruleId: '', message: 'fault injected by x-d11-fault header' },
   PLAT_ERR_INTERNAL: { status: 500, ruleId: '', message: 'internal error' },
   PLAT_ERR_PAYMENT_WINDOW: { status: 422, ruleId: 'CAL-1', message: 'payment outside its phase window' },

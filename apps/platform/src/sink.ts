@@ -5,6 +5,8 @@ export interface SpoolLike {
   append(table: 'events' | 'sla_verdicts' | 'payouts', row: EventRow | SlaVerdictRow | PayoutRow): void
   flush(): Promise<void>
   close(): Promise<void>
+  /** Group commit (SpoolWriter.commit): rows appended so far written, and fsync'd with `sync`. */
+  commit?(sync: boolean): Promise<void>
 }
 
 export interface EventInput {
@@ -34,6 +36,9 @@ export class EventSink {
   /** Rows produced after close() (a late timer or request): kept out of the closed spool, counted here. */
   dropped = 0
   private closed = false
+  /** Rows handed to the spool, and how many of them a finished commit covers. */
+  private appended = 0
+  private committed = 0
 
   private readonly timer: NodeJS.Timeout | undefined
 
@@ -102,6 +107,22 @@ export class EventSink {
     await this.spool?.flush()
   }
 
+  /** True when rows were handed to the spool since the last finished commit. */
+  get uncommitted(): boolean {
+    return this.appended > this.committed
+  }
+
+  /**
+   * Durable acceptance: resolves once every row produced so far is in the spool file (and
+   * fsync'd with `sync`). Concurrent callers share one write and fsync (group commit).
+   */
+  async commit(sync: boolean): Promise<void> {
+    const target = this.appended
+    if (!this.spool || this.committed >= target) return
+    await (this.spool.commit ? this.spool.commit(sync) : this.spool.flush())
+    if (target > this.committed) this.committed = target
+  }
+
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     this.closed = true
@@ -121,6 +142,9 @@ export class EventSink {
       this.ringPos = (this.ringPos + 1) % RING
     }
     if (this.closed) this.dropped += 1
-    else this.spool?.append(table, row)
+    else if (this.spool) {
+      this.spool.append(table, row)
+      this.appended += 1
+    }
   }
 }

@@ -162,6 +162,19 @@ describe('errors, overload and faults', () => {
     expect((await get(app, '/admin/health')).body.inFlight).toBe(1)
   })
 
+  it('/admin/health reports the pressure figures and the configured limits', async () => {
+    app = await buildApp({ docs: false, config: { maxEventLoopDelayMs: 33, maxInFlight: 7 } })
+    await new Promise((r) => setTimeout(r, 250)) // two pressure samples (pressureSampleMs 100)
+    const { pressure } = (await get(app, '/admin/health')).body
+    expect(pressure.limits).toEqual({ maxEventLoopDelayMs: 33, maxEventLoopUtilization: 0, maxInFlight: 7 })
+    expect(pressure.shed).toBe(0)
+    expect(pressure.overloaded).toBe(0)
+    expect(pressure.heapUsedBytes).toBeGreaterThan(0)
+    expect(pressure.rssBytes).toBeGreaterThan(pressure.heapUsedBytes)
+    expect(pressure.eventLoopUtilization).toBeGreaterThanOrEqual(0)
+    expect(pressure.eventLoopUtilization).toBeLessThanOrEqual(1)
+  })
+
   it('fault injection: latency, a seeded error rate, and a clear error for a bad header', async () => {
     const run = async (seed: number) => {
       const a = await buildApp({ docs: false, config: { seed } })

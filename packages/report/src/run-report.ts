@@ -1,6 +1,7 @@
 import * as analysis from '@d11/store/analysis'
 import type { Store } from '@d11/store/connection'
 import { getRun } from '@d11/store/runs'
+import { type ShedBucket, type ShedSummary, shedByBucket, shedSummary } from '@d11/store/shed'
 import { barChart, lineChart, renderChart, shanghaiClock, shanghaiDate, shanghaiLabel } from './chart.ts'
 import { htmlReport, type Section } from './html.ts'
 
@@ -38,6 +39,9 @@ export interface RunReportData {
   latency: analysis.LatencyBucket[]
   errors: analysis.ErrorBucket[]
   arrival: analysis.ArrivalBucket[]
+  /** Requests answered 503 (shed by the platform) per second, same buckets as `arrival`. */
+  shed: ShedBucket[]
+  shedTotal: ShedSummary
   /** Platform events and SLA verdicts per simulated hour. */
   eventsByHour: analysis.EventHour[]
   slaByHour: analysis.SlaHour[]
@@ -66,6 +70,8 @@ export async function collectRunReport(store: Store, runId: string): Promise<Run
     latency: await analysis.latencyByBucket(store, runId, bucketS),
     errors: await analysis.errorRateByBucket(store, runId, bucketS),
     arrival: await analysis.arrivalByBucket(store, runId, bucketS),
+    shed: await shedByBucket(store, runId, bucketS),
+    shedTotal: await shedSummary(store, runId),
     sla: await analysis.slaCompliance(store, runId),
     slaSpan: await analysis.simSpan(store, runId, 'sla_verdicts'),
     eventsByHour: await analysis.eventsByHour(store, runId),
@@ -155,7 +161,7 @@ export function terminalSummary(d: RunReportData): string {
   const out = [
     `run ${d.runId}${d.manifest ? ` (${d.manifest.kind}, ${d.manifest.status}, seed ${d.manifest.seed})` : ''}`,
     `  load     requests ${l.requests}  p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  errors ${pct(l.errorRate, 2)}`,
-    `           iterations ${l.iterations}  dropped ${l.dropped}  achieved ${pct(l.achievedRatio)} of target`,
+    `           iterations ${l.iterations}  dropped ${l.dropped}  achieved ${pct(l.achievedRatio)} of target  shed (503) ${d.shedTotal.shed} (${pct(d.shedTotal.shedRatio, 2)} of requests)`,
     `  payouts  ${d.payouts.payouts} totalling ${yuan(d.payouts.amountFen)} (oversell ${yuan(d.payouts.oversellFen)})`,
   ]
   for (const c of d.byCause)
@@ -189,6 +195,11 @@ export function runReportHtml(d: RunReportData): string {
       { label: 'error rate', value: pct(l.errorRate, 2), bad: l.errorRate > 0.01 },
       { label: 'dropped iterations', value: l.dropped.toLocaleString('en-US'), bad: l.dropped > 0 },
       { label: 'achieved of target', value: pct(l.achievedRatio), bad: l.achievedRatio < 0.99 },
+      {
+        label: 'shed (503)',
+        value: `${d.shedTotal.shed.toLocaleString('en-US')} (${pct(d.shedTotal.shedRatio, 2)})`,
+        bad: d.shedTotal.shed > 0,
+      },
       { label: 'payouts', value: yuan(d.payouts.amountFen), bad: d.payouts.amountFen > 0 },
       {
         label: 'oversell payouts (PAY-3)',
@@ -201,10 +212,11 @@ export function runReportHtml(d: RunReportData): string {
   const axis = wallAxis(d)
   if (d.arrival.length > 0) {
     const by = new Map(d.arrival.map((a) => [a.t, a]))
+    const shedBy = new Map(d.shed.map((s) => [s.t, s.shedRate]))
     const source = d.arrival.find((a) => a.targetSource !== 'none')?.targetSource ?? 'none'
     sections.push({
-      title: 'Arrival rate: target vs achieved',
-      text: `Iterations started per second (k6 \`iterations\`) against the target, ${BUCKET_TEXT[d.bucketS]}, wall-clock time. Target: ${TARGET_TEXT[source]}.`,
+      title: 'Arrival rate: target vs achieved, and shed',
+      text: `Iterations started per second (k6 \`iterations\`) against the target, ${BUCKET_TEXT[d.bucketS]}, wall-clock time. Target: ${TARGET_TEXT[source]}. Shed/s: requests the platform answered 503 (past capacity, with Retry-After), from the status of the stored k6 \`http_reqs\` samples.`,
       svg: renderChart(
         lineChart({
           x: axis.labels,
@@ -218,6 +230,7 @@ export function runReportHtml(d: RunReportData): string {
               area: true,
             },
             { name: 'dropped/s', data: axis.ts.map((t) => round((by.get(t)?.dropped ?? 0) / d.bucketS)) },
+            { name: 'shed/s (503)', data: axis.ts.map((t) => round(shedBy.get(t) ?? 0)) },
           ],
         }),
       ),

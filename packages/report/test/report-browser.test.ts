@@ -56,7 +56,7 @@ describe('run report', () => {
       const headings = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent))
       expect(headings).toEqual(
         expect.arrayContaining([
-          'Arrival rate: target vs achieved',
+          'Arrival rate: target vs achieved, and shed',
           'Latency percentiles over time',
           'SLA compliance',
           'Payouts by cause over time',

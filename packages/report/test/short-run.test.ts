@@ -15,6 +15,8 @@ let cleanup: () => Promise<void>
 const T0 = Date.UTC(2022, 10, 10, 16) // wall clock 00:00:00 UTC+8
 const H = 3_600_000
 const noTarget = (l: string) => !l.includes('"d11_target_rate"')
+/** The synthetic load's http_reqs points answered 503 (its failed requests). */
+let shedLines: string[] = []
 
 beforeAll(async () => {
   ;({ store, dir, cleanup } = await openTestStore('short'))
@@ -28,6 +30,7 @@ beforeAll(async () => {
   ]
   const file = join(dir, 'k6.json')
   writeFileSync(file, `${lines.join('\n')}\n`)
+  shedLines = lines.filter((l) => l.includes('"metric":"http_reqs"') && l.includes('"status":"503"'))
   await ingestK6(store, file, { runId: 'short' })
   await upsertRun(
     store,
@@ -119,6 +122,25 @@ describe('report of a short real-shaped run', () => {
     expect(html).not.toContain('(none)')
     expect(html).not.toMatch(/>\s*setup p\d\d/)
     expect(html).toContain('setup()/teardown() requests (no scenario tag) are left out')
+  })
+
+  it('shows shed requests (503) per second beside the achieved rate, from the k6 samples', async () => {
+    const d = await collectRunReport(store, 'short')
+    expect(shedLines.length).toBeGreaterThan(0)
+    expect(d.shedTotal.shed).toBe(shedLines.length)
+    expect(d.shedTotal.requests).toBe(2 + 20 * 8)
+    // Per second: the 503 lines of each wall second, bucket by bucket.
+    const perSecond = new Map<number, number>()
+    for (const l of shedLines) {
+      const t = Date.parse((JSON.parse(l) as { data: { time: string } }).data.time)
+      const s = Math.floor(t / 1000) * 1000
+      perSecond.set(s, (perSecond.get(s) ?? 0) + 1)
+    }
+    for (const b of d.shed) expect(b.shedRate).toBe(perSecond.get(b.t) ?? 0)
+    expect(d.shed.reduce((sum, b) => sum + b.shedRate, 0)).toBe(shedLines.length)
+    const html = runReportHtml(d)
+    expect(html).toContain('shed/s (503)')
+    expect(html).toContain(`${shedLines.length} (`)
   })
   it('draws platform events and SLA verdicts on a simulated-hour axis', async () => {
     const d = await collectRunReport(store, 'short')

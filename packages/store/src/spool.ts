@@ -3,8 +3,16 @@ import { createReadStream } from 'node:fs'
 import { type FileHandle, mkdir, open, readdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { Readable } from 'node:stream'
 import type { Store } from './connection.ts'
 import { StoreError } from './errors.ts'
+import {
+  completeLines,
+  liveWriter,
+  removeWriterLock,
+  segmentWriter,
+  writeWriterLock,
+} from './spool-recovery.ts'
 
 /**
  * The spool: writers (platform, load runner, simulator) never open the store. Each writer appends
@@ -14,6 +22,8 @@ import { StoreError } from './errors.ts'
  * Segment life cycle: `<writer>-<n>.ndjson.open` while written, renamed to `<writer>-<n>.ndjson`
  * once closed (fsync'd), renamed to `<writer>-<n>.ndjson.done` by the loader after the insert
  * succeeded. A dead server or a crashed loader therefore loses nothing: run the loader again.
+ * A writer that died without closing leaves its segment `.open`: the loader recovers it up to its
+ * last complete line once no live writer holds the segment's lock (spool-recovery.ts).
  */
 
 /** Tables a spool line may target (docs/contracts.md, "Evidence rows"). */
@@ -152,7 +162,11 @@ export class SpoolWriter {
   private segment = 0
   private segmentCount = 0
   private closed = false
+  private locked = false
   private failure: unknown
+  /** Group commit: the commit now running, and the one queued behind it (shared by its callers). */
+  private commitRunning: Promise<void> | undefined
+  private commitQueued: Promise<void> | undefined
 
   constructor(opts: SpoolWriterOptions) {
     if (!opts?.dir) throw new StoreError('STORE_ERR_SPOOL_DIR', 'SpoolWriter: option `dir` is required')
@@ -197,12 +211,51 @@ export class SpoolWriter {
     if (this.failure) throw this.failure
   }
 
+  /**
+   * Group commit: resolves once every row appended before the call is written to the segment file
+   * and, with `sync`, fdatasync'd. Callers arriving while a commit runs share the next one, so
+   * concurrent requests pay one write and one fsync per batch, like a database's WAL.
+   */
+  commit(sync = true): Promise<void> {
+    if (this.commitQueued) return this.commitQueued
+    const previous = this.commitRunning ?? Promise.resolve()
+    const next: Promise<void> = previous
+      .catch(() => {})
+      .then(() => {
+        // From here on, rows appended by later callers belong to the next commit.
+        this.commitQueued = undefined
+        this.commitRunning = next
+        return this.writeAndSync(sync)
+      })
+      .finally(() => {
+        if (this.commitRunning === next) this.commitRunning = undefined
+      })
+    this.commitQueued = next
+    return next
+  }
+
+  private async writeAndSync(sync: boolean): Promise<void> {
+    this.schedule()
+    if (sync) {
+      this.chain = this.chain
+        .then(() => this.handle?.datasync())
+        .catch((err) => {
+          this.failure ??= err
+        })
+    }
+    await this.chain
+    if (this.failure) throw this.failure
+  }
+
   /** Flushes, fsyncs and closes the current segment so the loader picks it up. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return this.chain
     await this.flush()
     this.closed = true
-    this.chain = this.chain.then(() => this.closeSegment())
+    this.chain = this.chain.then(async () => {
+      await this.closeSegment()
+      if (this.locked) await removeWriterLock(this.dir, this.writerId)
+    })
     await this.chain
     if (this.failure) throw this.failure
   }
@@ -223,6 +276,10 @@ export class SpoolWriter {
     while (i < lines.length) {
       if (!this.handle) {
         await mkdir(this.dir, { recursive: true })
+        if (!this.locked) {
+          await writeWriterLock(this.dir, this.writerId)
+          this.locked = true
+        }
         this.segment += 1
         this.segmentCount = 0
         this.handle = await open(this.openPath(), 'a')
@@ -258,8 +315,8 @@ export interface LoadSpoolOptions {
    */
   batchRows?: number
   /**
-   * Also read `.ndjson.open` segments (complete lines only) — for recovery after writers died.
-   * Open segments are never marked done.
+   * Also read `.ndjson.open` segments whose writer is still running (complete lines only; never
+   * marked done). Open segments whose writer is gone are always recovered and marked done.
    * @default false
    */
   includeOpen?: boolean
@@ -281,7 +338,12 @@ export interface SpoolFileResult {
 export interface LoadSpoolResult {
   files: number
   rows: Record<SpoolTable, number>
+  /** Malformed lines, and torn last lines (reason starts with `torn last line`): never loaded. */
   badLines: BadLine[]
+  /** `.open` segments of writers that stopped without closing, loaded up to their last complete line. */
+  recovered: Array<{ file: string; rows: number; tornBytes: number }>
+  /** `.open` segments left alone because their writer still runs (see `includeOpen`). */
+  openSkipped: Array<{ file: string; reason: string }>
 }
 
 /**
@@ -299,6 +361,8 @@ export async function loadSpool(
     files: 0,
     rows: { events: 0, sla_verdicts: 0, payouts: 0, runs: 0 },
     badLines: [],
+    recovered: [],
+    openSkipped: [],
   }
   let names: string[]
   try {
@@ -307,10 +371,17 @@ export async function loadSpool(
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return result
     throw err
   }
-  const files = names
-    .filter((n) => n.endsWith('.ndjson') || (opts.includeOpen && n.endsWith('.ndjson.open')))
-    .sort()
-  for (const name of files) {
+  const files: Array<{ name: string; recover: boolean }> = []
+  for (const name of names.sort()) {
+    if (name.endsWith('.ndjson')) files.push({ name, recover: false })
+    else if (name.endsWith('.ndjson.open') && segmentWriter(name)) {
+      const live = await liveWriter(dir, name)
+      if (!live) files.push({ name, recover: true })
+      else if (opts.includeOpen) files.push({ name, recover: false })
+      else result.openSkipped.push({ file: name, reason: live })
+    }
+  }
+  for (const { name, recover } of files) {
     const path = join(dir, name)
     const batches: Record<SpoolTable, Record<string, unknown>[]> = {
       events: [],
@@ -342,14 +413,16 @@ export async function loadSpool(
       })
       result.rows[table] += values.length
     }
-    const rl = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY })
+    // Only newline-terminated lines are rows: a writer stopped mid-write leaves a torn tail.
+    const { bytes, tornBytes } = await completeLines(path)
+    const input = bytes > 0 ? createReadStream(path, { end: bytes - 1 }) : Readable.from([])
+    const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
     let lineNo = 0
     for await (const line of rl) {
       lineNo += 1
       if (line.trim() === '') continue
       const parsed = parseSpoolLine(line)
       if (typeof parsed === 'string') {
-        // A crashed writer may leave a torn last line in an open segment; it is reported too.
         result.badLines.push({ file: name, line: lineNo, reason: parsed })
         fileResult.bad += 1
         continue
@@ -366,7 +439,15 @@ export async function loadSpool(
       if (batches[parsed.table].length >= batchRows) await insert(parsed.table)
     }
     for (const t of SPOOL_TABLES) await insert(t)
-    if (name.endsWith('.ndjson')) await rename(path, `${path}.done`)
+    if (tornBytes > 0) {
+      const reason = `torn last line: ${tornBytes} bytes without a newline (the writer stopped mid-write), not loaded`
+      result.badLines.push({ file: name, line: lineNo + 1, reason })
+      fileResult.bad += 1
+    }
+    if (recover) {
+      result.recovered.push({ file: name, rows: fileResult.rows, tornBytes })
+      await rename(path, `${path.slice(0, -'.open'.length)}.done`)
+    } else if (name.endsWith('.ndjson')) await rename(path, `${path}.done`)
     result.files += 1
     opts.onFile?.(name, fileResult)
   }

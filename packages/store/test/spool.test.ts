@@ -125,7 +125,7 @@ describe('SpoolWriter + loadSpool', () => {
         '{"table":"events","row":{"event_id":"c-2"',
         '{"table":"nope","row":{"event_id":"c-3"}}',
         '{"table":"events","row":{"run_id":"run-c"}}',
-        '{"table":"events","row":{"event_id":"c-5","run_id":"run-c","kind":"k"}}',
+        '{"table":"events","row":{"event_id":"c-5","run_id":"run-c","kind":"k"}}\n',
       ].join('\n'),
     )
     const res = await loadSpool(store, spool)

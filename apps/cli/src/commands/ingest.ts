@@ -207,7 +207,7 @@ Example:
       )
       .option(
         '--include-open',
-        'also read segments still open (writers crashed); default: closed segments only',
+        'also read segments whose writer is still running (complete lines only, not marked done); segments of writers that stopped without closing are always recovered',
         false,
       ),
   )
@@ -215,6 +215,8 @@ Example:
       'after',
       `
 Each closed segment is renamed *.done after its rows were inserted; a failed load is re-run safely.
+A segment still *.open whose writer stopped without closing (killed, crashed) is recovered up to its
+last complete line, and said so; a torn last line is reported, never loaded.
 
 Example:
   d11 ingest spool .d11/spool/peak-1 --run peak-1`,
@@ -225,8 +227,17 @@ Example:
         const { loadSpool } = await import('@d11/store/spool')
         const res = await loadSpool(store, dir, { runId: opts.run, includeOpen: opts.includeOpen })
         await store.close()
+        const notes = [
+          ...res.recovered.map(
+            (r) =>
+              `recovered ${r.file} (its writer stopped without closing it): ${r.rows} row(s) up to its last complete line${r.tornBytes > 0 ? `, torn last line of ${r.tornBytes} bytes not loaded` : ''}\n`,
+          ),
+          ...res.openSkipped.map(
+            (o) => `left ${o.file} open: ${o.reason} (stop it, or pass --include-open to read it now)\n`,
+          ),
+        ]
         process.stdout.write(
-          `loaded ${res.files} spool file(s): ${res.rows.events} events, ${res.rows.sla_verdicts} SLA verdicts, ${res.rows.payouts} payouts\n${badSummary(res.badLines.length, res.badLines)}\n`,
+          `${notes.join('')}loaded ${res.files} spool file(s): ${res.rows.events} events, ${res.rows.sla_verdicts} SLA verdicts, ${res.rows.payouts} payouts\n${badSummary(res.badLines.length, res.badLines)}\n`,
         )
       } catch (err) {
         fail(err)

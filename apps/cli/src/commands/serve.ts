@@ -175,5 +175,11 @@ Examples:
       }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
+      // A launcher killed without relaying the signal (`pnpm d11 serve` under `kill <pnpm pid>`)
+      // leaves this process orphaned: stop cleanly then too, rather than serve on unseen.
+      const parent = process.ppid
+      setInterval(() => {
+        if (process.ppid !== parent) stop()
+      }, 250).unref()
     })
 }

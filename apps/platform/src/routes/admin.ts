@@ -16,6 +16,25 @@ const ClockView = Type.Object({
 })
 
 const Row = Type.Object({}, { additionalProperties: true })
+
+const PressureView = Type.Object(
+  {
+    eventLoopDelayMs: Type.Number(),
+    eventLoopUtilization: Type.Number(),
+    heapUsedBytes: Type.Number(),
+    rssBytes: Type.Number(),
+    underPressure: Type.Boolean(),
+    shed: Type.Integer({ description: '503 PLAT_ERR_SHED answered since start' }),
+    overloaded: Type.Integer({ description: '503 PLAT_ERR_OVERLOADED answered since start' }),
+    inFlight: Type.Integer(),
+    limits: Type.Object({
+      maxEventLoopDelayMs: Type.Number(),
+      maxEventLoopUtilization: Type.Number(),
+      maxInFlight: Type.Integer(),
+    }),
+  },
+  { description: 'Load-shedding figures of the last sample (plugins/overload.ts)' },
+)
 const tags = ['admin']
 
 /** The simulated clock: read, set, advance. */
@@ -139,12 +158,22 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         response: {
-          200: Type.Object({ ok: Type.Boolean(), inFlight: Type.Integer(), orders: Type.Integer() }),
+          200: Type.Object({
+            ok: Type.Boolean(),
+            inFlight: Type.Integer(),
+            orders: Type.Integer(),
+            pressure: PressureView,
+          }),
           ...errors,
         },
       },
     },
-    async () => ({ ok: true, inFlight: app.inFlight(), orders: state.orders.size }),
+    async () => ({
+      ok: true,
+      inFlight: app.inFlight(),
+      orders: state.orders.size,
+      pressure: app.pressure(),
+    }),
   )
 
   await app.register(world.admin)
