@@ -1,0 +1,23 @@
+import type { Ruleset } from '@d11/rules/ruleset'
+import { DAY_MS } from '@d11/rules/time'
+import { type FlowRules, rulesAt } from './rules-context.ts'
+
+/**
+ * EXP-1/2/3: the window the service figures are judged over and their thresholds, from the
+ * ruleset in force at `at`: EXP-1 over the `windowDays` natural days ending with the day of `at`,
+ * EXP-2 over the `windowDays × 24 h` before `at`.
+ */
+export function slaFigures(at: number, rules: FlowRules) {
+  const rs: Ruleset = rulesAt(at, rules)
+  const windowDays = rs.experience.windowDays
+  return {
+    windowDays,
+    /** start of EXP-2's sliding window (exclusive) */
+    windowStart: at - windowDays * DAY_MS,
+    /** an instant inside the first natural day of EXP-1's window */
+    firstDayAt: at - (windowDays - 1) * DAY_MS,
+    replyRate: rs.experience.replyRate.minRateBp / 10_000,
+    manualResponseSec: rs.experience.manualResponse.maxSeconds,
+    experienceScore: rs.registration.eligibility.minExperienceScore,
+  }
+}
