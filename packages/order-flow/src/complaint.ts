@@ -76,9 +76,18 @@ export const MASS_DELAY_WARNING = 1
 export const MASS_DELAY_REMOVAL = 2
 
 /**
+ * PAY-5: is a decided complaint the merchant's liability? Only when the merchant let it pass the
+ * handling deadline and the platform upheld it on the facts.
+ */
+export function merchantLiable(handledInTime: boolean, upheld: boolean): boolean {
+  return !handledInTime && upheld
+}
+
+/**
  * PAY-6 level at `at`: `delayed` late orders of `judged` orders judged against SHIP-1, and
- * `poorService` = the merchant's upheld complaints (the one count of poor service both engines use:
- * a complaint the facts or the merchant confirmed). 0 none, 1 warning, 2 removal.
+ * `poorService` = complaints that are the merchant's liability ({@link merchantLiable}: escalated
+ * past PAY-5's deadline and upheld on the facts) — the one count of poor service both engines use.
+ * 0 none, 1 warning, 2 removal.
  */
 export function massDelayLevel(
   judged: number,

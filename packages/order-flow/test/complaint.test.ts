@@ -13,6 +13,7 @@ import {
   MASS_DELAY_REMOVAL,
   MASS_DELAY_WARNING,
   massDelayLevel,
+  merchantLiable,
 } from '../src/complaint.ts'
 import { newDecision } from '../src/decision.ts'
 import { at, rules2020 } from './helpers.ts'
@@ -122,7 +123,10 @@ describe('massDelayLevel (PAY-6)', () => {
     expect(massDelayLevel(20, 1, 0, t, rules2020)).toBe(MASS_DELAY_WARNING)
     expect(massDelayLevel(20, 3, 0, t, rules2020)).toBe(MASS_DELAY_REMOVAL)
   })
-  it('divergence 2: upheld complaints count as poor service, in both engines', () => {
+  it('divergence 2: poor service = complaints that are the merchant liability (escalated and upheld)', () => {
+    expect(merchantLiable(false, true)).toBe(true)
+    expect(merchantLiable(true, true)).toBe(false)
+    expect(merchantLiable(false, false)).toBe(false)
     expect(massDelayLevel(0, 0, 9, t, rules2020)).toBe(MASS_DELAY_NONE)
     expect(massDelayLevel(0, 0, 10, t, rules2020)).toBe(MASS_DELAY_WARNING)
     expect(massDelayLevel(0, 0, 30, t, rules2020)).toBe(MASS_DELAY_REMOVAL)

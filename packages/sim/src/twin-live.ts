@@ -1,8 +1,9 @@
 import type { Profile } from '@d11/merchant/profile'
+import { compensationFor } from '@d11/order-flow/payout-amounts'
+import { rulesAt } from '@d11/order-flow/rules-context'
 import { diffResults, type EngineDiff } from './compare.ts'
-import { type CellResult, orderDraw, simulate } from './engine.ts'
+import { type CellResult, orderDraw, scenarioRules, simulate } from './engine.ts'
 import { SimError } from './errors.ts'
-import { rulesJudge } from './judge.ts'
 import type { Scenario } from './scenario.ts'
 import {
   DAY,
@@ -85,9 +86,12 @@ export async function liveRun(
   opts: LiveOptions,
 ): Promise<LiveResult> {
   // what the simulator pays per late unit of each SKU (its price), to split the payout gap by cause
-  const judge = rulesJudge(opts.calendar ?? '2020')
+  const rs = rulesAt(slice.from, scenarioRules(opts.calendar ?? '2020'))
   const simFen = new Map(
-    scenario.skus.map((k) => [k.id, judge.lateShipment(Math.round(k.priceYuan * 100), k.presale).amountFen]),
+    scenario.skus.map((k) => [
+      k.id,
+      compensationFor(Math.round(k.priceYuan * 100), k.presale, false, rs).amountFen,
+    ]),
   )
   let priceGapFen = 0
   const charged = new Map<string, { sum: number; n: number }>()
@@ -366,7 +370,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     horizonDays: o.horizonDays ?? 7,
     complainRate: o.complainRate ?? 0.67,
   })
-  const sim = simulate(scenario, { judge: rulesJudge(calendar), arrivals: sliceArrivals(slice, scenario) })
+  const sim = simulate(scenario, { arrivals: sliceArrivals(slice, scenario) })
   const live = await liveRun(o.profile, slice, scenario, {
     world: o.world,
     calendar,
@@ -385,15 +389,14 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
       return fen !== undefined && fen > 0 ? { ...k, priceYuan: fen / 100 } : k
     }),
   }
-  const simAtLivePrices = simulate(repriced, {
-    judge: rulesJudge(calendar),
-    arrivals: sliceArrivals(slice, repriced),
-  })
+  const simAtLivePrices = simulate(repriced, { arrivals: sliceArrivals(slice, repriced) })
   const diffAtLivePrices = diffResults(simAtLivePrices, live)
-  const judge = rulesJudge(calendar)
+  const rs = rulesAt(slice.from, scenarioRules(calendar))
   const oneOrderFen = Math.max(
     0,
-    ...repriced.skus.map((k) => judge.lateShipment(Math.round(k.priceYuan * 100), k.presale).amountFen),
+    ...repriced.skus.map(
+      (k) => compensationFor(Math.round(k.priceYuan * 100), k.presale, false, rs).amountFen,
+    ),
   )
   return {
     scenario,

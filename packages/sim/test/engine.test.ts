@@ -3,12 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { minuteWeights } from '../src/arrivals.ts'
 import { simulate, workingTime } from '../src/engine.ts'
 import { EventHeap, IndexQueue } from '../src/heap.ts'
-import { rulesJudge } from '../src/judge.ts'
 import { loadScenario } from '../src/scenario.ts'
 import { PHONE } from './helpers.ts'
 
 const phone = loadScenario(PHONE)
-const judge = rulesJudge('2020')
 
 describe('event heap and queues', () => {
   it('pops by time, then priority, then insertion order (fast-check)', () => {
@@ -117,7 +115,7 @@ describe('arrival shapes', () => {
     const mean = w.reduce((a, b) => a + b, 0) / w.length
     const peak = Math.max(...w.slice(120, 130))
     expect(peak).toBeGreaterThan(2 * mean)
-    const r = simulate(s, { judge })
+    const r = simulate(s, {})
     expect(r.orders.arrived).toBe(s.arrivals.orders)
   })
 
@@ -132,7 +130,7 @@ describe('PAY-6 mass delay', () => {
     const events: Array<{ kind: string; ruleId: string; simTime: number }> = []
     const r = simulate(
       { ...phone, warehouse: { ...phone.warehouse, picksPerHour: 300 } },
-      { judge, sink: { payout() {}, verdict() {}, event: (e) => events.push(e) } },
+      { sink: { payout() {}, verdict() {}, event: (e) => events.push(e) } },
     )
     expect(r.sla.pickup48hRate).toBeLessThan(0.85)
     expect(r.massDelay.warnedAt).not.toBeNull()
@@ -145,7 +143,7 @@ describe('PAY-6 mass delay', () => {
   })
 
   it('the 000 case itself stays below the warning threshold', () => {
-    const r = simulate(phone, { judge })
+    const r = simulate(phone, {})
     expect(r.massDelay).toEqual({ warnedAt: null, removedAt: null })
   })
 })
