@@ -1,6 +1,8 @@
 import {
   COMPLAINT_UPHELD_PAID,
   complaintDeadline,
+  complaintEventRule,
+  complaintFounded,
   complaintOutcome,
   massDelayLevel,
   merchantLiable as merchantLiableFor,
@@ -49,6 +51,8 @@ const EV_RESTOCK = 0
 const EV_ARRIVAL = 1
 const EV_DEADLINE = 2
 const EV_DEADLINE_ONE = 3
+const EV_COMPLAINT = 4
+const EV_DECIDE = 5
 
 // order flags
 const F_ACCEPTED = 1
@@ -56,6 +60,7 @@ const F_OVERSOLD = 2
 const F_RELEASED = 4
 const F_LATE = 8
 const F_CANCELLED = 16
+const F_COMPENSATED = 32
 
 export type Evidence = 'summary' | 'violations' | 'all'
 
@@ -162,6 +167,11 @@ export interface SimulateOptions {
   pickupAt?: (orderIndex: number) => number
   /** Ship times agreed per order index (SHIP-3 negotiation or SHIP-4 delay report), scripted. */
   agreed?: ReadonlyMap<number, AgreedShipTime>
+  /**
+   * Complaints buyers file at given instants (scripted), on top of the draws at late deadlines:
+   * founded or not on the facts at filing (PAY-5), whatever the order's state.
+   */
+  complaints?: ReadonlyArray<{ orderIndex: number; at: number }>
 }
 
 /** The calendar and shipped rulesets of a scenario, loaded once per calendar. */
@@ -310,6 +320,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
 
   /** PAY-1/4 (CAUSE_LATE) or PAY-3 (CAUSE_OVERSELL) with the ruleset in force at `at`. */
   const pay = (i: number, k: number, cause: number, at: number) => {
+    flags[i]! |= F_COMPENSATED
     const rs = rulesAt(at, rules)
     const fen = amounts.amountFen(k, cause, rs)
     if (cause === CAUSE_LATE) {
@@ -342,17 +353,24 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
         : nextWave(picked, waves)
   }
 
+  const heap = new EventHeap(64)
+  // complaints waiting for their decision: order, handled in time, founded (-1: on the facts then)
+  const pendingOrder: number[] = []
+  const pendingInTime: boolean[] = []
+  const pendingFounded: number[] = []
+
   /**
    * PAY-5: the complaint is handled by the FIFO service desk; past the deadline the platform
-   * intervenes. Either way it is upheld only if founded (the merchant disputes; the facts decide).
+   * intervenes. The decision is an event at that moment, judged on the facts as they stand then.
+   * `drawnFounded` is the buyer's draw (1/0) or -1 for a scripted complaint judged on the facts.
    */
-  const fileComplaint = (i: number, k: number, f: number, neverShips: boolean) => {
+  const fileComplaint = (i: number, f: number, drawnFounded: number) => {
     filed++
     const handled = Math.max(f, csBusy) + csMs
     csBusy = handled
     const dl = complaintDeadline(f, rules)
     const inTime = handled <= dl
-    // settled by the PAY-5 deadline at the latest, so every complaint filed in the horizon settles
+    // settled by the PAY-5 deadline at the latest
     const at = inTime ? handled : dl
     if (inTime) handledInTime++
     else escalated++
@@ -367,14 +385,37 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
         simTime: at,
       })
     }
+    heap.push(at, EV_DECIDE, EV_DECIDE, pendingOrder.length)
+    pendingOrder.push(i)
+    pendingInTime.push(inTime)
+    pendingFounded.push(drawnFounded)
+  }
+
+  /** PAY-5's decision: upheld only if founded; an upheld complaint on an order never shipping is PAY-3. */
+  const decideComplaint = (slot: number, at: number) => {
+    const i = pendingOrder[slot]!
+    const k = sku[i]!
+    const f = flags[i]!
+    const inTime = pendingInTime[slot]!
+    const drawn = pendingFounded[slot]!
+    const founded =
+      drawn >= 0
+        ? drawn === 1
+        : complaintFounded({
+            reason: 'late_shipment',
+            late: (f & F_LATE) !== 0,
+            unshippedPastDeadline: false,
+          })
+    // never ships: oversold and judged so at its deadline (no stock to come)
+    const neverShips = (f & F_OVERSOLD) !== 0 && (f & F_CANCELLED) !== 0
     const d = complaintOutcome(
       {
         reason: 'late_shipment',
         handledInTime: inTime,
         merchantAccepts: false,
-        founded: draw(i, 2) < foundedRate,
+        founded,
         neverShips,
-        alreadyCompensated: false,
+        alreadyCompensated: (f & F_COMPENSATED) !== 0,
         paidFen: priceFen[k]!,
         presale: scenario.skus[k]!.presale,
       },
@@ -382,17 +423,16 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
       rules,
       decision,
     )
-    if (!d.ok) {
-      sink?.event({
-        kind: 'complaint_rejected',
-        orderIndex: i,
-        sku: skuIds[k]!,
-        ruleId: d.ruleId,
-        amountFen: 0,
-        simTime: at,
-      })
-      return
-    }
+    // the decision's event names PAY-2 inside the no-auto-compensation window, PAY-5 outside
+    sink?.event({
+      kind: d.ok ? 'complaint_upheld' : 'complaint_rejected',
+      orderIndex: i,
+      sku: skuIds[k]!,
+      ruleId: complaintEventRule(at, rules),
+      amountFen: d.amountFen,
+      simTime: at,
+    })
+    if (!d.ok) return
     upheld++
     if (merchantLiableFor(inTime, true)) merchantLiable++
     if (d.code === COMPLAINT_UPHELD_PAID) pay(i, k, neverShips ? CAUSE_OVERSELL : CAUSE_LATE, at)
@@ -473,11 +513,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
       refunded++
       flags[i]! |= F_CANCELLED
       if (auto) pay(i, k, CAUSE_OVERSELL, now)
-      else if (u < complainRate) fileComplaint(i, k, now, true)
+      else if (u < complainRate) fileComplaint(i, now, draw(i, 2) < foundedRate ? 1 : 0)
     } else if (auto) {
       pay(i, k, CAUSE_LATE, now)
     } else if (u < complainRate) {
-      fileComplaint(i, k, now, false)
+      fileComplaint(i, now, draw(i, 2) < foundedRate ? 1 : 0)
     } else if (u < refundEdge) {
       // PAY-8: an unshipped order's refund is approved at once
       refunded++
@@ -494,23 +534,33 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
   }
 
   /** SHIP-3 replaces the deadline; a SHIP-4 delay report does unless refused inside PAY-2's window. */
-  const agreedDeadline = (i: number, k: number, paidAt: number, ag: AgreedShipTime): number => {
+  const agreedDeadline = (
+    i: number,
+    k: number,
+    paidAt: number,
+    ag: AgreedShipTime,
+    report = true,
+  ): number => {
     if (ag.kind === 'negotiated') return negotiatedDeadline(paidAt, ag.shipBy, ag.at, rules).deadline
     const d = delayReport(ag.at, rules, decision)
     if (d.code === DELAY_REPORT_ACCEPTED) return ag.shipBy
-    sink?.event({
-      kind: 'delay_report_refused',
-      orderIndex: i,
-      sku: skuIds[k]!,
-      ruleId: d.ruleId,
-      amountFen: 0,
-      simTime: ag.at,
-    })
+    if (report)
+      sink?.event({
+        kind: 'delay_report_refused',
+        orderIndex: i,
+        sku: skuIds[k]!,
+        ruleId: d.ruleId,
+        amountFen: 0,
+        simTime: ag.at,
+      })
     return pickupDeadlineAt(paidAt, shipHours[k]!, rules)
   }
 
-  const heap = new EventHeap(64)
   if (N > 0) heap.push(times[0]!, EV_ARRIVAL, EV_ARRIVAL, 0)
+  const scripted = opts.complaints ?? []
+  scripted.forEach((c, idx) => {
+    heap.push(c.at, EV_COMPLAINT, EV_COMPLAINT, idx)
+  })
   restocks.forEach((r, idx) => {
     heap.push(r.at, EV_RESTOCK, EV_RESTOCK, idx)
   })
@@ -589,6 +639,15 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
           release(i, now)
         }
         physical[k]! += units
+        break
+      }
+      case EV_COMPLAINT: {
+        const i = scripted[arg]!.orderIndex
+        if (i < next) fileComplaint(i, now, -1) // an order not placed yet has nothing to complain about
+        break
+      }
+      case EV_DECIDE: {
+        decideComplaint(arg, now)
         break
       }
       case EV_DEADLINE_ONE: {
