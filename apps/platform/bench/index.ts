@@ -230,16 +230,16 @@ await app.inject({
   headers: { 'content-type': 'application/x-ndjson' },
   payload: ndjson(lines),
 })
-const p = app.d11.platform
+const { checkout } = app.d11
 const at = app.d11.clock.now()
 gc?.()
 const before = process.memoryUsage().heapUsed
 for (let i = 0; i < nOrders; i++) {
-  const placed = p.placeOrder(
+  const placed = checkout.placeOrder(
     { buyerId: 'b-1', kind: 'spot', items: [{ skuId: `s-b${i % 1000}`, quantity: 1 }] },
     at,
   )
-  p.pay(placed.orders[0]!.id, 'spot', at)
+  checkout.pay(placed.orders[0]!.id, 'spot', at)
 }
 gc?.()
 const after = process.memoryUsage().heapUsed

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { request } from 'undici'
-import type { WebhookType } from './platform.ts'
+import type { WebhookType } from './rooms/state.ts'
 import type { EventSink } from './sink.ts'
 
 export interface WebhookOptions {

@@ -3,7 +3,7 @@ import { readManifest, readWorld } from '@d11/generator/read-world'
 import Type from 'typebox'
 import Compile from 'typebox/compile'
 import { fail, PlatformError } from './errors.ts'
-import type { Platform } from './platform.ts'
+import type { WorldService } from './rooms/world/service.ts'
 
 const Str = Type.String({ minLength: 1, maxLength: 128 })
 const Num = Type.Number()
@@ -80,7 +80,7 @@ function emptyResult(): WorldLoadResult {
   }
 }
 
-function apply(p: Platform, kind: Kind, row: unknown, res: WorldLoadResult, where: string): void {
+function apply(p: WorldService, kind: Kind, row: unknown, res: WorldLoadResult, where: string): void {
   const check = CHECKS[kind]
   if (!check.Check(row)) {
     const e = check.Errors(row)[0]
@@ -124,7 +124,7 @@ function parseLine(line: string, where: string): unknown {
 }
 
 /** Load a generated world directory (NDJSON or CSV per its manifest) with `@d11/generator/read-world`. */
-export async function loadWorldDir(p: Platform, dir: string): Promise<WorldLoadResult> {
+export async function loadWorldDir(p: WorldService, dir: string): Promise<WorldLoadResult> {
   let manifest: WorldManifest
   try {
     manifest = await readManifest(dir)
@@ -156,7 +156,7 @@ export async function loadWorldDir(p: Platform, dir: string): Promise<WorldLoadR
  * Load an NDJSON upload: one `{"kind": "merchants" | "skus" | "buyers" | "registrations", "row": {...}}`
  * per line. Lines are applied in kind order (merchants, skus, buyers, registrations).
  */
-export function loadWorldNdjson(p: Platform, text: string): WorldLoadResult {
+export function loadWorldNdjson(p: WorldService, text: string): WorldLoadResult {
   const byKind = new Map<Kind, Array<{ row: unknown; where: string }>>(KINDS.map((k) => [k, []]))
   let n = 0
   for (const line of text.split('\n')) {

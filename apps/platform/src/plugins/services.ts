@@ -3,13 +3,24 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { parseSimInstant, SimClock, type WallSource } from '../clock.ts'
 import type { PlatformConfig } from '../config.ts'
-import { Platform } from '../platform.ts'
+import { afterSalePlugin } from '../rooms/after-sale/plugin.ts'
+import { checkoutPlugin } from '../rooms/checkout/plugin.ts'
+import { complaintsPlugin } from '../rooms/complaints/plugin.ts'
+import { consultationPlugin } from '../rooms/consultation/plugin.ts'
+import { fulfilmentPlugin } from '../rooms/fulfilment/plugin.ts'
+import { priceProtectionPlugin } from '../rooms/price-protection/plugin.ts'
+import { registrationPlugin } from '../rooms/registration/plugin.ts'
+import { PlatformState, type ServiceDeps } from '../rooms/state.ts'
+import { worldPlugin } from '../rooms/world/plugin.ts'
 import { type Calendar, loadCalendar } from '../rules-port.ts'
 import { Scheduler } from '../scheduler.ts'
 import { EventSink, type SpoolLike } from '../sink.ts'
 import { WebhookPusher } from '../webhooks.ts'
 
-/** Shared services of one platform instance, filled in by the plugins below in order. */
+/**
+ * Shared services of one platform instance, filled in by the plugins below in order; each room's
+ * plugin (`rooms/<area>/plugin.ts`) adds its service to this interface.
+ */
 export interface Services {
   config: PlatformConfig
   calendar: Calendar
@@ -17,7 +28,10 @@ export interface Services {
   scheduler: Scheduler
   sink: EventSink
   webhooks: WebhookPusher
-  platform: Platform
+  /** The in-memory state every room's service reads and changes. */
+  state: PlatformState
+  /** What every room's service is built with besides the state. */
+  deps: ServiceDeps
 }
 
 declare module 'fastify' {
@@ -75,7 +89,7 @@ export const eventsPlugin = fp(
       now: () => clock.now(),
       wallNow: opts.wall,
       sink: app.d11.sink,
-      resolveUrl: (id) => app.d11.platform?.merchants.get(id)?.webhookUrl,
+      resolveUrl: (id) => app.d11.state?.merchants.get(id)?.webhookUrl,
     })
   },
   { name: 'd11-events', dependencies: ['d11-clock'] },
@@ -85,14 +99,15 @@ export const eventsPlugin = fp(
 export const statePlugin = fp(
   async (app: FastifyInstance) => {
     const { config, calendar, clock, scheduler, sink, webhooks } = app.d11
-    app.d11.platform = new Platform({
+    app.d11.state = new PlatformState()
+    app.d11.deps = {
       config,
       calendar,
       now: () => clock.now(),
       scheduler,
       sink,
       push: (merchantId, type, data) => webhooks.push(merchantId, type, data),
-    })
+    }
     app.addHook('onClose', async () => {
       scheduler.close()
       await webhooks.close()
@@ -103,6 +118,21 @@ export const statePlugin = fp(
   { name: 'd11-state', dependencies: ['d11-events'] },
 )
 
+/** One service per area of the platform (the rooms), each a plugin on the state. */
+export const roomsPlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(registrationPlugin)
+    await app.register(worldPlugin)
+    await app.register(fulfilmentPlugin)
+    await app.register(checkoutPlugin)
+    await app.register(afterSalePlugin)
+    await app.register(complaintsPlugin)
+    await app.register(priceProtectionPlugin)
+    await app.register(consultationPlugin)
+  },
+  { name: 'd11-rooms', dependencies: ['d11-state'] },
+)
+
 /** Registers the service plugins in dependency order. */
 export const servicesPlugin = fp(
   async (app: FastifyInstance, opts: ServicesOptions) => {
@@ -111,6 +141,7 @@ export const servicesPlugin = fp(
     await app.register(clockPlugin, { wall })
     await app.register(eventsPlugin, opts.spool ? { wall, spool: opts.spool } : { wall })
     await app.register(statePlugin)
+    await app.register(roomsPlugin)
   },
   { name: 'd11-services' },
 )

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { formatSimInstant, parseSimInstant } from '../clock.ts'
 import { fail } from '../errors.ts'
-import { errors, Id, Iso } from '../schemas.ts'
-import { loadWorldDir, loadWorldNdjson } from '../world.ts'
+import * as consultation from '../rooms/consultation/routes.ts'
+import * as world from '../rooms/world/routes.ts'
+import { errors, Iso } from '../schemas.ts'
 
 const ClockView = Type.Object({
   simTime: Type.String({ description: 'ISO +08:00' }),
@@ -13,24 +14,12 @@ const ClockView = Type.Object({
   firedDeadlines: Type.Integer(),
 })
 
-const WorldResult = Type.Object({
-  merchants: Type.Integer(),
-  skus: Type.Integer(),
-  freeShippingViolations: Type.Integer({ description: 'SHIP-6 listings (events kind listing.violation)' }),
-  buyers: Type.Integer(),
-  registrations: Type.Object({
-    accepted: Type.Integer(),
-    rejected: Type.Integer(),
-    unexpected: Type.Integer(),
-  }),
-})
-
 const Row = Type.Object({}, { additionalProperties: true })
 const tags = ['admin']
 
-/** Admin routes: clock, world, reset, webhooks, events. */
-export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { clock, scheduler, platform, sink } = app.d11
+/** The simulated clock: read, set, advance. */
+const clockRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { clock, scheduler, sink } = app.d11
   const clockView = () => ({
     simTime: formatSimInstant(clock.now()),
     simTimeMs: clock.now(),
@@ -86,73 +75,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return clockView()
     },
   )
+}
 
-  app.post(
-    '/world',
-    {
-      schema: {
-        tags,
-        description:
-          'Load a generated world: JSON {"dir": "<world directory>"} or an application/x-ndjson upload of {"kind","row"} lines. Replaces the current state.',
-        body: {
-          content: {
-            'application/json': {
-              schema: Type.Object({ dir: Type.String({ minLength: 1, maxLength: 4096 }) }),
-            },
-            'application/x-ndjson': { schema: Type.String() },
-          },
-        },
-        response: { 200: WorldResult, ...errors },
-      },
-    },
-    async (req) => {
-      platform.reset()
-      sink.clearRecent()
-      const body = req.body as { dir: string } | string
-      return typeof body === 'string'
-        ? loadWorldNdjson(platform, body)
-        : await loadWorldDir(platform, body.dir)
-    },
-  )
-
-  app.post(
-    '/reset',
-    {
-      schema: {
-        tags,
-        description: 'Drop all state (world, orders, deadlines).',
-        response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors },
-      },
-    },
-    async () => {
-      platform.reset()
-      sink.clearRecent()
-      return { ok: true }
-    },
-  )
-
-  app.post(
-    '/webhooks',
-    {
-      schema: {
-        tags,
-        description:
-          'Override a merchant\'s webhook URL ("*" = every merchant; null removes); overrides survive a world reload or reset. Example: {"merchantId":"m-000001","url":"http://127.0.0.1:4000/hooks"}',
-        body: Type.Object({
-          merchantId: Type.Union([Id, Type.Literal('*')]),
-          url: Type.Union([
-            Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 }),
-            Type.Null(),
-          ]),
-        }),
-        response: { 200: Type.Object({ updated: Type.Integer() }), ...errors },
-      },
-    },
-    async (req) => {
-      const { merchantId, url } = req.body
-      return { updated: platform.setWebhook(merchantId, url) }
-    },
-  )
+/** Admin routes: clock, events, flush, health; the world's (load, reset, webhooks) and SLA rooms' admin routes. */
+export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { state, sink } = app.d11
+  await app.register(clockRoutes)
 
   app.get(
     '/events',
@@ -190,22 +118,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   )
 
   app.post(
-    '/sla/evaluate',
-    {
-      schema: {
-        tags,
-        description:
-          'Write EXP-1 reply_rate, EXP-2 manual_response_time and EXP-3 experience_score verdicts for every merchant now (thresholds from the ruleset in force).',
-        response: { 200: Type.Object({ verdicts: Type.Integer() }), ...errors },
-      },
-    },
-    async () => {
-      platform.requireWorld()
-      return { verdicts: platform.evaluateSla(clock.now()) }
-    },
-  )
-
-  app.post(
     '/flush',
     {
       schema: {
@@ -231,6 +143,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async () => ({ ok: true, inFlight: app.inFlight(), orders: platform.orders.size }),
+    async () => ({ ok: true, inFlight: app.inFlight(), orders: state.orders.size }),
   )
+
+  await app.register(world.admin)
+  await app.register(consultation.admin)
 }

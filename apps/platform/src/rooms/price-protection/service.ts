@@ -1,0 +1,110 @@
+import { fail } from '../../errors.ts'
+import { unitPrice } from '../checkout/service.ts'
+import type { OrderState, PlatformState, ServiceDeps, SkuState } from '../state.ts'
+
+type Perk = { name: string; valueFen: number }
+
+const perksFen = (perks: Perk[]) => perks.reduce((a, p) => a + p.valueFen, 0)
+
+/** Price changes and price protection (PRICE-5). */
+export class PriceProtectionService {
+  constructor(
+    private readonly state: PlatformState,
+    private readonly deps: ServiceDeps,
+  ) {}
+
+  /** Change a SKU's price or perks; during a spot phase a lower price or added perks owe every presale buyer. */
+  changePrice(merchantId: string, skuId: string, input: { priceFen?: number; perks?: Perk[] }, at: number) {
+    const s = this.state.ownSku(merchantId, skuId)
+    const before = this.unitPriceNow(s, at)
+    const perkBefore = perksFen(s.perks)
+    if (input.priceFen !== undefined) s.priceFen = input.priceFen
+    if (input.perks !== undefined) s.perks = input.perks
+    const after = this.unitPriceNow(s, at)
+    const perkAfter = perksFen(s.perks)
+    this.deps.sink.event({
+      kind: 'price.changed',
+      simTime: at,
+      merchantId,
+      skuId,
+      amountFen: s.priceFen,
+      detail: { before, after, perkBefore, perkAfter },
+    })
+    const owedPerUnit = Math.max(0, before - after) + Math.max(0, perkAfter - perkBefore)
+    let owedFen = 0
+    let buyers = 0
+    if (owedPerUnit > 0 && this.presaleBuyersOwed(s, at)) {
+      for (const id of this.state.presaleOrdersBySku.get(skuId) ?? []) {
+        const o = this.state.orders.get(id)
+        if (!o || o.status === 'refunded' || o.status === 'created') continue
+        const amount = owedPerUnit * o.quantity
+        owedFen += amount
+        buyers += 1
+        this.payOut(o, amount, at)
+      }
+    }
+    return {
+      skuId,
+      priceFen: s.priceFen,
+      toHandUnitFen: after,
+      owedFen,
+      buyersOwed: buyers,
+      ruleId: 'PRICE-5',
+    }
+  }
+
+  /** Decision PRICE-5: a cut during a spot phase owes presale buyers of a SKU registered for presale and spot. */
+  private presaleBuyersOwed(s: SkuState, at: number): boolean {
+    const inSpot = this.deps.calendar.waves.some((w) => at >= w.spot.opens && at < w.spot.closes)
+    const r = s.registrations
+    const both =
+      (r.has('wave1Presale') || r.has('wave2Presale')) && (r.has('wave1Spot') || r.has('wave2Spot'))
+    return inSpot && both
+  }
+
+  /** The unit price a buyer would pay now: the spot campaign price inside a spot phase, else the current price. */
+  private unitPriceNow(s: SkuState, at: number): number {
+    for (const [i, w] of this.deps.calendar.waves.entries()) {
+      if (at >= w.spot.opens && at < w.spot.closes) return unitPrice(s, 'spot', (i + 1) as 1 | 2)
+    }
+    return s.priceFen
+  }
+
+  /** PRICE-5 claim: the buyer is owed (paid unit price − current to-hand unit price) × quantity. */
+  claimPriceProtection(orderId: string, at: number) {
+    const o = this.state.order(orderId)
+    if (o.status === 'created' || o.status === 'refunded')
+      fail('PLAT_ERR_ORDER_STATE', 'orderId', `order ${o.id} is ${o.status}`)
+    const now = this.unitPriceNow(this.state.sku(o.skuId), at)
+    const amount = this.claimOwed(o, now)
+    this.payOut(o, amount, at)
+    o.unitPriceFen = now
+    return { orderId: o.id, amountFen: amount, ruleId: 'PRICE-5' }
+  }
+
+  /** Decision PRICE-5 (claim): the difference to a lower current unit price, else refused. */
+  private claimOwed(o: OrderState, nowUnitFen: number): number {
+    const diff = o.unitPriceFen - nowUnitFen
+    if (diff <= 0)
+      fail(
+        'PLAT_ERR_PRICE_PROTECTION',
+        'orderId',
+        `current price ${nowUnitFen} fen is not below the paid ${o.unitPriceFen} fen`,
+      )
+    return diff * o.quantity
+  }
+
+  private payOut(o: OrderState, amountFen: number, at: number): void {
+    this.deps.sink.payout({
+      merchant_id: o.merchantId,
+      order_id: o.id,
+      sku_id: o.skuId,
+      cause: 'price_protection',
+      rule_id: 'PRICE-5',
+      amount_fen: amountFen,
+      wave: o.wave,
+      sim_time: at,
+    })
+    this.state.merchant(o.merchantId).payoutsFen += amountFen
+  }
+}
