@@ -44,11 +44,6 @@ export interface NamedCase {
   history: ScriptedHistory
   /** what both engines must answer (sorted as `sortRows` does) */
   expected: ConformanceRow[]
-  /**
-   * A known divergence not yet fixed: what the platform answers today instead. Follow-up: the
-   * platform rewired onto @d11/order-flow (issue 14, phase 2) removes every one of these.
-   */
-  platformToday?: ConformanceRow[]
 }
 
 const h = (name: string, over: Partial<ScriptedHistory>): ScriptedHistory => ({
@@ -113,9 +108,6 @@ export const CASES: Record<string, NamedCase> = {
       ],
     }),
     expected: [row(2, 'complaint_upheld', 'PAY-2', 6_000), row(2, 'oversell', 'PAY-3', 6_000)],
-    // the platform's `buffered` sells beyond stock without marking the order oversold, and pays an
-    // upheld complaint as late shipment
-    platformToday: [row(2, 'complaint_upheld', 'PAY-2', 6_000), row(2, 'late_shipment', 'PAY-1', 6_000)],
   },
   'oversold outside PAY-2 window → PAY-3 at once': {
     history: h('oversold-december', {
@@ -128,8 +120,6 @@ export const CASES: Record<string, NamedCase> = {
       ],
     }),
     expected: [row(2, 'oversell', 'PAY-3', 6_000)],
-    // `buffered` marks nothing oversold (one stock-policy vocabulary: the platform's config follows)
-    platformToday: [row(2, 'late_shipment', 'PAY-1', 6_000)],
   },
   'presale wave 1: late, complaint escalated → presale compensation (PAY-4 where in force)': {
     history: h('presale-w1', {
@@ -260,11 +250,6 @@ export const CASES: Record<string, NamedCase> = {
       horizonDays: 25,
     }),
     expected: [row(0, 'price_protection', 'PRICE-5', 2_000), row(1, 'price_protection_refused', 'PRICE-5')],
-    // the platform checks no protection window (inline PRICE-5)
-    platformToday: [
-      row(0, 'price_protection', 'PRICE-5', 2_000),
-      row(1, 'price_protection', 'PRICE-5', 2_000),
-    ],
   },
   'mass delay (PAY-6): warning at 5 % late, removal at 15 %': {
     history: h('mass-delay', {
@@ -298,11 +283,6 @@ export const CASES: Record<string, NamedCase> = {
         row(i, 'late_shipment', 'PAY-1', 6_000),
       ]).flat(),
     ],
-    // the platform passes no poor-service count to PAY-6
-    platformToday: Array.from({ length: 10 }, (_, i) => [
-      row(i, 'complaint_upheld', 'PAY-2', 6_000),
-      row(i, 'late_shipment', 'PAY-1', 6_000),
-    ]).flat(),
   },
   'ruleset 2022-04-15 (2022 calendar): late after the window → PAY-1 of that version': {
     history: h('calendar-2022', {

@@ -30,16 +30,20 @@ const history = fc
     // wave 1 of 2020 (inside PAY-2's window, presale final payment open) or December (outside, spot only)
     inWindow: fc.boolean(),
     desk: fc.constantFrom('in-time' as const, 'escalate' as const),
+    // few units and a signed oversell share: checkouts refused, accepted or oversold (PAY-3)
+    stock: fc.integer({ min: 1, max: 6 }),
+    oversellShare: fc.constantFrom(0, 0.5, 1),
     orders: fc.array(order(0), { minLength: 1, maxLength: 6 }),
   })
-  .map(({ inWindow, desk, orders }): ScriptedHistory => {
+  .map(({ inWindow, desk, stock, oversellShare, orders }): ScriptedHistory => {
     const base = inWindow ? t('2020-11-01T10:00:00+08:00') : t('2020-12-01T10:00:00+08:00')
     return {
       name: 'random',
       calendar: '2020',
       desk,
+      oversellShare,
       skus: [
-        { id: 'cup', paidFen: 20_000, stock: 100 },
+        { id: 'cup', paidFen: 20_000, stock },
         { id: 'pre', paidFen: 12_300, stock: 100, presale: true },
       ],
       orders: orders.map((o) => ({

@@ -1,4 +1,7 @@
-/** How stock is reserved when an order is placed (issue 5, buyer API). */
+/**
+ * How stock is reserved when an order is placed: @d11/order-flow's reservation (`strict`,
+ * `lagging`); `buffered` is the old name of `strict` with `oversellShare = oversellBuffer`.
+ */
 export type OversellPolicy = 'strict' | 'buffered' | 'lagging'
 
 /**
@@ -26,6 +29,11 @@ export interface PlatformConfig {
   idempotencyKeys: number
   /** `buffered`: extra units sold beyond stock, as a fraction of stock. @default 0.05 */
   oversellBuffer: number
+  /**
+   * @d11/order-flow's signed share of stock sold beyond it (`0.05` over, `-0.02` held back); when
+   * set it replaces `oversellBuffer`. Every unit beyond physical stock is oversold (PAY-3).
+   */
+  oversellShare?: number
   /** Webhook delivery: attempts and first backoff. @default 5, 200 ms */
   webhookAttempts: number
   webhookBackoffMs: number

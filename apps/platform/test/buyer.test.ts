@@ -287,10 +287,12 @@ describe('buyer API', () => {
     expect(none.body).toMatchObject({ code: 'PLAT_ERR_PRICE_PROTECTION', ruleId: 'PRICE-5' })
     await app.inject({ method: 'PATCH', url: '/merchant/m-1/skus/s-phone', payload: { priceFen: 549_900 } })
     const claim = await post(app, `/buyer/orders/${id}/price-protection`, {})
-    expect(claim.body).toEqual({ orderId: id, amountFen: 50_000, ruleId: 'PRICE-5' })
+    // PRICE-5 is on the to-hand price (PRICE-4): paid 5999 − 19 × 40 (300-40 coupon) = 5239 yuan,
+    // now 5499 − 18 × 40 = 4779 yuan: 460 yuan owed, not the 500 of the list prices
+    expect(claim.body).toEqual({ orderId: id, amountFen: 46_000, ruleId: 'PRICE-5' })
     const payouts = await rows(app, 'table=payouts')
     expect(payouts).toEqual([
-      expect.objectContaining({ cause: 'price_protection', rule_id: 'PRICE-5', amount_fen: 50_000 }),
+      expect.objectContaining({ cause: 'price_protection', rule_id: 'PRICE-5', amount_fen: 46_000 }),
     ])
   })
 

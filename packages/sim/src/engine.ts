@@ -643,7 +643,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
       }
       case EV_COMPLAINT: {
         const i = scripted[arg]!.orderIndex
-        if (i < next) fileComplaint(i, now, -1) // an order not placed yet has nothing to complain about
+        // an order not placed yet, or refused at checkout, has nothing to complain about
+        if (i < next && (flags[i]! & F_ACCEPTED) !== 0) fileComplaint(i, now, -1)
         break
       }
       case EV_DECIDE: {

@@ -49,6 +49,8 @@ export class WorldService {
       lateOrders: 0,
       pickupJudged: 0,
       pickupOnTime: 0,
+      dueOrders: 0,
+      merchantLiable: 0,
       payoutsFen: 0,
       warned: false,
       removed: false,
@@ -58,6 +60,7 @@ export class WorldService {
       manualLog: [],
       manualHead: 0,
     })
+    this.state.addRegions([m.region, ...REGIONS])
     this.state.loaded = true
   }
 
@@ -76,6 +79,7 @@ export class WorldService {
       publishedAt: 0,
       registrations: new Map(),
     })
+    this.state.addRegions([...s.restrictedRegions, ...s.shippingTemplate.freeRegions])
     const v = this.listingVerdict(s)
     if (!v.ok) {
       this.deps.sink.event({
@@ -97,6 +101,7 @@ export class WorldService {
 
   addBuyer(b: Buyer): void {
     this.state.buyers.set(b.id, b)
+    this.state.addRegions([b.region])
   }
 
   /** Apply a world registration row at its own submission time; returns the rule it broke, if any. */
