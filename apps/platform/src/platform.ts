@@ -26,8 +26,6 @@ import type { EventSink } from './sink.ts'
 
 const HOUR = 3_600_000
 const DAY = 86_400_000
-/** EXP-1 and EXP-2 are judged over the last 30 days (rules.md). */
-const SLA_WINDOW_DAYS = 30
 
 export type OrderStatus = 'created' | 'deposit_paid' | 'paid' | 'picked_up' | 'refunded'
 
@@ -747,7 +745,7 @@ export class Platform {
     o.status = 'paid'
     o.paidAt = at
     const s = this.skus.get(o.skuId)
-    this.setShipBy(o, pickupDeadline(at, s?.sku.contractShipHours ?? null))
+    this.setShipBy(o, pickupDeadline(this.deps.calendar, at, o.createdAt, s?.sku.contractShipHours ?? null))
     this.deps.sink.event({
       kind: 'order.paid',
       simTime: at,
@@ -1434,7 +1432,8 @@ export class Platform {
    */
   sla(merchantId: string, at: number) {
     const m = this.merchant(merchantId)
-    const fromDay = shanghaiDay(at - (SLA_WINDOW_DAYS - 1) * DAY)
+    const { slaWindowDays } = serviceThresholds(at)
+    const fromDay = shanghaiDay(at - (slaWindowDays - 1) * DAY)
     const toDay = shanghaiDay(at)
     let consulted = 0
     let answered = 0
@@ -1445,7 +1444,7 @@ export class Platform {
       if (ok) answered += 1
     }
     // EXP-2: drop the turns that left the window (the clock only moves forward between world loads)
-    const since = at - SLA_WINDOW_DAYS * DAY
+    const since = at - slaWindowDays * DAY
     while (m.manualHead < m.manualLog.length && m.manualLog[m.manualHead]! <= since) {
       m.manualTurns -= 1
       m.manualResponseMsSum -= m.manualLog[m.manualHead + 1]!
@@ -1460,21 +1459,20 @@ export class Platform {
     const pickup48hRate = m.pickupJudged ? m.pickupOnTime / m.pickupJudged : 1
     // EXP-3 from the ruleset: the world's 30-day inputs, with live pickup and response figures.
     const e = m.merchant.experience
-    const experienceScore =
-      Math.round(
-        experience(
-          {
-            firstReturnRate: e.firstReturnRate,
-            negativeReviewRate: e.negativeReviewRate,
-            pickup48hRate: m.pickupJudged ? pickup48hRate : e.pickup48hRate,
-            deliveryHours: e.deliveryHours,
-            manualResponseSeconds: m.manualTurns ? manualResponseSec : e.manualResponseSec,
-            refundProcessingHours: e.refundProcessingHours,
-            disputeLiabilityRate: e.disputeLiabilityRate,
-          },
-          at,
-        ) * 100,
-      ) / 100
+    // null where EXP-3 (002, 2024) is not in force
+    const score = experience(
+      {
+        firstReturnRate: e.firstReturnRate,
+        negativeReviewRate: e.negativeReviewRate,
+        pickup48hRate: m.pickupJudged ? pickup48hRate : e.pickup48hRate,
+        deliveryHours: e.deliveryHours,
+        manualResponseSeconds: m.manualTurns ? manualResponseSec : e.manualResponseSec,
+        refundProcessingHours: e.refundProcessingHours,
+        disputeLiabilityRate: e.disputeLiabilityRate,
+      },
+      at,
+    )
+    const experienceScore = score === null ? null : Math.round(score * 100) / 100
     return {
       merchantId,
       simTime: formatSimInstant(at),
@@ -1513,6 +1511,9 @@ export class Platform {
         value: d.manualResponseSec,
         threshold: t.manualResponseSec,
       })
+      n += 2
+      // EXP-3 only where the ruleset in force has it (002, 2024)
+      if (d.experienceScore === null || t.experienceScore === null) continue
       this.deps.sink.verdict({
         ...base,
         rule_id: 'EXP-3',
@@ -1521,7 +1522,7 @@ export class Platform {
         value: d.experienceScore,
         threshold: t.experienceScore,
       })
-      n += 3
+      n += 1
     }
     return n
   }

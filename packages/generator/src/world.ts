@@ -195,7 +195,10 @@ function strictestEligibility(cal: Calendar): Eligibility {
             minActivityLevel: Math.max(e.minActivityLevel, t.minActivityLevel),
             maxCompositeRankingPct: Math.min(e.maxCompositeRankingPct, t.maxCompositeRankingPct),
             minBasicServiceScore: Math.max(e.minBasicServiceScore, t.minBasicServiceScore),
-            minExperienceScore: Math.max(e.minExperienceScore, t.minExperienceScore),
+            // REG-3's EXP-3 gate exists only where 002 is in force (2024); scores are >= 0
+            ...(e.minExperienceScore === undefined && t.minExperienceScore === undefined
+              ? {}
+              : { minExperienceScore: Math.max(e.minExperienceScore ?? 0, t.minExperienceScore ?? 0) }),
           }
         : { ...t }
     }
@@ -497,7 +500,7 @@ export class World {
    * 4.2 of 5 and the weakest fall under the admission minimum (EXP-3, REG-3).
    */
   private experienceInput(metric: string, u: number): number {
-    const m = this.ruleset.experience.score.metrics[metric]
+    const m = this.ruleset.experience.metrics[metric]
     if (!m)
       throw new GeneratorError(`ruleset ${this.ruleset.version}: no EXP-3 metric "${metric}"`, '--calendar')
     return m.best + (m.worst - m.best) * EXPERIENCE_SPREAD * u

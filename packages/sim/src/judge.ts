@@ -7,7 +7,7 @@ import {
   oversellCompensation,
 } from '@d11/rules/compensation'
 import { rulesetAt } from '@d11/rules/ruleset'
-import { shipDeadline } from '@d11/rules/shipping'
+import { pickupDeadline } from '@d11/rules/shipping'
 import { SimError } from './errors.ts'
 
 export type PayoutCause = 'late_shipment' | 'oversell' | 'price_protection'
@@ -43,14 +43,14 @@ export function rulesJudge(calendarId: string, at?: number): Judge {
     throw new SimError('SIM_ERR_SCENARIO', `calendar: ${(err as Error).message}`)
   }
   const rs = rulesetAt(at ?? calendar.noAutoCompensationWindow.from)
-  const standard = {}
   const money = (v: { ok: boolean; ruleId: string; reason: string; amountFen: number }) => {
     if (!v.ok) throw new SimError('SIM_ERR_RULES', `${v.ruleId}: ${v.reason}`)
     return { amountFen: v.amountFen, ruleId: v.ruleId }
   }
   return {
     shipDeadline(paidAt, presaleShipHours) {
-      return shipDeadline(paidAt, presaleShipHours > 0 ? { presaleShipHours } : standard, rs)
+      // the simulator's orders are paid when placed: presale hours count from that instant too
+      return pickupDeadline(paidAt, paidAt, presaleShipHours, calendar, rs)
     },
     lateShipment(paidFen, presale) {
       return money(lateShipmentCompensation({ paidFen, presale }, rs))

@@ -4,8 +4,8 @@ import { minuteWeights } from '../src/arrivals.ts'
 import { simulate, workingTime } from '../src/engine.ts'
 import { EventHeap, IndexQueue } from '../src/heap.ts'
 import { rulesJudge } from '../src/judge.ts'
-import { loadScenario } from '../src/scenario.ts'
-import { PHONE } from './helpers.ts'
+import { loadScenario, parseScenario } from '../src/scenario.ts'
+import { PHONE, phoneIn2024Text } from './helpers.ts'
 
 const phone = loadScenario(PHONE)
 const judge = rulesJudge('2020')
@@ -128,11 +128,15 @@ describe('arrival shapes', () => {
 })
 
 describe('PAY-6 mass delay', () => {
-  it('a warehouse far too small gets the merchant warned, then removed, with the moments recorded as events', () => {
+  it('2024: a warehouse far too small gets the merchant warned, then removed, with the moments recorded as events', () => {
     const events: Array<{ kind: string; ruleId: string; simTime: number }> = []
+    const phone2024 = parseScenario(phoneIn2024Text(), 'phone-2024')
     const r = simulate(
-      { ...phone, warehouse: { ...phone.warehouse, picksPerHour: 300 } },
-      { judge, sink: { payout() {}, verdict() {}, event: (e) => events.push(e) } },
+      { ...phone2024, warehouse: { ...phone2024.warehouse, picksPerHour: 300 } },
+      {
+        judge: rulesJudge(phone2024.calendar),
+        sink: { payout() {}, verdict() {}, event: (e) => events.push(e) },
+      },
     )
     expect(r.sla.pickup48hRate).toBeLessThan(0.85)
     expect(r.massDelay.warnedAt).not.toBeNull()
@@ -144,8 +148,15 @@ describe('PAY-6 mass delay', () => {
     ])
   })
 
-  it('the 000 case itself stays below the warning threshold', () => {
-    const r = simulate(phone, { judge })
+  it('2020: PAY-6 is not in force (a 2024 rule of 002), so the same small warehouse is never warned', () => {
+    const r = simulate({ ...phone, warehouse: { ...phone.warehouse, picksPerHour: 300 } }, { judge })
+    expect(r.sla.pickup48hRate).toBeLessThan(0.85)
+    expect(r.massDelay).toEqual({ warnedAt: null, removedAt: null })
+  })
+
+  it('the 000 case itself, moved to 2024 where PAY-6 is in force, stays below the warning threshold', () => {
+    const phone2024 = parseScenario(phoneIn2024Text(), 'phone-2024')
+    const r = simulate(phone2024, { judge: rulesJudge(phone2024.calendar) })
     expect(r.massDelay).toEqual({ warnedAt: null, removedAt: null })
   })
 })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { simulate } from '../src/engine.ts'
 import { rulesJudge } from '../src/judge.ts'
-import { loadScenario } from '../src/scenario.ts'
-import { PHONE } from './helpers.ts'
+import { loadScenario, parseScenario } from '../src/scenario.ts'
+import { PHONE, phoneIn2024Text } from './helpers.ts'
 
 // 000: ~500 oversold, 335 upheld late-shipment complaints × 500 yuan = 167,500 yuan (16,750,000 fen).
 const TARGET_FEN = 16_750_000
@@ -70,12 +70,22 @@ describe('examples/phone-oversell.yaml reproduces the 000 case (PAY-1, PAY-2, SH
     expect(r.payouts.oversell.amountFen).toBe(r.payouts.oversell.count * 50_000)
   })
 
-  it('presale orders are paid the PAY-4 multiple, still from the same late set', () => {
+  it('2020: presale orders are paid like spot ones (PAY-4 is a 2024 rule): 500 yuan each, same total', () => {
     const base = simulate(scenario, { judge })
     const presale = simulate({ ...scenario, skus: [{ ...scenario.skus[0]!, presale: true }] }, { judge })
     expect(presale.complaints.upheld).toBe(base.complaints.upheld)
+    expect(presale.payouts.late_shipment.amountFen).toBe(presale.payouts.late_shipment.count * 50_000)
+    expect(presale.payouts.totalFen).toBe(base.payouts.totalFen)
+  })
+
+  it('2024: presale orders are paid the PAY-4 multiple (750 yuan), still from the same late set', () => {
+    const s2024 = parseScenario(phoneIn2024Text(), 'phone-2024')
+    const judge2024 = rulesJudge(s2024.calendar)
+    const base = simulate(s2024, { judge: judge2024 })
+    const presale = simulate({ ...s2024, skus: [{ ...s2024.skus[0]!, presale: true }] }, { judge: judge2024 })
+    expect(presale.complaints.upheld).toBe(base.complaints.upheld)
     const per = presale.payouts.late_shipment.amountFen / presale.payouts.late_shipment.count
-    expect(per).toBe(judge.lateShipment(599_900, true).amountFen)
-    expect(per).toBeGreaterThan(50_000)
+    expect(per).toBe(judge2024.lateShipment(599_900, true).amountFen)
+    expect(per).toBe(75_000)
   })
 })
