@@ -8,7 +8,9 @@ import { parseIsoWithOffset } from './time.ts'
 /**
  * Rulesets are data (`rulesets/<version>.yaml`), validated against {@link RulesetFileSchema} on load
  * and versioned by effective date: {@link rulesetAt} returns the version in force at a simulated
- * time. Every file lists the values the sources do not give under `defaults`.
+ * time. Every file lists the values the sources do not give under `defaults`. Shipped versions:
+ * `2009-11-11` (baseline), `2022-04-15` (001's price tiers), `2024-05-20` (002's rules, from the
+ * 2024 618 start, a default date).
  */
 
 export const TIERS = ['S1', 'S2', 'A'] as const
