@@ -55,13 +55,132 @@ const h = (name: string, over: Partial<ScriptedHistory>): ScriptedHistory => ({
   ...over,
 })
 
+const h2024 = (name: string, over: Partial<ScriptedHistory>): ScriptedHistory =>
+  h(name, { calendar: '2024', ...over })
+
 // 2020, wave 1 spot: paid Nov 2 10:00, SHIP-1 deadline Nov 4 10:00 (48 h), inside PAY-2's window
 const W1 = t('2020-11-02T10:00:00+08:00')
 const W1_DEADLINE = W1 + 48 * HOUR
 // December 2020: after the no-auto-compensation window (Oct 29 – Nov 18)
 const DEC = t('2020-12-01T10:00:00+08:00')
+// the same instants in 2024, where 002's rules (PAY-4, PAY-6, PAY-7, PAY-8) are in force
+const W1_24 = t('2024-11-02T10:00:00+08:00')
+const W1_24_DEADLINE = W1_24 + 48 * HOUR
+const DEC_24 = t('2024-12-01T10:00:00+08:00')
 
 export const CASES: Record<string, NamedCase> = {
+  '2024: appeal — one reviewed, the second refused (PAY-7 maxPerDispute)': {
+    history: h2024('appeal', {
+      orders: [
+        {
+          sku: 'cup',
+          paidAt: W1_24,
+          complainAt: W1_24_DEADLINE + HOUR,
+          appealAt: [W1_24_DEADLINE + 4 * DAY, W1_24_DEADLINE + 5 * DAY],
+        },
+      ],
+    }),
+    expected: [
+      row(0, 'appeal_decided', 'PAY-7'),
+      row(0, 'appeal_refused', 'PAY-7'),
+      row(0, 'complaint_upheld', 'PAY-2', 6_000),
+      row(0, 'late_shipment', 'PAY-1', 6_000),
+    ],
+  },
+  '2024: appeal after the 30-day window refused (PAY-7)': {
+    history: h2024('appeal-late', {
+      orders: [
+        {
+          sku: 'cup',
+          paidAt: W1_24,
+          complainAt: W1_24_DEADLINE + HOUR,
+          appealAt: [W1_24_DEADLINE + 40 * DAY],
+        },
+      ],
+      horizonDays: 50,
+    }),
+    expected: [
+      row(0, 'appeal_refused', 'PAY-7'),
+      row(0, 'complaint_upheld', 'PAY-2', 6_000),
+      row(0, 'late_shipment', 'PAY-1', 6_000),
+    ],
+  },
+  '2024: mass delay (PAY-6) warning at 5 % late, removal at 15 %': {
+    history: h2024('mass-delay', {
+      orders: Array.from({ length: 24 }, (_, i) => ({
+        sku: 'cup',
+        paidAt: DEC_24 + i * 60_000,
+        ...(i < 20 ? { pickupAt: DEC_24 + 20 * HOUR } : {}),
+      })),
+    }),
+    expected: [
+      row(-1, 'mass_delay_removal', 'PAY-6'),
+      row(-1, 'mass_delay_warning', 'PAY-6'),
+      ...[20, 21, 22, 23].map((i) => row(i, 'late_shipment', 'PAY-1', 6_000)),
+    ],
+  },
+  'divergence 2 (2024): merchant-liable complaints count as poor service (PAY-6 warning)': {
+    history: h2024('poor-service', {
+      orders: [
+        ...Array.from({ length: 10 }, (_, i) => ({
+          sku: 'cup',
+          paidAt: W1_24 + i * 60_000,
+          complainAt: W1_24_DEADLINE + HOUR + i * 60_000,
+        })),
+        { sku: 'cup', paidAt: W1_24 + 3 * DAY },
+      ],
+    }),
+    expected: [
+      row(-1, 'mass_delay_warning', 'PAY-6'),
+      ...Array.from({ length: 10 }, (_, i) => [
+        row(i, 'complaint_upheld', 'PAY-2', 6_000),
+        row(i, 'late_shipment', 'PAY-1', 6_000),
+      ]).flat(),
+    ],
+  },
+  '2020: PAY-7 not in force (002 is a 2024 rule): both appeals reviewed': {
+    history: h('appeal-2020', {
+      orders: [
+        {
+          sku: 'cup',
+          paidAt: W1,
+          complainAt: W1_DEADLINE + HOUR,
+          appealAt: [W1_DEADLINE + 4 * DAY, W1_DEADLINE + 40 * DAY],
+        },
+      ],
+      horizonDays: 50,
+    }),
+    expected: [
+      row(0, 'appeal_decided', 'PAY-7'),
+      row(0, 'appeal_decided', 'PAY-7'),
+      row(0, 'complaint_upheld', 'PAY-2', 6_000),
+      row(0, 'late_shipment', 'PAY-1', 6_000),
+    ],
+  },
+  '2020: PAY-6 not in force: 4 of 24 late, no warning': {
+    history: h('mass-delay-2020', {
+      orders: Array.from({ length: 24 }, (_, i) => ({
+        sku: 'cup',
+        paidAt: DEC + i * 60_000,
+        ...(i < 20 ? { pickupAt: DEC + 20 * HOUR } : {}),
+      })),
+    }),
+    expected: [20, 21, 22, 23].map((i) => row(i, 'late_shipment', 'PAY-1', 6_000)),
+  },
+  'ruleset 2024-05-20: presale wave 1 late, complaint escalated → PAY-4 (002)': {
+    history: h2024('presale-2024', {
+      skus: [pre],
+      orders: [
+        {
+          sku: 'pre',
+          orderedAt: t('2024-10-25T20:00:00+08:00'),
+          paidAt: W1_24,
+          complainAt: W1_24_DEADLINE + HOUR,
+        },
+      ],
+    }),
+    expected: presaleLate(0, 20_000, W1_24_DEADLINE + 49 * HOUR, '2024'),
+  },
   'spot wave 1: late, complaint inside PAY-2 window, escalated and founded → PAY-1 on complaint': {
     history: h('w1-late-escalated', {
       orders: [{ sku: 'cup', paidAt: W1, pickupAt: W1_DEADLINE + 24 * HOUR, complainAt: W1_DEADLINE + HOUR }],
@@ -124,25 +243,34 @@ export const CASES: Record<string, NamedCase> = {
   'presale wave 1: late, complaint escalated → presale compensation (PAY-4 where in force)': {
     history: h('presale-w1', {
       skus: [pre],
-      orders: [{ sku: 'pre', paidAt: W1, complainAt: W1_DEADLINE + HOUR }],
+      orders: [
+        { sku: 'pre', orderedAt: t('2020-10-25T20:00:00+08:00'), paidAt: W1, complainAt: W1_DEADLINE + HOUR },
+      ],
     }),
     expected: presaleLate(0, 20_000, W1_DEADLINE + 49 * HOUR, '2020'),
   },
-  'presale wave 2 with a 72 h ship time: late at 72 h, not 48 h': {
+  'presale wave 2 with a 72 h ship time counted from the order (SHIP-1, 001), not the payment': {
     history: h('presale-w2-72h', {
       skus: [pre72],
       orders: [
-        // picked up at 60 h: in time for 72 h
-        { sku: 'pre72', paidAt: t('2020-11-11T01:00:00+08:00'), pickupAt: t('2020-11-13T13:00:00+08:00') },
+        // ordered Nov 10 01:00, due Nov 13 01:00: picked up Nov 12 13:00, in time
         {
           sku: 'pre72',
+          orderedAt: t('2020-11-10T01:00:00+08:00'),
+          paidAt: t('2020-11-11T01:00:00+08:00'),
+          pickupAt: t('2020-11-12T13:00:00+08:00'),
+        },
+        // ordered Nov 10 02:00, due Nov 13 02:00 (72 h after the payment would be Nov 14 02:00)
+        {
+          sku: 'pre72',
+          orderedAt: t('2020-11-10T02:00:00+08:00'),
           paidAt: t('2020-11-11T02:00:00+08:00'),
-          pickupAt: t('2020-11-14T06:00:00+08:00'),
-          complainAt: t('2020-11-14T05:00:00+08:00'),
+          pickupAt: t('2020-11-13T20:00:00+08:00'),
+          complainAt: t('2020-11-13T05:00:00+08:00'),
         },
       ],
     }),
-    expected: presaleLate(1, 10_000, t('2020-11-16T05:00:00+08:00'), '2020'),
+    expected: presaleLate(1, 10_000, t('2020-11-15T05:00:00+08:00'), '2020'),
   },
   'negotiated ship time (SHIP-3) replaces the deadline': {
     history: h('negotiated', {
@@ -199,37 +327,6 @@ export const CASES: Record<string, NamedCase> = {
     }),
     expected: [],
   },
-  'appeal: one reviewed, the second refused (PAY-7 maxPerDispute)': {
-    history: h('appeal', {
-      orders: [
-        {
-          sku: 'cup',
-          paidAt: W1,
-          complainAt: W1_DEADLINE + HOUR,
-          appealAt: [W1_DEADLINE + 4 * DAY, W1_DEADLINE + 5 * DAY],
-        },
-      ],
-    }),
-    expected: [
-      row(0, 'appeal_decided', 'PAY-7'),
-      row(0, 'appeal_refused', 'PAY-7'),
-      row(0, 'complaint_upheld', 'PAY-2', 6_000),
-      row(0, 'late_shipment', 'PAY-1', 6_000),
-    ],
-  },
-  'appeal after the 30-day window refused': {
-    history: h('appeal-late', {
-      orders: [
-        { sku: 'cup', paidAt: W1, complainAt: W1_DEADLINE + HOUR, appealAt: [W1_DEADLINE + 40 * DAY] },
-      ],
-      horizonDays: 50,
-    }),
-    expected: [
-      row(0, 'appeal_refused', 'PAY-7'),
-      row(0, 'complaint_upheld', 'PAY-2', 6_000),
-      row(0, 'late_shipment', 'PAY-1', 6_000),
-    ],
-  },
   'price protection inside its window paid, after it refused (PRICE-5)': {
     history: h('price-protection', {
       skus: [cup, { id: 'mug', paidFen: 20_000, stock: 10 }],
@@ -251,39 +348,6 @@ export const CASES: Record<string, NamedCase> = {
     }),
     expected: [row(0, 'price_protection', 'PRICE-5', 2_000), row(1, 'price_protection_refused', 'PRICE-5')],
   },
-  'mass delay (PAY-6): warning at 5 % late, removal at 15 %': {
-    history: h('mass-delay', {
-      orders: Array.from({ length: 24 }, (_, i) => ({
-        sku: 'cup',
-        paidAt: DEC + i * 60_000,
-        ...(i < 20 ? { pickupAt: DEC + 20 * HOUR } : {}),
-      })),
-    }),
-    expected: [
-      row(-1, 'mass_delay_removal', 'PAY-6'),
-      row(-1, 'mass_delay_warning', 'PAY-6'),
-      ...[20, 21, 22, 23].map((i) => row(i, 'late_shipment', 'PAY-1', 6_000)),
-    ],
-  },
-  'divergence 2: merchant-liable complaints count as poor service (PAY-6 warning)': {
-    history: h('poor-service', {
-      orders: [
-        ...Array.from({ length: 10 }, (_, i) => ({
-          sku: 'cup',
-          paidAt: W1 + i * 60_000,
-          complainAt: W1_DEADLINE + HOUR + i * 60_000,
-        })),
-        { sku: 'cup', paidAt: W1 + 3 * DAY },
-      ],
-    }),
-    expected: [
-      row(-1, 'mass_delay_warning', 'PAY-6'),
-      ...Array.from({ length: 10 }, (_, i) => [
-        row(i, 'complaint_upheld', 'PAY-2', 6_000),
-        row(i, 'late_shipment', 'PAY-1', 6_000),
-      ]).flat(),
-    ],
-  },
   'ruleset 2022-04-15 (2022 calendar): late after the window → PAY-1 of that version': {
     history: h('calendar-2022', {
       calendar: '2022',
@@ -300,6 +364,7 @@ export const CASES: Record<string, NamedCase> = {
       orders: [
         {
           sku: 'pre',
+          orderedAt: t('2022-10-25T20:00:00+08:00'),
           paidAt: t('2022-11-01T10:00:00+08:00'),
           complainAt: t('2022-11-03T11:00:00+08:00'),
         },

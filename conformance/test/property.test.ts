@@ -20,6 +20,8 @@ const order = (base: number) =>
       return {
         sku: o.presale ? 'pre' : 'cup',
         paidAt,
+        // a presale deposit a week before the final payment, inside the presale phase
+        ...(o.presale ? { orderedAt: paidAt - 7 * 24 * HOUR } : {}),
         ...(o.pickupHours === undefined ? {} : { pickupAt: paidAt + (o.pickupHours + 0.5) * HOUR }),
         ...(o.complainHours === undefined ? {} : { complainAt: paidAt + (o.complainHours + 0.25) * HOUR }),
       }
@@ -46,9 +48,10 @@ const history = fc
         { id: 'cup', paidFen: 20_000, stock },
         { id: 'pre', paidFen: 12_300, stock: 100, presale: true },
       ],
-      orders: orders.map((o) => ({
+      orders: orders.map(({ orderedAt, ...o }) => ({
         ...o,
         sku: inWindow ? o.sku : 'cup',
+        ...(inWindow && orderedAt !== undefined ? { orderedAt: orderedAt + base } : {}),
         paidAt: o.paidAt + base,
         ...(o.pickupAt === undefined ? {} : { pickupAt: o.pickupAt + base }),
         ...(o.complainAt === undefined ? {} : { complainAt: o.complainAt + base }),

@@ -1,3 +1,5 @@
+import type { CalendarId } from '@d11/rules/calendar'
+
 /**
  * How stock is reserved when an order is placed: @d11/order-flow's reservation (`strict`,
  * `lagging`); `buffered` is the old name of `strict` with `oversellShare = oversellBuffer`.
@@ -12,7 +14,7 @@ export interface PlatformConfig {
   /** Run id stamped on every spool row. @default 'run-local' */
   runId: string
   /** Calendar of CAL-2. @default '2020' */
-  calendar: '2020' | '2022'
+  calendar: CalendarId
   /** Simulated start instant (ISO with offset). @default '2020-11-01T00:00:00+08:00' */
   clockStart: string
   /** Simulated ms per wall ms. @default 1 */

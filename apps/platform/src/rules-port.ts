@@ -2,6 +2,7 @@
  * The platform's binding to @d11/rules: every rule is a pure function there, evaluated with the
  * ruleset version in force at the simulated instant of the action (`rulesetAt`).
  */
+import type { Merchant } from '@d11/generator/entities'
 import { type Calendar, getCalendar, type RegistrationNode } from '@d11/rules/calendar'
 import {
   inNoAutoCompensationWindow as inWindow,
@@ -19,7 +20,7 @@ import {
 } from '@d11/rules/price'
 import { eligibilityVerdict } from '@d11/rules/registration'
 import { type Ruleset, rulesetAt } from '@d11/rules/ruleset'
-import { freeShippingClaimVerdict, shipDeadline } from '@d11/rules/shipping'
+import { freeShippingClaimVerdict, pickupDeadline as rulesPickupDeadline } from '@d11/rules/shipping'
 import { DAY_MS, shanghaiDayStart } from '@d11/rules/time'
 
 export type { Calendar, RegistrationNode, Ruleset }
@@ -104,19 +105,29 @@ export function campaignPriceCheck(campaign: string, priceFen: number, at: numbe
   }
 }
 
-/** REG-3 with the ruleset's thresholds; `compositeRanking` of the world is 0..1, the rule wants a percentile. */
+/**
+ * REG-3 with the ruleset's thresholds; `compositeRanking` of the world is 0..1, the rule wants a
+ * percentile. The EXP-3 score of the world's experience inputs goes along; the rule looks at it only
+ * where 002's score gate is in force (2024).
+ */
 export function eligibility(
-  m: { violationPoints: number; activityLevel: number; compositeRanking: number; basicServiceScore: number },
+  m: Pick<Merchant, 'violationPoints' | 'activityLevel' | 'compositeRanking' | 'basicServiceScore'> & {
+    experience?: Merchant['experience']
+  },
   at: number,
 ): { ok: boolean; field: string; reason: string } {
+  const rs = rulesetAt(at)
+  const e = m.experience
+  const score = e && experienceScore({ ...e, manualResponseSeconds: e.manualResponseSec }, rs).score
   const v = eligibilityVerdict(
     {
       violationPoints: m.violationPoints,
       activityLevel: m.activityLevel,
       compositeRankingPct: m.compositeRanking * 100,
       basicServiceScore: m.basicServiceScore,
+      ...(score === undefined ? {} : { experienceScore: score }),
     },
-    rulesetAt(at),
+    rs,
   )
   return { ok: v.ok, field: v.failures[0]?.split(' ')[0] ?? '', reason: v.reason }
 }
@@ -126,24 +137,33 @@ export function massDelayLevel(orders: number, delayedOrders: number, at: number
   return massDelayVerdict({ orders, delayedOrders }, rulesetAt(at))
 }
 
-/** EXP-3 composite score (ruleset weights and scale) from the metrics known. */
-export function experience(metrics: Record<string, number>, at: number): number {
-  return experienceScore(metrics, rulesetAt(at)).score
+/** EXP-3 composite score (ruleset weights and scale) from the metrics known; null where EXP-3 is not in force. */
+export function experience(metrics: Record<string, number>, at: number): number | null {
+  return experienceScore(metrics, rulesetAt(at)).score ?? null
 }
 
-/** EXP-1 minimum reply rate, EXP-2 maximum manual response seconds, EXP-3 admission minimum. */
+/**
+ * EXP-1 minimum reply rate, EXP-2 maximum manual response seconds, the EXP-1/2 SLA window in days,
+ * EXP-3 admission minimum (null where 002's score gate is not in force).
+ */
 export function serviceThresholds(at: number) {
   const rs = rulesetAt(at)
   return {
     replyRate: rs.experience.replyRate.minRateBp / 10_000,
     manualResponseSec: rs.experience.manualResponse.maxSeconds,
-    experienceScore: rs.registration.eligibility.minExperienceScore,
+    slaWindowDays: rs.experience.windowDays,
+    experienceScore: rs.registration.eligibility.minExperienceScore ?? null,
   }
 }
 
-/** SHIP-1: pickup deadline (ruleset deadline windows, default 48 h, or the SKU's presale/contract hours). */
-export function pickupDeadline(paidAt: number, presaleShipHours: number | null): number {
-  return shipDeadline(paidAt, presaleShipHours === null ? {} : { presaleShipHours }, rulesetAt(paidAt))
+/** SHIP-1: pickup deadline (the calendar's wave, the ruleset's hours, or the SKU's presale/contract hours from the order). */
+export function pickupDeadline(
+  cal: Calendar,
+  paidAt: number,
+  orderedAt: number,
+  presaleShipHours: number | null,
+): number {
+  return rulesPickupDeadline(paidAt, orderedAt, presaleShipHours ?? 0, cal, rulesetAt(paidAt))
 }
 
 /** SHIP-2 trace hours, PAY-5 complaint handling hours, PAY-7 appeal days, in force at `at`. */
@@ -152,7 +172,8 @@ export function deadlineFigures(at: number) {
   return {
     traceHours: rs.shipping.traceHours,
     complaintHours: rs.compensation.complaintHandlingHours,
-    appealDays: rs.compensation.appeals.windowDays,
+    // PAY-7 (002, 2024): without it no appeal window applies
+    appealDays: rs.compensation.appeals?.windowDays ?? Number.POSITIVE_INFINITY,
   }
 }
 

@@ -8,16 +8,20 @@ export const REFUND_INSTANT = 1
 export const REFUND_TO_MERCHANT = 2
 
 /**
- * PAY-8: a refund request on an unshipped order is approved at once ({@link REFUND_INSTANT},
- * `amountFen` = the paid amount); a shipped order's request goes to the merchant.
+ * PAY-8 (002, 2024): a refund request on an unshipped order is approved at once
+ * ({@link REFUND_INSTANT}, `amountFen` = the paid amount); a shipped order's request, and every
+ * request where the ruleset has no PAY-8, goes to the merchant.
  */
 export function refundRequest(
   input: { shipped: boolean; paidFen: number },
   at: number,
-  _rules: FlowRules,
+  rules: FlowRules,
   out: Decision,
 ): Decision {
-  const v = instantRefundVerdict({ shipped: input.shipped, requestedAt: at, paidFen: input.paidFen })
+  const v = instantRefundVerdict(
+    { shipped: input.shipped, requestedAt: at, paidFen: input.paidFen },
+    rulesAt(at, rules),
+  )
   return decide(out, v.ok, v.ok ? REFUND_INSTANT : REFUND_TO_MERCHANT, v.ruleId, input.paidFen, v.reason)
 }
 
@@ -27,9 +31,10 @@ export const APPEAL_CONFIRMED = 2
 export const APPEAL_REFUSED = 3
 
 /**
- * PAY-7: an appeal at `at` against a dispute decided at `decidedAt`, after `previousAppeals`
- * appeals: refused past the ruleset's `maxPerDispute` or outside its window (ruleset in force at
- * `at`). An accepted appeal overturns the decision when the complaint was not founded.
+ * PAY-7 (002, 2024): an appeal at `at` against a dispute decided at `decidedAt`, after
+ * `previousAppeals` appeals: refused past the ruleset's `maxPerDispute` or outside its window
+ * (ruleset in force at `at`; without PAY-7 no limit applies). An accepted appeal overturns the
+ * decision when the complaint was not founded.
  */
 export function appeal(
   input: { decidedAt: number; previousAppeals: number; founded: boolean },
@@ -67,15 +72,15 @@ export function priceProtection(
 ): Decision {
   const v = priceProtectionClaim(
     {
-      paidUnitFen: input.paidUnitToHandFen,
+      paidToHandUnitFen: input.paidUnitToHandFen,
       paidAt: input.paidAt,
-      lowerUnitFen: input.currentUnitToHandFen,
+      lowerToHandUnitFen: input.currentUnitToHandFen,
       seenAt: at,
       quantity: input.quantity,
     },
     rulesAt(at, rules),
   )
-  return decide(out, v.ok, v.ok ? 1 : 0, v.ruleId, v.ok ? (v.amountFen ?? 0) : 0, v.reason)
+  return decide(out, v.ok, v.ok ? 1 : 0, v.ruleId, v.ok ? v.amountFen : 0, v.reason)
 }
 
 /**

@@ -45,6 +45,7 @@ export const COMPLAINT_REJECTED = 3
 export function complaintOutcome(
   input: {
     reason: ComplaintReason
+    filedAt: number
     handledInTime: boolean
     merchantAccepts: boolean
     founded: boolean
@@ -57,12 +58,20 @@ export function complaintOutcome(
   rules: FlowRules,
   out: Decision,
 ): Decision {
-  const upheld = input.handledInTime ? input.merchantAccepts || input.founded : input.founded
+  const rs = rulesAt(at, rules)
+  // escalated: PAY-5's own verdict at the decision (upheld only if founded)
+  const upheld = input.handledInTime
+    ? input.merchantAccepts || input.founded
+    : complaintHandlingVerdict(
+        // never handled by the merchant: escalated, whenever the platform decides
+        { filedAt: input.filedAt, now: Number.POSITIVE_INFINITY, founded: input.founded },
+        rulesAt(input.filedAt, rules),
+      ).upheld
   if (!upheld) return decide(out, false, COMPLAINT_REJECTED, 'PAY-5', 0, 'complaint not founded: rejected')
   if (input.reason !== 'late_shipment' || input.alreadyCompensated) {
     return decide(out, true, COMPLAINT_UPHELD, 'PAY-5', 0, 'complaint upheld')
   }
-  const pay = compensationFor(input.paidFen, input.presale, input.neverShips, rulesAt(at, rules))
+  const pay = compensationFor(input.paidFen, input.presale, input.neverShips, rs)
   return decide(out, true, COMPLAINT_UPHELD_PAID, pay.ruleId, pay.amountFen, 'complaint upheld: compensated')
 }
 

@@ -1,9 +1,9 @@
 import { inNoAutoCompensationWindow } from '@d11/rules/compensation'
 import type { Ruleset } from '@d11/rules/ruleset'
 import {
-  type DeadlineOptions,
   delayReportVerdict,
-  shipDeadlineInfo,
+  pickupDeadlineInfo,
+  pickupDeadline as rulesPickupDeadline,
   traceDeadline,
 } from '@d11/rules/shipping'
 import { type Decision, decide } from './decision.ts'
@@ -16,35 +16,43 @@ export const DEADLINE_OVERSELL_PAID = 2
 /** PAY-2: late inside the no-auto-compensation window: nothing paid unless a complaint is upheld. */
 export const DEADLINE_WITHHELD = 3
 
-const NO_OPTIONS: DeadlineOptions = {}
-
 /**
- * SHIP-1: the pickup deadline of an order paid at `paidAt`, with the ruleset in force at payment.
- * `presaleShipHours > 0` is a presale/contract ship time that overrides the standard deadline.
+ * SHIP-1: the pickup deadline of an order paid at `paidAt` (ordered at `orderedAt`), with the
+ * ruleset in force at payment: the hours of the payment's wave from the calendar, or
+ * `presaleShipHours > 0` (a presale/contract ship time) counted from the order.
  */
 export function pickupDeadline(
   paidAt: number,
+  orderedAt: number,
   presaleShipHours: number,
   rules: FlowRules,
 ): { deadline: number; ruleId: string } {
-  const opts = presaleShipHours > 0 ? { presaleShipHours } : NO_OPTIONS
-  const info = shipDeadlineInfo(paidAt, opts, rulesAt(paidAt, rules))
+  const info = pickupDeadlineInfo(
+    { paidAt, orderedAt, presaleShipHours },
+    rules.calendar,
+    rulesAt(paidAt, rules),
+  )
   return { deadline: info.deadline, ruleId: info.ruleId }
 }
 
-/** SHIP-1, the number only: cheap enough for the simulator's per-order loop. */
-export function pickupDeadlineAt(paidAt: number, presaleShipHours: number, rules: FlowRules): number {
-  return pickupDeadline(paidAt, presaleShipHours, rules).deadline
+/** SHIP-1, the number only and allocation-free: the simulator's per-order call. */
+export function pickupDeadlineAt(
+  paidAt: number,
+  orderedAt: number,
+  presaleShipHours: number,
+  rules: FlowRules,
+): number {
+  return rulesPickupDeadline(paidAt, orderedAt, presaleShipHours, rules.calendar, rulesAt(paidAt, rules))
 }
 
-/** SHIP-3: a ship time agreed with the buyer replaces the deadline (`shipDeadlineInfo`'s precedence). */
+/** SHIP-3: a ship time agreed with the buyer replaces the deadline (`pickupDeadlineInfo`'s precedence). */
 export function negotiatedDeadline(
   paidAt: number,
   agreedAt: number,
   at: number,
   rules: FlowRules,
 ): { deadline: number; ruleId: string } {
-  const info = shipDeadlineInfo(paidAt, { negotiatedAt: agreedAt }, rulesAt(at, rules))
+  const info = pickupDeadlineInfo({ paidAt, negotiatedAt: agreedAt }, rules.calendar, rulesAt(at, rules))
   return { deadline: info.deadline, ruleId: info.ruleId }
 }
 

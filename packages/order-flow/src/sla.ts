@@ -1,3 +1,4 @@
+import { type ExperienceMetrics, experienceScore } from '@d11/rules/experience'
 import type { Ruleset } from '@d11/rules/ruleset'
 import { DAY_MS } from '@d11/rules/time'
 import { type FlowRules, rulesAt } from './rules-context.ts'
@@ -18,6 +19,13 @@ export function slaFigures(at: number, rules: FlowRules) {
     firstDayAt: at - (windowDays - 1) * DAY_MS,
     replyRate: rs.experience.replyRate.minRateBp / 10_000,
     manualResponseSec: rs.experience.manualResponse.maxSeconds,
-    experienceScore: rs.registration.eligibility.minExperienceScore,
+    /** REG-3/EXP-3 admission minimum; null where 002's score gate is not in force */
+    experienceScore: rs.registration.eligibility.minExperienceScore ?? null,
   }
+}
+
+/** EXP-3 (002, 2024): the composite score at `at`, rounded to 0.01; null where EXP-3 is not in force. */
+export function experienceScoreAt(metrics: ExperienceMetrics, at: number, rules: FlowRules): number | null {
+  const score = experienceScore(metrics, rulesAt(at, rules)).score
+  return score === undefined ? null : Math.round(score * 100) / 100
 }

@@ -16,12 +16,13 @@ import {
   merchantLiable,
 } from '../src/complaint.ts'
 import { newDecision } from '../src/decision.ts'
-import { at, rules2020 } from './helpers.ts'
+import { at, rules2020, rules2024 } from './helpers.ts'
 
 const HOUR = 3_600_000
 const inWindow = at('2020-11-14T00:00:00+08:00')
 const base = {
   reason: 'late_shipment' as const,
+  filedAt: inWindow - 49 * HOUR,
   handledInTime: false,
   merchantAccepts: false,
   founded: true,
@@ -73,10 +74,8 @@ describe('complaintOutcome (PAY-5, PAY-2)', () => {
     })
   })
   it('property: an escalated unfounded complaint never pays; a payout never exceeds the presale-scaled cap', () => {
-    const rs = getRuleset('2022-04-15')
-    const cap = Math.ceil(
-      (rs.compensation.lateShipment.maxFen * rs.compensation.presaleMultiplierBp) / 10_000,
-    )
+    // 2020: no PAY-4, so the PAY-1/3 cap itself
+    const cap = getRuleset('2009-11-11').compensation.lateShipment.maxFen
     fc.assert(
       fc.property(
         fc.record({
@@ -89,9 +88,14 @@ describe('complaintOutcome (PAY-5, PAY-2)', () => {
           presale: fc.boolean(),
         }),
         (x) => {
-          const d = complaintOutcome({ ...x, reason: 'late_shipment' }, inWindow, rules2020, newDecision())
+          const d = complaintOutcome(
+            { ...x, reason: 'late_shipment', filedAt: inWindow - 49 * HOUR },
+            inWindow,
+            rules2020,
+            newDecision(),
+          )
           if (!x.handledInTime && !x.founded) expect(d.code).toBe(COMPLAINT_REJECTED)
-          expect(d.amountFen).toBeLessThanOrEqual(Math.max(cap, 50_000))
+          expect(d.amountFen).toBeLessThanOrEqual(cap)
           expect(d.amountFen > 0).toBe(d.code === COMPLAINT_UPHELD_PAID)
         },
       ),
@@ -116,19 +120,22 @@ describe('complaint facts and deadlines', () => {
   })
 })
 
-describe('massDelayLevel (PAY-6)', () => {
-  const t = at('2020-11-14T00:00:00+08:00')
+describe('massDelayLevel (PAY-6, 002: 2024 only)', () => {
+  const t = at('2024-11-14T00:00:00+08:00')
+  it('not in force in 2020: no warning whatever the delays', () => {
+    expect(massDelayLevel(20, 20, 50, at('2020-11-14T00:00:00+08:00'), rules2020)).toBe(MASS_DELAY_NONE)
+  })
   it('delay rate: warning from 5 %, removal from 15 % once 20 orders are judged', () => {
-    expect(massDelayLevel(19, 19, 0, t, rules2020)).toBe(MASS_DELAY_NONE)
-    expect(massDelayLevel(20, 1, 0, t, rules2020)).toBe(MASS_DELAY_WARNING)
-    expect(massDelayLevel(20, 3, 0, t, rules2020)).toBe(MASS_DELAY_REMOVAL)
+    expect(massDelayLevel(19, 19, 0, t, rules2024)).toBe(MASS_DELAY_NONE)
+    expect(massDelayLevel(20, 1, 0, t, rules2024)).toBe(MASS_DELAY_WARNING)
+    expect(massDelayLevel(20, 3, 0, t, rules2024)).toBe(MASS_DELAY_REMOVAL)
   })
   it('divergence 2: poor service = complaints that are the merchant liability (escalated and upheld)', () => {
     expect(merchantLiable(false, true)).toBe(true)
     expect(merchantLiable(true, true)).toBe(false)
     expect(merchantLiable(false, false)).toBe(false)
-    expect(massDelayLevel(0, 0, 9, t, rules2020)).toBe(MASS_DELAY_NONE)
-    expect(massDelayLevel(0, 0, 10, t, rules2020)).toBe(MASS_DELAY_WARNING)
-    expect(massDelayLevel(0, 0, 30, t, rules2020)).toBe(MASS_DELAY_REMOVAL)
+    expect(massDelayLevel(0, 0, 9, t, rules2024)).toBe(MASS_DELAY_NONE)
+    expect(massDelayLevel(0, 0, 10, t, rules2024)).toBe(MASS_DELAY_WARNING)
+    expect(massDelayLevel(0, 0, 30, t, rules2024)).toBe(MASS_DELAY_REMOVAL)
   })
 })

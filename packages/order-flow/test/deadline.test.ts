@@ -13,7 +13,7 @@ import {
   pickupDeadline,
 } from '../src/deadline.ts'
 import { newDecision } from '../src/decision.ts'
-import { at, rules2020, twoVersions } from './helpers.ts'
+import { at, rules2020, rules2024, twoVersions } from './helpers.ts'
 
 const HOUR = 3_600_000
 const phone = { paidFen: 599_900, presale: false, neverShips: false }
@@ -43,12 +43,15 @@ describe('deadlinePassed (SHIP-1 passed: PAY-1/2/3/4)', () => {
     )
     expect(d).toMatchObject({ ok: true, code: DEADLINE_OVERSELL_PAID, ruleId: 'PAY-3' })
   })
-  it('a presale order gets what the ruleset in force says for presale (PAY-4 where it applies)', () => {
+  it('a presale order: PAY-1 in 2020 (no PAY-4 yet), PAY-4 × 1.5 in 2024', () => {
     const t = at('2020-11-25T00:00:00+08:00')
     const d = deadlinePassed({ ...phone, paidFen: 10_000, presale: true }, t, rules2020, newDecision())
-    const want = lateShipmentCompensation({ paidFen: 10_000, presale: true }, rulesetAt(t))
-    expect(d.amountFen).toBe(want.amountFen)
-    expect(d.ruleId).toBe(want.ruleId)
+    expect(d).toMatchObject({ ruleId: 'PAY-1', amountFen: 3_000 })
+    const t24 = at('2024-11-25T00:00:00+08:00')
+    const d24 = deadlinePassed({ ...phone, paidFen: 10_000, presale: true }, t24, rules2024, newDecision())
+    const want = lateShipmentCompensation({ paidFen: 10_000, presale: true }, rulesetAt(t24))
+    expect(d24).toMatchObject({ ruleId: 'PAY-4', amountFen: want.amountFen })
+    expect(want.amountFen).toBe(4_500)
   })
   it('uses the ruleset in force at the deadline, not one fixed earlier', () => {
     const switchAt = at('2020-11-20T00:00:00+08:00')
@@ -68,11 +71,15 @@ describe('deadlinePassed (SHIP-1 passed: PAY-1/2/3/4)', () => {
 describe('ship deadlines (SHIP-1, SHIP-3)', () => {
   it('an order paid Nov 2 (wave 1) must be picked up within 48 h', () => {
     const paid = at('2020-11-02T10:00:00+08:00')
-    expect(pickupDeadline(paid, 0, rules2020).deadline).toBe(paid + 48 * HOUR)
+    expect(pickupDeadline(paid, paid, 0, rules2020).deadline).toBe(paid + 48 * HOUR)
   })
-  it('a presale ship time overrides', () => {
+  it('a presale ship time overrides, counted from the order (001)', () => {
+    const ordered = at('2020-10-25T13:00:00+08:00')
     const paid = at('2020-11-11T00:10:00+08:00')
-    expect(pickupDeadline(paid, 72, rules2020)).toEqual({ deadline: paid + 72 * HOUR, ruleId: 'SHIP-1' })
+    expect(pickupDeadline(paid, ordered, 72, rules2020)).toEqual({
+      deadline: ordered + 72 * HOUR,
+      ruleId: 'SHIP-1',
+    })
   })
   it('a negotiated ship time replaces the deadline (SHIP-3)', () => {
     const paid = at('2020-11-11T00:10:00+08:00')

@@ -7,6 +7,8 @@ export const at = (iso: string): number => simTime(iso)
 
 /** The 2020 calendar with the shipped ruleset versions. */
 export const rules2020: FlowRules = { calendar: getCalendar('2020') }
+/** The 2024 calendar: the 002 rules (PAY-4, PAY-6, PAY-7, PAY-8, EXP-3, REG-3's score gate) in force. */
+export const rules2024: FlowRules = { calendar: getCalendar('2024') }
 
 /**
  * Two synthetic versions of the newest shipped ruleset: the second, from `switchAt`, caps PAY-1 at

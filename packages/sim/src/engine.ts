@@ -165,6 +165,11 @@ export interface SimulateOptions {
   draw?: (orderIndex: number, salt: number) => number
   /** Forced carrier-pickup time of an order once stock is released (scripted); NaN = the warehouse model. */
   pickupAt?: (orderIndex: number) => number
+  /**
+   * When each order was placed (拍下), if before its payment: a presale's deposit (scripted). SHIP-1's
+   * presale hours count from it. @default the payment instant
+   */
+  orderedAt?: (orderIndex: number) => number
   /** Ship times agreed per order index (SHIP-3 negotiation or SHIP-4 delay report), scripted. */
   agreed?: ReadonlyMap<number, AgreedShipTime>
   /**
@@ -358,6 +363,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
   const pendingOrder: number[] = []
   const pendingInTime: boolean[] = []
   const pendingFounded: number[] = []
+  const pendingFiledAt: number[] = []
 
   /**
    * PAY-5: the complaint is handled by the FIFO service desk; past the deadline the platform
@@ -389,6 +395,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
     pendingOrder.push(i)
     pendingInTime.push(inTime)
     pendingFounded.push(drawnFounded)
+    pendingFiledAt.push(f)
   }
 
   /** PAY-5's decision: upheld only if founded; an upheld complaint on an order never shipping is PAY-3. */
@@ -411,6 +418,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
     const d = complaintOutcome(
       {
         reason: 'late_shipment',
+        filedAt: pendingFiledAt[slot]!,
         handledInTime: inTime,
         merchantAccepts: false,
         founded,
@@ -533,6 +541,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
     }
   }
 
+  /** SHIP-1 for order `i` of SKU `k` (@d11/order-flow, ruleset in force at payment). */
+  const orderedAt = opts.orderedAt
+  const deadlineOf = (i: number, k: number): number =>
+    pickupDeadlineAt(times[i]!, orderedAt ? orderedAt(i) : times[i]!, shipHours[k]!, rules)
+
   /** SHIP-3 replaces the deadline; a SHIP-4 delay report does unless refused inside PAY-2's window. */
   const agreedDeadline = (
     i: number,
@@ -553,7 +566,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
         amountFen: 0,
         simTime: ag.at,
       })
-    return pickupDeadlineAt(paidAt, shipHours[k]!, rules)
+    return deadlineOf(i, k)
   }
 
   if (N > 0) heap.push(times[0]!, EV_ARRIVAL, EV_ARRIVAL, 0)
@@ -613,7 +626,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
           }
           const cls = classOf[k]!
           const ag = opts.agreed?.get(i)
-          const d = ag ? agreedDeadline(i, k, t, ag) : pickupDeadlineAt(t, shipHours[k]!, rules)
+          const d = ag ? agreedDeadline(i, k, t, ag) : deadlineOf(i, k)
           if (ag || d < lastDeadline[cls]!) {
             heap.push(d, EV_DEADLINE, EV_DEADLINE_ONE, i)
           } else {
@@ -663,7 +676,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
         while (dq.length > 0) {
           const i = dq.peek()
           const k = sku[i]!
-          const d = pickupDeadlineAt(times[i]!, shipHours[k]!, rules)
+          const d = deadlineOf(i, k)
           if (d > now && (d > limit || (d === limit && limitPrio <= EV_DEADLINE))) {
             heap.push(d, EV_DEADLINE, EV_DEADLINE, arg)
             break

@@ -26,6 +26,8 @@ export interface ScriptedOrder {
   sku: string
   /** payment instant (the final payment of a presale order), epoch ms */
   paidAt: number
+  /** when a presale order was placed (deposit), inside its presale phase; SHIP-1's presale hours count from it */
+  orderedAt?: number
   /** carrier pickup; undefined = never picked up */
   pickupAt?: number
   /** the buyer files a late-shipment complaint at this instant */
@@ -116,6 +118,7 @@ export function runScripted(h: ScriptedHistory): ConformanceRow[] {
   simulate(scenario, {
     arrivals: { times, sku },
     pickupAt: (j) => order[j]!.o.pickupAt ?? Number.POSITIVE_INFINITY,
+    orderedAt: (j) => order[j]!.o.orderedAt ?? order[j]!.o.paidAt,
     draw: () => 0.5,
     agreed,
     complaints,

@@ -1,6 +1,7 @@
 import type { Profile } from '@d11/merchant/profile'
 import { compensationFor } from '@d11/order-flow/payout-amounts'
 import { rulesAt } from '@d11/order-flow/rules-context'
+import type { CalendarId } from '@d11/rules/calendar'
 import { diffResults, type EngineDiff } from './compare.ts'
 import { type CellResult, orderDraw, scenarioRules, simulate } from './engine.ts'
 import { SimError } from './errors.ts'
@@ -31,7 +32,7 @@ import {
 
 export interface LiveOptions {
   world: string
-  calendar?: '2020' | '2022'
+  calendar?: CalendarId
   /** buyers' complaint draws: the simulator's `orderDraw(seed, i, 1) < complainRate` on the same unit */
   seed: number
   complainRate: number
@@ -313,7 +314,7 @@ export interface TwinOptions {
   merchantId: string
   from: string
   to: string
-  calendar?: '2020' | '2022'
+  calendar?: CalendarId
   horizonDays?: number
   complainRate?: number
   maxUnits?: number

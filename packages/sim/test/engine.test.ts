@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { minuteWeights } from '../src/arrivals.ts'
 import { simulate, workingTime } from '../src/engine.ts'
 import { EventHeap, IndexQueue } from '../src/heap.ts'
-import { loadScenario } from '../src/scenario.ts'
-import { PHONE } from './helpers.ts'
+import { loadScenario, parseScenario } from '../src/scenario.ts'
+import { PHONE, phoneIn2024Text } from './helpers.ts'
 
 const phone = loadScenario(PHONE)
 
@@ -126,11 +126,14 @@ describe('arrival shapes', () => {
 })
 
 describe('PAY-6 mass delay', () => {
-  it('a warehouse far too small gets the merchant warned, then removed, with the moments recorded as events', () => {
+  it('2024: a warehouse far too small gets the merchant warned, then removed, with the moments recorded as events', () => {
     const events: Array<{ kind: string; ruleId: string; simTime: number }> = []
+    const phone2024 = parseScenario(phoneIn2024Text(), 'phone-2024')
     const r = simulate(
-      { ...phone, warehouse: { ...phone.warehouse, picksPerHour: 300 } },
-      { sink: { payout() {}, verdict() {}, event: (e) => events.push(e) } },
+      { ...phone2024, warehouse: { ...phone2024.warehouse, picksPerHour: 300 } },
+      {
+        sink: { payout() {}, verdict() {}, event: (e) => events.push(e) },
+      },
     )
     expect(r.sla.pickup48hRate).toBeLessThan(0.85)
     expect(r.massDelay.warnedAt).not.toBeNull()
@@ -142,8 +145,15 @@ describe('PAY-6 mass delay', () => {
     ])
   })
 
-  it('the 000 case itself stays below the warning threshold', () => {
-    const r = simulate(phone, {})
+  it('2020: PAY-6 is not in force (a 2024 rule of 002), so the same small warehouse is never warned', () => {
+    const r = simulate({ ...phone, warehouse: { ...phone.warehouse, picksPerHour: 300 } })
+    expect(r.sla.pickup48hRate).toBeLessThan(0.85)
+    expect(r.massDelay).toEqual({ warnedAt: null, removedAt: null })
+  })
+
+  it('the 000 case itself, moved to 2024 where PAY-6 is in force, stays below the warning threshold', () => {
+    const phone2024 = parseScenario(phoneIn2024Text(), 'phone-2024')
+    const r = simulate(phone2024, {})
     expect(r.massDelay).toEqual({ warnedAt: null, removedAt: null })
   })
 })

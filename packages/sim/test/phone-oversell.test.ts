@@ -1,9 +1,9 @@
 import { compensationFor } from '@d11/order-flow/payout-amounts'
 import { rulesAt } from '@d11/order-flow/rules-context'
 import { describe, expect, it } from 'vitest'
-import { scenarioRules, simulate } from '../src/engine.ts'
-import { loadScenario } from '../src/scenario.ts'
-import { PHONE } from './helpers.ts'
+import { simulate } from '../src/engine.ts'
+import { loadScenario, parseScenario } from '../src/scenario.ts'
+import { PHONE, phoneIn2024Text } from './helpers.ts'
 
 // 000: ~500 oversold, 335 upheld late-shipment complaints × 500 yuan = 167,500 yuan (16,750,000 fen).
 const TARGET_FEN = 16_750_000
@@ -70,12 +70,20 @@ describe('examples/phone-oversell.yaml reproduces the 000 case (PAY-1, PAY-2, SH
     expect(r.payouts.oversell.amountFen).toBe(r.payouts.oversell.count * 50_000)
   })
 
-  it('presale orders are paid what the ruleset in force says for presale (PAY-4 where it applies), from the same late set', () => {
+  it('2020: presale orders are paid like spot ones (PAY-4 is a 2024 rule): 500 yuan each, same total', () => {
     const base = simulate(scenario)
     const presale = simulate({ ...scenario, skus: [{ ...scenario.skus[0]!, presale: true }] })
     expect(presale.complaints.upheld).toBe(base.complaints.upheld)
+    expect(presale.payouts.late_shipment.amountFen).toBe(presale.payouts.late_shipment.count * 50_000)
+    expect(presale.payouts.totalFen).toBe(base.payouts.totalFen)
+  })
+
+  it('2024: presale orders are paid the PAY-4 multiple (750 yuan), still from the same late set', () => {
+    const s2024 = parseScenario(phoneIn2024Text(), 'phone-2024')
+    const base = simulate(s2024)
+    const presale = simulate({ ...s2024, skus: [{ ...s2024.skus[0]!, presale: true }] })
+    expect(presale.complaints.upheld).toBe(base.complaints.upheld)
     const per = presale.payouts.late_shipment.amountFen / presale.payouts.late_shipment.count
-    const rs = rulesAt(Date.parse(scenario.window.from), scenarioRules(scenario.calendar))
-    expect(per).toBe(compensationFor(599_900, true, false, rs).amountFen)
+    expect(per).toBe(75_000)
   })
 })

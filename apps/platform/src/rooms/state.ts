@@ -154,6 +154,8 @@ export function cancelOrderDeadlines(o: OrderState): void {
  */
 /** The calendar and ruleset versions @d11/order-flow decides with (the shipped versions, per action). */
 const flowRulesByCalendar = new WeakMap<Calendar, FlowRules>()
+
+export type { FlowRules }
 export function flowRules(deps: Pick<ServiceDeps, 'calendar'>): FlowRules {
   let r = flowRulesByCalendar.get(deps.calendar)
   if (!r) {

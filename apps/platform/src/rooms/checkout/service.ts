@@ -302,7 +302,10 @@ export class CheckoutService {
     o.status = 'paid'
     o.paidAt = at
     const s = this.state.skus.get(o.skuId)
-    this.fulfilment.setShipBy(o, pickupDeadlineAt(at, s?.sku.contractShipHours ?? 0, flowRules(this.deps)))
+    this.fulfilment.setShipBy(
+      o,
+      pickupDeadlineAt(at, o.createdAt, s?.sku.contractShipHours ?? 0, flowRules(this.deps)),
+    )
     this.deps.sink.event({
       kind: 'order.paid',
       simTime: at,

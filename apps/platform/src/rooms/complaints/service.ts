@@ -131,6 +131,7 @@ export class ComplaintsService {
     const d = complaintOutcome(
       {
         reason: c.reason,
+        filedAt: c.filedAt,
         handledInTime: by === 'merchant',
         merchantAccepts,
         founded: this.founded(c),
@@ -166,7 +167,8 @@ export class ComplaintsService {
   /** PAY-7 (@d11/order-flow): `maxPerDispute` appeals within the window; an unfounded complaint is overturned. */
   appeal(merchantId: string, complaintId: string, at: number) {
     const c = this.merchantComplaint(merchantId, complaintId)
-    if (c.status !== 'upheld' && c.appeals === 0)
+    // only an upheld decision can be appealed (an overturned one is already the merchant's)
+    if (c.status !== 'upheld')
       fail(
         'PLAT_ERR_APPEAL',
         'complaintId',
