@@ -47,5 +47,8 @@ export function registrationDecision(
   const d = failed
     ? decide(out, false, 0, failed.ruleId, 0, failed.reason)
     : decide(out, true, 1, 'REG-1', 0, 'registration accepted')
-  return Object.assign(d, { field: failed ? (FIELD_OF_RULE[failed.ruleId] ?? '') : '' })
+  // REG-3 names the first failing metric (e.g. `violationPoints`)
+  const metric =
+    failed && 'failures' in failed ? String((failed.failures as string[])[0] ?? '').split(' ')[0] : ''
+  return Object.assign(d, { field: failed ? metric || (FIELD_OF_RULE[failed.ruleId] ?? '') : '' })
 }

@@ -27,7 +27,7 @@ describe('registrationDecision (REG-1..4)', () => {
     const d = registrationDecision(low, [], inWindow, rules2020, newDecision())
     const rule = eligibilityVerdict(low.shop, rulesetAt(inWindow))
     expect(d.ok).toBe(rule.ok)
-    if (!rule.ok) expect(d).toMatchObject({ ruleId: 'REG-3', field: 'merchant' })
+    if (!rule.ok) expect(d).toMatchObject({ ruleId: 'REG-3', field: 'experienceScore' })
     expect(
       registrationDecision(
         { ...reg, shop: { ...shop, violationPoints: 99 } },
@@ -36,7 +36,7 @@ describe('registrationDecision (REG-1..4)', () => {
         rules2020,
         newDecision(),
       ),
-    ).toMatchObject({ ok: false, ruleId: 'REG-3', field: 'merchant' })
+    ).toMatchObject({ ok: false, ruleId: 'REG-3', field: 'violationPoints' })
   })
   it('REG-4: no cross-store coupon, no registration', () => {
     const d = registrationDecision(

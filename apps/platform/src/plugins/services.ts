@@ -1,3 +1,4 @@
+import { type Calendar, getCalendar } from '@d11/rules/calendar'
 import { SpoolWriter } from '@d11/store/spool'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -12,7 +13,6 @@ import { priceProtectionPlugin } from '../rooms/price-protection/plugin.ts'
 import { registrationPlugin } from '../rooms/registration/plugin.ts'
 import { PlatformState, type ServiceDeps } from '../rooms/state.ts'
 import { worldPlugin } from '../rooms/world/plugin.ts'
-import { type Calendar, loadCalendar } from '../rules-port.ts'
 import { Scheduler } from '../scheduler.ts'
 import { EventSink, type SpoolLike } from '../sink.ts'
 import { WebhookPusher } from '../webhooks.ts'
@@ -49,7 +49,7 @@ export interface ServicesOptions {
 /** Config and the CAL-2 calendar it names. */
 export const configPlugin = fp(
   async (app: FastifyInstance, opts: { config: PlatformConfig }) => {
-    app.decorate('d11', { config: opts.config, calendar: loadCalendar(opts.config.calendar) } as Services)
+    app.decorate('d11', { config: opts.config, calendar: getCalendar(opts.config.calendar) } as Services)
   },
   { name: 'd11-config' },
 )

@@ -8,16 +8,12 @@ import {
 } from '@d11/order-flow/checkout'
 import { pickupDeadlineAt } from '@d11/order-flow/deadline'
 import { newDecision } from '@d11/order-flow/decision'
+import { type CouponLine, crossStoreShares } from '@d11/order-flow/pricing'
 import { type StockPolicy, stockPolicyFromLegacy } from '@d11/order-flow/stock-policy'
+import type { Calendar, RegistrationNode } from '@d11/rules/calendar'
 import { formatSimInstant } from '../../clock.ts'
 import type { PlatformConfig } from '../../config.ts'
 import { fail, PlatformError } from '../../errors.ts'
-import {
-  apportionCrossStoreCoupon,
-  type Calendar,
-  type CartLine,
-  type RegistrationNode,
-} from '../../rules-port.ts'
 import type { FulfilmentService } from '../fulfilment/service.ts'
 import { flowRules, type OrderState, type PlatformState, type ServiceDeps, type SkuState } from '../state.ts'
 
@@ -84,7 +80,9 @@ export class CheckoutService {
 
   quote(input: PlaceOrderInput, at: number) {
     const ph = salesPhase(this.deps.calendar, input.kind, at)
-    const lines: Array<CartLine & { skuId: string; quantity: number; unitPriceFen: number }> = []
+    const lines: Array<
+      CouponLine & { merchantId: string; skuId: string; quantity: number; unitPriceFen: number }
+    > = []
     for (const [i, it] of input.items.entries()) {
       const s = this.state.sku(it.skuId, `items.${i}.skuId`)
       const unit = unitPrice(s, ph.kind, ph.wave)
@@ -98,7 +96,7 @@ export class CheckoutService {
         unitPriceFen: unit,
       })
     }
-    const coupon = apportionCrossStoreCoupon(lines, at)
+    const coupon = crossStoreShares(lines, at, flowRules(this.deps))
     const out = lines.map((l) => {
       const couponFen = coupon.perLine.get(l.key) ?? 0
       return {

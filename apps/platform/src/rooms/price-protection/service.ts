@@ -1,7 +1,7 @@
 import { priceProtection } from '@d11/order-flow/after-sale'
 import { newDecision } from '@d11/order-flow/decision'
+import { crossStoreShares } from '@d11/order-flow/pricing'
 import { fail } from '../../errors.ts'
-import { apportionCrossStoreCoupon } from '../../rules-port.ts'
 import { unitPrice } from '../checkout/service.ts'
 import { flowRules, type OrderState, type PlatformState, type ServiceDeps, type SkuState } from '../state.ts'
 
@@ -100,10 +100,7 @@ export class PriceProtectionService {
   private toHandUnitNow(s: SkuState, at: number): number {
     const unit = this.unitPriceNow(s, at)
     const couponEligible = this.state.merchants.get(s.merchantId)?.merchant.crossStoreCoupon ?? false
-    const coupon = apportionCrossStoreCoupon(
-      [{ key: '0', merchantId: s.merchantId, amountFen: unit, couponEligible }],
-      at,
-    )
+    const coupon = crossStoreShares([{ key: '0', amountFen: unit, couponEligible }], at, flowRules(this.deps))
     return unit - (coupon.perLine.get('0') ?? 0)
   }
 

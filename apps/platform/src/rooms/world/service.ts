@@ -1,9 +1,9 @@
 import { REGIONS } from '@d11/generator/config'
 import type { Buyer, Merchant, Registration, Sku } from '@d11/generator/entities'
+import { freeShippingListing } from '@d11/order-flow/pricing'
 import { fail } from '../../errors.ts'
-import { freeShippingClaim } from '../../rules-port.ts'
 import type { RegistrationService } from '../registration/service.ts'
-import type { PlatformState, ServiceDeps } from '../state.ts'
+import { flowRules, type PlatformState, type ServiceDeps } from '../state.ts'
 
 /** The world's rows (merchants, SKUs, buyers, registrations), webhook targets and reset. */
 export class WorldService {
@@ -96,7 +96,7 @@ export class WorldService {
 
   /** Decision SHIP-6: does a free-shipping claim in the title hold in every region? */
   private listingVerdict(s: Sku) {
-    return freeShippingClaim(s, REGIONS, this.deps.now())
+    return freeShippingListing(s, REGIONS, this.deps.now(), flowRules(this.deps))
   }
 
   addBuyer(b: Buyer): void {
