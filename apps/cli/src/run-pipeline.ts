@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { CalendarId } from '@d11/rules/calendar'
 import { toShanghaiIso } from '@d11/time/shanghai'
 import { StageDisplay } from './stage-display.ts'
 
@@ -43,7 +44,7 @@ function parseSeconds(text: string): number {
 interface Validated {
   seed: number
   scale: string
-  calendar: '2020' | '2022'
+  calendar: CalendarId
   scenario: string
   profile: string
   engine: string
@@ -64,8 +65,9 @@ async function validate(flags: RunPipelineFlags): Promise<Validated> {
       `--scale: unknown scale "${flags.scale}" (expected ${Object.keys(SCALES).join(', ')})`,
     )
   }
-  if (flags.calendar !== '2020' && flags.calendar !== '2022') {
-    throw new RunInputError(`--calendar: "${flags.calendar}" is not 2020 or 2022 (CAL-2)`)
+  const { CALENDAR_IDS, isCalendarId } = await import('@d11/rules/calendar')
+  if (!isCalendarId(flags.calendar)) {
+    throw new RunInputError(`--calendar: "${flags.calendar}" is not ${CALENDAR_IDS.join(', ')} (CAL-2)`)
   }
   const { SCENARIOS } = (await import('@d11/scenarios/catalog')) as { SCENARIOS: Record<string, unknown> }
   if (!(flags.scenario in SCENARIOS)) {

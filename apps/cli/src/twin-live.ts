@@ -1,8 +1,10 @@
 import type { Profile } from '@d11/merchant-model/profile'
+import { compensationFor } from '@d11/order-flow/payout-amounts'
+import { rulesAt } from '@d11/order-flow/rules-context'
+import type { CalendarId } from '@d11/rules/calendar'
 import { diffResults, type EngineDiff } from '@d11/sim/compare'
-import { type CellResult, orderDraw, simulate } from '@d11/sim/engine'
+import { type CellResult, orderDraw, scenarioRules, simulate } from '@d11/sim/engine'
 import { SimError } from '@d11/sim/errors'
-import { rulesJudge } from '@d11/sim/judge'
 import type { Scenario } from '@d11/sim/scenario'
 import { profileToScenario, type Slice, sliceArrivals, type TwinTotals, worldSlice } from '@d11/sim/twin'
 import { DAY_MS as DAY, HOUR_MS as HOUR, toShanghaiIso as iso, shanghaiDayStart } from '@d11/time/shanghai'
@@ -23,7 +25,7 @@ import { DAY_MS as DAY, HOUR_MS as HOUR, toShanghaiIso as iso, shanghaiDayStart 
 
 export interface LiveOptions {
   world: string
-  calendar?: '2020' | '2022'
+  calendar?: CalendarId
   /** buyers' complaint draws: the simulator's `orderDraw(seed, i, 1) < complainRate` on the same unit */
   seed: number
   complainRate: number
@@ -76,9 +78,12 @@ export async function liveRun(
   opts: LiveOptions,
 ): Promise<LiveResult> {
   // what the simulator pays per late unit of each SKU (its price), to split the payout gap by cause
-  const judge = rulesJudge(opts.calendar ?? '2020')
+  const rs = rulesAt(slice.from, scenarioRules(opts.calendar ?? '2020'))
   const simFen = new Map(
-    scenario.skus.map((k) => [k.id, judge.lateShipment(Math.round(k.priceYuan * 100), k.presale).amountFen]),
+    scenario.skus.map((k) => [
+      k.id,
+      compensationFor(Math.round(k.priceYuan * 100), k.presale, false, rs).amountFen,
+    ]),
   )
   let priceGapFen = 0
   const charged = new Map<string, { sum: number; n: number }>()
@@ -300,7 +305,7 @@ export interface TwinOptions {
   merchantId: string
   from: string
   to: string
-  calendar?: '2020' | '2022'
+  calendar?: CalendarId
   horizonDays?: number
   complainRate?: number
   maxUnits?: number
@@ -357,7 +362,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     horizonDays: o.horizonDays ?? 7,
     complainRate: o.complainRate ?? 0.67,
   })
-  const sim = simulate(scenario, { judge: rulesJudge(calendar), arrivals: sliceArrivals(slice, scenario) })
+  const sim = simulate(scenario, { arrivals: sliceArrivals(slice, scenario) })
   const live = await liveRun(o.profile, slice, scenario, {
     world: o.world,
     calendar,
@@ -376,15 +381,14 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
       return fen !== undefined && fen > 0 ? { ...k, priceYuan: fen / 100 } : k
     }),
   }
-  const simAtLivePrices = simulate(repriced, {
-    judge: rulesJudge(calendar),
-    arrivals: sliceArrivals(slice, repriced),
-  })
+  const simAtLivePrices = simulate(repriced, { arrivals: sliceArrivals(slice, repriced) })
   const diffAtLivePrices = diffResults(simAtLivePrices, live)
-  const judge = rulesJudge(calendar)
+  const rs = rulesAt(slice.from, scenarioRules(calendar))
   const oneOrderFen = Math.max(
     0,
-    ...repriced.skus.map((k) => judge.lateShipment(Math.round(k.priceYuan * 100), k.presale).amountFen),
+    ...repriced.skus.map(
+      (k) => compensationFor(Math.round(k.priceYuan * 100), k.presale, false, rs).amountFen,
+    ),
   )
   return {
     scenario,

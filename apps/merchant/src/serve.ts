@@ -5,6 +5,7 @@
 import { readWorld } from '@d11/generator/read-world'
 import type { Profile } from '@d11/merchant-model/profile'
 import { buildApp } from '@d11/platform/app'
+import type { CalendarId } from '@d11/rules/calendar'
 import type { FastifyInstance } from 'fastify'
 import { buildMerchantApp } from './app.ts'
 import { platformConfigFor } from './platform-config.ts'
@@ -18,7 +19,7 @@ export interface ServeOptions {
   /** ISO instant with offset. @default the platform's (2020-11-01T00:00:00+08:00) */
   clockStart?: string
   /** @default '2020' */
-  calendar?: '2020' | '2022'
+  calendar?: CalendarId
   /** @default 0 (any free port) */
   platformPort?: number
   /** @default 0 (any free port) */

@@ -1,7 +1,12 @@
+import type { CalendarId } from '@d11/rules/calendar'
+
 /** When a 2xx reply may leave relative to the spool write of the events it produced. */
 export type Durability = 'fsync' | 'write' | 'buffered'
 
-/** How stock is reserved when an order is placed (issue 5, buyer API). */
+/**
+ * How stock is reserved when an order is placed: @d11/order-flow's reservation (`strict`,
+ * `lagging`); `buffered` is the old name of `strict` with `oversellShare = oversellBuffer`.
+ */
 export type OversellPolicy = 'strict' | 'buffered' | 'lagging'
 
 /**
@@ -12,7 +17,7 @@ export interface PlatformConfig {
   /** Run id stamped on every spool row. @default 'run-local' */
   runId: string
   /** Calendar of CAL-2. @default '2020' */
-  calendar: '2020' | '2022'
+  calendar: CalendarId
   /** Simulated start instant (ISO with offset). @default '2020-11-01T00:00:00+08:00' */
   clockStart: string
   /** Simulated ms per wall ms. @default 1 */
@@ -60,6 +65,11 @@ export interface PlatformConfig {
   idempotencyKeys: number
   /** `buffered`: extra units sold beyond stock, as a fraction of stock. @default 0.05 */
   oversellBuffer: number
+  /**
+   * @d11/order-flow's signed share of stock sold beyond it (`0.05` over, `-0.02` held back); when
+   * set it replaces `oversellBuffer`. Every unit beyond physical stock is oversold (PAY-3).
+   */
+  oversellShare?: number
   /** Webhook delivery: attempts and first backoff. @default 5, 200 ms */
   webhookAttempts: number
   webhookBackoffMs: number

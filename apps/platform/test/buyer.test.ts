@@ -10,6 +10,7 @@ import {
   setClock,
   sku,
   worldApp,
+  worldApp2024,
 } from './helpers.ts'
 
 type App = Awaited<ReturnType<typeof worldApp>>
@@ -240,8 +241,8 @@ describe('buyer API', () => {
     expect(r.body).toMatchObject({ code: 'PLAT_ERR_NOT_REGISTERED', ruleId: 'REG-1' })
   })
 
-  it('PAY-8: a refund of an unshipped order is approved at once and releases stock', async () => {
-    app = await worldApp({ at: SPOT })
+  it('PAY-8 (2024): a refund of an unshipped order is approved at once and releases stock', async () => {
+    app = await worldApp2024({ at: '2024-11-01T10:00:00+08:00' })
     const id = await paidOrder(app)
     const r = await post(app, `/buyer/orders/${id}/refund`, { reason: 'changed mind' })
     expect(r.body).toMatchObject({ status: 'approved', instant: true })
@@ -249,6 +250,14 @@ describe('buyer API', () => {
     expect((await rows(app, 'kind=refund.approved&ruleId=PAY-8')).length).toBe(1)
     const again = await post(app, `/buyer/orders/${id}/refund`, {})
     expect(again.body.code).toBe('PLAT_ERR_ORDER_STATE')
+  })
+
+  it("PAY-8 is a 2024 rule (002): in 2020 an unshipped order's refund waits for the merchant", async () => {
+    app = await worldApp({ at: SPOT })
+    const id = await paidOrder(app)
+    const r = await post(app, `/buyer/orders/${id}/refund`, {})
+    expect(r.body).toMatchObject({ status: 'pending', instant: false })
+    expect(await rows(app, 'kind=refund.approved&ruleId=PAY-8')).toHaveLength(0)
   })
 
   it('a refund after pickup waits for the merchant, who decides it', async () => {
@@ -287,10 +296,12 @@ describe('buyer API', () => {
     expect(none.body).toMatchObject({ code: 'PLAT_ERR_PRICE_PROTECTION', ruleId: 'PRICE-5' })
     await app.inject({ method: 'PATCH', url: '/merchant/m-1/skus/s-phone', payload: { priceFen: 549_900 } })
     const claim = await post(app, `/buyer/orders/${id}/price-protection`, {})
-    expect(claim.body).toEqual({ orderId: id, amountFen: 50_000, ruleId: 'PRICE-5' })
+    // PRICE-5 is on the to-hand price (PRICE-4): paid 5999 − 19 × 40 (300-40 coupon) = 5239 yuan,
+    // now 5499 − 18 × 40 = 4779 yuan: 460 yuan owed, not the 500 of the list prices
+    expect(claim.body).toEqual({ orderId: id, amountFen: 46_000, ruleId: 'PRICE-5' })
     const payouts = await rows(app, 'table=payouts')
     expect(payouts).toEqual([
-      expect.objectContaining({ cause: 'price_protection', rule_id: 'PRICE-5', amount_fen: 50_000 }),
+      expect.objectContaining({ cause: 'price_protection', rule_id: 'PRICE-5', amount_fen: 46_000 }),
     ])
   })
 

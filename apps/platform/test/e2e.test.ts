@@ -1,6 +1,17 @@
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { parseSimInstant } from '../src/sim-instant.ts'
-import { baseWorld, closeApps, get, paidOrder, post, rows, setClock, sku, worldApp } from './helpers.ts'
+import {
+  baseWorld,
+  closeApps,
+  get,
+  paidOrder,
+  post,
+  rows,
+  setClock,
+  sku,
+  worldApp,
+  worldApp2024,
+} from './helpers.ts'
 
 type App = Awaited<ReturnType<typeof worldApp>>
 let app: App
@@ -131,7 +142,7 @@ describe('end to end at a compressed clock (2020 calendar)', () => {
     expect((await get(app, '/merchant/m-1/sla')).body.payoutsFen).toBe(16_750_000)
   })
 
-  it('a 5-yuan floor and a presale multiplier apply (PAY-1, PAY-4)', async () => {
+  it('a 5-yuan floor applies, and a 2020 presale order gets no multiplier (PAY-1; PAY-4 is a 2024 rule)', async () => {
     const lines = [...baseWorld(), { kind: 'skus', row: sku('s-cheap', 'm-1', { listPriceFen: 1_000 }) }]
     app = await worldApp({ at: '2020-11-20T10:00:00+08:00', lines })
     await paidOrder(app, 's-cheap')
@@ -153,6 +164,34 @@ describe('end to end at a compressed clock (2020 calendar)', () => {
     const id = p.body.orders[0].id
     await post(app, `/buyer/orders/${id}/pay`, { stage: 'deposit' })
     await setClock(app, '2020-11-11T10:00:00+08:00')
+    await post(app, `/buyer/orders/${id}/pay`, { stage: 'final' })
+    await post(app, '/admin/clock/advance', { ms: 48 * H })
+    const c = await post(app, `/buyer/orders/${id}/complaints`, { reason: 'late_shipment' })
+    await post(app, `/merchant/m-1/complaints/${c.body.id}/handle`, { action: 'accept' })
+    // 1000 − 120 coupon = 880 yuan paid; 30 % = 264 yuan, no presale multiplier in 2020.
+    expect(await rows(app, 'table=payouts')).toEqual([
+      expect.objectContaining({ rule_id: 'PAY-1', amount_fen: 26_400 }),
+    ])
+  })
+
+  it('2024: a presale order late in wave 2 gets the PAY-4 multiplier', async () => {
+    app = await worldApp2024({ at: '2024-09-20T10:00:00+08:00' })
+    const r = await post(app, '/merchant/m-1/registrations', {
+      skuId: 's-pre',
+      node: 'wave2Presale',
+      campaignPriceFen: 100_000,
+      crossStoreCoupon: true,
+    })
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    await setClock(app, '2024-11-05T10:00:00+08:00')
+    const p = await post(app, '/buyer/orders', {
+      buyerId: 'b-1',
+      kind: 'presale',
+      items: [{ skuId: 's-pre', quantity: 1 }],
+    })
+    const id = p.body.orders[0].id
+    await post(app, `/buyer/orders/${id}/pay`, { stage: 'deposit' })
+    await setClock(app, '2024-11-11T10:00:00+08:00')
     await post(app, `/buyer/orders/${id}/pay`, { stage: 'final' })
     await post(app, '/admin/clock/advance', { ms: 48 * H })
     const c = await post(app, `/buyer/orders/${id}/complaints`, { reason: 'late_shipment' })

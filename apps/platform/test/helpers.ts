@@ -59,6 +59,30 @@ export async function worldApp(opts: BuildAppOptions & { at?: string; lines?: un
   return app
 }
 
+/**
+ * The same small world on the 2024 calendar, where the 002 rules are in force (PAY-4, PAY-6, PAY-7,
+ * PAY-8, EXP-3 and REG-3's score gate): m-1 gets experience inputs that clear the score gate.
+ */
+export async function worldApp2024(opts: { at: string; lines?: unknown[] }) {
+  const good = {
+    firstReturnRate: 0.01,
+    negativeReviewRate: 0.005,
+    pickup48hRate: 0.99,
+    deliveryHours: 30,
+    manualResponseSec: 10,
+    refundProcessingHours: 4,
+    disputeLiabilityRate: 0.001,
+    replyRate: 0.95,
+  }
+  const lines = (opts.lines ?? baseWorld()).map((l) => {
+    const line = l as { kind: string; row: { id: string } }
+    return line.kind === 'merchants' && line.row.id === 'm-1'
+      ? { kind: 'merchants', row: merchant('m-1', { experience: good }) }
+      : l
+  })
+  return worldApp({ at: opts.at, lines, config: { calendar: '2024' } })
+}
+
 export async function closeApps() {
   for (const app of shared.values()) await app.close()
   shared.clear()

@@ -10,6 +10,7 @@ import {
   setClock,
   sku,
   worldApp,
+  worldApp2024,
 } from './helpers.ts'
 
 type App = Awaited<ReturnType<typeof worldApp>>
@@ -18,6 +19,8 @@ afterAll(closeApps)
 
 const REG = '2020-09-18T10:00:00+08:00'
 const SPOT = '2020-11-01T10:00:00+08:00'
+const REG_2024 = '2024-09-18T10:00:00+08:00'
+const SPOT_2024 = '2024-11-01T10:00:00+08:00'
 const reg = (skuId: string, node: string, campaignPriceFen = 500_000, crossStoreCoupon = true) => ({
   skuId,
   node,
@@ -328,13 +331,14 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     await post(app, `/merchant/m-1/consultations/${c1}/reply`, { mode: 'bot', text: 'answer' })
     expect((await get(app, '/merchant/m-1/sla')).body.replyRate).toBe(1)
     // Verdict rows for every merchant, judged against the ruleset's thresholds.
-    expect((await post(app, '/admin/sla/evaluate')).body.verdicts).toBe(9)
+    // 2020: EXP-3 (002, 2024) is not in force, so no experience-score row and no score
+    expect((await post(app, '/admin/sla/evaluate')).body.verdicts).toBe(6)
     const v = (await rows(app, 'table=sla_verdicts')).filter((r) => r.merchant_id === 'm-1')
     expect(v.map((r) => [r.rule_id, r.metric])).toEqual([
       ['EXP-1', 'reply_rate'],
       ['EXP-2', 'manual_response_time'],
-      ['EXP-3', 'experience_score'],
     ])
+    expect((await get(app, '/merchant/m-1/sla')).body.experienceScore).toBeNull()
     expect(v[0]).toMatchObject({ value: 1, ok: 1 })
     expect(v[1]).toMatchObject({ value: 45 })
     expect(v[1]?.ok).toBe((v[1]?.value as number) <= (v[1]?.threshold as number) ? 1 : 0)
@@ -364,7 +368,10 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     expect(a.body).toEqual({ complaintId: c.body.id, overturned: true, status: 'rejected' })
     const twice = await post(app, `/merchant/m-1/complaints/${c.body.id}/appeal`, { reason: 'again' })
     expect(twice.body).toMatchObject({ code: 'PLAT_ERR_APPEAL', ruleId: 'PAY-7' })
-    // Late by 30+ days.
+  })
+
+  it('PAY-7 (2024): an appeal 30+ days after the decision is refused', async () => {
+    app = await worldApp2024({ at: SPOT_2024 })
     const id2 = await paidOrder(app)
     const c2 = await post(app, `/buyer/orders/${id2}/complaints`, { reason: 'other' })
     await post(app, `/merchant/m-1/complaints/${c2.body.id}/handle`, { action: 'dispute' })
@@ -372,6 +379,16 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     expect(
       (await post(app, `/merchant/m-1/complaints/${c2.body.id}/appeal`, { reason: 'x' })).body.ruleId,
     ).toBe('PAY-7')
+  })
+
+  it('PAY-7 is a 2024 rule: in 2020 no 30-day appeal window applies', async () => {
+    app = await worldApp({ at: SPOT })
+    const id2 = await paidOrder(app)
+    const c2 = await post(app, `/buyer/orders/${id2}/complaints`, { reason: 'other' })
+    await post(app, `/merchant/m-1/complaints/${c2.body.id}/handle`, { action: 'dispute' })
+    await post(app, '/admin/clock/advance', { ms: 31 * 86_400_000 })
+    const late = await post(app, `/merchant/m-1/complaints/${c2.body.id}/appeal`, { reason: 'x' })
+    expect(late.body.code).not.toBe('PLAT_ERR_APPEAL')
   })
 
   it('PRICE-5: a price cut during spot on a presale+spot SKU owes every presale buyer', async () => {
@@ -413,13 +430,30 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     expect((await get(app, '/merchant/m-1/sla')).body.payoutsFen).toBe(21_000)
   })
 
-  it('PAY-6: a delay rate past the ruleset thresholds warns, then removes the merchant', async () => {
+  it('PAY-6 is a 2024 rule: in 2020 a high delay rate neither warns nor removes', async () => {
     app = await worldApp({ at: SPOT })
     const ids = []
     for (let i = 0; i < 20; i++) ids.push(await paidOrder(app))
-    for (const id of ids.slice(1)) await post(app, `/merchant/m-1/orders/${id}/pickup`)
+    for (const id of ids.slice(4)) await post(app, `/merchant/m-1/orders/${id}/pickup`)
     await post(app, '/admin/clock/advance', { ms: 49 * 3_600_000 })
-    // 1 of 20 judged orders late = 5 %: warning (2009-11-11 ruleset defaults).
+    expect(await rows(app, 'kind=merchant.warned')).toHaveLength(0)
+    expect(await rows(app, 'kind=merchant.removed')).toHaveLength(0)
+    expect((await get(app, '/merchant/m-1/sla')).body).toMatchObject({
+      warned: false,
+      removed: false,
+      lateOrders: 4,
+    })
+  })
+
+  it('PAY-6 (2024): a delay rate past the ruleset thresholds warns, then removes the merchant', async () => {
+    app = await worldApp2024({ at: SPOT_2024 })
+    const ids = []
+    for (let i = 0; i < 20; i++) ids.push(await paidOrder(app))
+    // PAY-6 counts an order when its deadline passes (@d11/order-flow, as the simulator does): the
+    // late order is the last of 20 simultaneous deadlines, so 20 are due when it is judged.
+    for (const id of ids.slice(0, -1)) await post(app, `/merchant/m-1/orders/${id}/pickup`)
+    await post(app, '/admin/clock/advance', { ms: 49 * 3_600_000 })
+    // 1 of 20 due orders late = 5 %: warning (2024-05-20 ruleset defaults).
     expect((await rows(app, 'kind=merchant.warned'))[0]?.rule_id).toBe('PAY-6')
     expect(await rows(app, 'kind=merchant.removed')).toHaveLength(0)
     for (let i = 0; i < 3; i++) await paidOrder(app)
@@ -429,7 +463,7 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     const sla = (await get(app, '/merchant/m-1/sla')).body
     expect(sla).toMatchObject({ warned: true, removed: true, lateOrders: 4 })
     expect(sla.pickup48hRate).toBeCloseTo(19 / 23)
-    await setClock(app, REG)
+    await setClock(app, REG_2024)
     expect((await post(app, '/merchant/m-1/registrations', reg('s-phone', 'wave1Spot'))).body.ruleId).toBe(
       'PAY-6',
     )

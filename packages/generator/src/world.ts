@@ -63,7 +63,10 @@ import {
   WeightedTable,
 } from './rng.ts'
 
-/** Share of each EXP-3 metric's best-to-worst span that a generated shop's input falls in. */
+/**
+ * Share of each experience metric's best-to-worst span that a generated shop's input falls in: a
+ * typical shop scores about 4.2 of EXP-3's 5.
+ */
 const EXPERIENCE_SPREAD = 0.35
 
 const T = {
@@ -194,12 +197,26 @@ function strictestEligibility(cal: Calendar): Eligibility {
             minActivityLevel: Math.max(e.minActivityLevel, t.minActivityLevel),
             maxCompositeRankingPct: Math.min(e.maxCompositeRankingPct, t.maxCompositeRankingPct),
             minBasicServiceScore: Math.max(e.minBasicServiceScore, t.minBasicServiceScore),
-            minExperienceScore: Math.max(e.minExperienceScore, t.minExperienceScore),
+            // REG-3's EXP-3 gate exists only where 002 is in force (2024); scores are >= 0
+            ...(e.minExperienceScore === undefined && t.minExperienceScore === undefined
+              ? {}
+              : { minExperienceScore: Math.max(e.minExperienceScore ?? 0, t.minExperienceScore ?? 0) }),
           }
         : { ...t }
     }
   }
   return e!
+}
+
+/**
+ * The spread to draw experience inputs with. Where REG-3's EXP-3 gate is in force (002, 2024) it is
+ * narrowed so that every shop clears it (the score is at least `scale × (1 − spread)`), because a
+ * shop meant to fail REG-3 fails exactly the threshold it names; elsewhere {@link EXPERIENCE_SPREAD}.
+ */
+function experienceSpread(e: Eligibility, rs: Ruleset): number {
+  const scale = rs.experience.score?.scale
+  if (e.minExperienceScore === undefined || scale === undefined) return EXPERIENCE_SPREAD
+  return Math.max(0, Math.min(EXPERIENCE_SPREAD, 1 - e.minExperienceScore / scale - 0.01))
 }
 
 /** Sizes of the faker-filled buyer name and city pools. */
@@ -272,6 +289,8 @@ export class World {
   private readonly ineligibleShare: number
   /** REG-3 thresholds merchants are calibrated against */
   readonly eligibility: Eligibility
+  /** share of each experience metric's span a shop's input falls in (see {@link experienceInput}) */
+  private readonly experienceSpread: number
   private readonly presaleShare: number
   private readonly crossStoreShare: number
   private readonly year: string
@@ -346,6 +365,7 @@ export class World {
       )
     }
     this.eligibility = strictestEligibility(this.calendar)
+    this.experienceSpread = experienceSpread(this.eligibility, this.ruleset)
     this.presaleShare = options.presaleOrderShare ?? 0.8
     this.crossStoreShare = options.crossStoreShare ?? 0.3
     this.historyStart = shanghaiDayStart(this.calendar.registration.opens) - 30 * DAY_MS
@@ -491,15 +511,14 @@ export class World {
   // ---- entities ----
 
   /**
-   * One EXP-3 input on the ruleset's own scale: `u` in [0, 1) lands within the best
-   * {@link EXPERIENCE_SPREAD} of the metric's best-to-worst span, so a typical shop scores about
-   * 4.2 of 5 and the weakest fall under the admission minimum (EXP-3, REG-3).
+   * One experience input (the metrics EXP-3 scores) on the ruleset's own scale: `u` in [0, 1) lands
+   * within the best `experienceSpread` of the metric's best-to-worst span.
    */
   private experienceInput(metric: string, u: number): number {
-    const m = this.ruleset.experience.score.metrics[metric]
+    const m = this.ruleset.experience.metrics[metric]
     if (!m)
       throw new GeneratorError(`ruleset ${this.ruleset.version}: no EXP-3 metric "${metric}"`, '--calendar')
-    return m.best + (m.worst - m.best) * EXPERIENCE_SPREAD * u
+    return m.best + (m.worst - m.best) * this.experienceSpread * u
   }
 
   merchant(m: number): Merchant {

@@ -1,4 +1,5 @@
 import { getCalendar } from '@d11/rules/calendar'
+import { experienceScore } from '@d11/rules/experience'
 import { DAILY, type PricePoint, validateCampaignPrice } from '@d11/rules/price'
 import {
   checkRegistration,
@@ -120,5 +121,23 @@ describe('registrations judged by @d11/rules, seed 42 tiny', () => {
     // Every deliberate kind is exercised, REG-3 from the ineligible merchants among them.
     expect([...seen.keys()].sort()).toEqual(['PRICE-2', 'REG-1', 'REG-2', 'REG-3', 'REG-4', 'valid'])
     expect(seen.get('valid')! / n).toBeGreaterThan(0.7)
+  })
+})
+
+describe('REG-3 calibration in 2024, where 002 gates admission on the EXP-3 score', () => {
+  it('every merchant clears the score gate; those meant to fail REG-3 fail exactly their named threshold', () => {
+    const cal2024 = getCalendar('2024')
+    const world2024 = new World({ seed: 42, scale: 'tiny', calendar: '2024' })
+    const at = cal2024.registration.nodes.wave1Presale.opens
+    const rs = rulesetAt(at)
+    expect(rs.registration.eligibility.minExperienceScore).toBeDefined()
+    for (let i = 0; i < world2024.counts.merchants; i++) {
+      const m = world2024.merchant(i)
+      const e = m.experience
+      const score = experienceScore({ ...e, manualResponseSeconds: e.manualResponseSec }, rs).score
+      const v = eligibilityVerdict({ ...shop(m), experienceScore: score }, rs)
+      expect(v.ok, `${m.id} ${v.reason}`).toBe(m.expectedRejection !== 'REG-3')
+      if (m.expectedRejection === 'REG-3') expect(v.failures, m.id).toHaveLength(1)
+    }
   })
 })

@@ -17,6 +17,15 @@ export interface Window {
   closes: number
 }
 
+/** Ids of the shipped calendars (`rulesets/calendars/<id>.yaml`); `listCalendars()` reads the folder. */
+export const CALENDAR_IDS = ['2020', '2022', '2024'] as const
+export type CalendarId = (typeof CALENDAR_IDS)[number]
+
+/** `true` when `id` names a shipped calendar. */
+export function isCalendarId(id: string): id is CalendarId {
+  return (CALENDAR_IDS as readonly string[]).includes(id)
+}
+
 export type RegistrationNode = 'wave1Presale' | 'wave1Spot' | 'wave2Presale' | 'wave2Spot'
 export const REGISTRATION_NODES: readonly RegistrationNode[] = [
   'wave1Presale',
@@ -202,7 +211,7 @@ export function loadCalendarFile(file: string): Calendar {
 const CALENDAR_DIR = resolve(RULESETS_DIR, 'calendars')
 const cache = new Map<string, Calendar>()
 
-/** Ids of the shipped calendars, sorted (`['2020', '2022']`). */
+/** Ids of the shipped calendars, sorted (`['2020', '2022', '2024']`). */
 export function listCalendars(): string[] {
   return readdirSync(CALENDAR_DIR)
     .filter((f) => f.endsWith('.yaml'))
@@ -227,6 +236,22 @@ export function getCalendar(id: string): Calendar {
   }
   cache.set(id, cal)
   return cal
+}
+
+/**
+ * SHIP-1: the wave (1 or 2) whose orders are paid at `paidAt`, 0 outside both. A wave's payments
+ * run from its first payment moment (spot open or final-payment open, whichever is earlier) to its
+ * last (spot close or final-payment close, whichever is later), half-open. 2020: wave 1 = Nov 1–3.
+ * No allocation: the simulator asks once per order.
+ */
+export function paymentWave(cal: Pick<Calendar, 'waves'>, paidAt: number): 0 | 1 | 2 {
+  for (let i = 1; i >= 0; i--) {
+    const w = cal.waves[i]!
+    const from = Math.min(w.spot.opens, w.presale.finalPaymentOpens)
+    const to = Math.max(w.spot.closes, w.presale.finalPaymentCloses)
+    if (paidAt >= from && paidAt < to) return (i + 1) as 1 | 2
+  }
+  return 0
 }
 
 /** Which wave (1 or 2) and phase an instant falls in, or `undefined` outside both waves. */

@@ -1,7 +1,7 @@
 import { DAY_MS, shanghaiDay } from '@d11/time/shanghai'
 import { type Calendar, inLaunchBurst } from './calendar.ts'
 import type { Ruleset } from './ruleset.ts'
-import { type Verdict, verdict } from './verdict.ts'
+import { notInForce, type Verdict, verdict } from './verdict.ts'
 
 /**
  * Who produced a reply. EXP-1: `bot` (店小蜜 reception), `human` and `bot-assisted` (human reply
@@ -109,59 +109,79 @@ export function manualResponseVerdict(
 export type ExperienceMetrics = Partial<Record<string, number>>
 
 /**
- * EXP-3: composite experience score. Each configured metric maps linearly from `worst` (0) to
- * `best` (1), clamped; the score is `scale` × the weighted mean over the metrics given. Metrics not
- * given are left out of the mean and listed in `missing`. Group scores use the same scale.
+ * EXP-3 (002, 2024): composite experience score. Each weighted metric (`experience.score.weights`
+ * over `experience.metrics`) maps linearly from `worst` (0) to `best` (1), clamped; the score is
+ * `scale` × the weighted mean over the metrics given. Metrics not given are left out of the mean and
+ * listed in `missing`. Group scores use the same scale. Without EXP-3 in the ruleset there is no
+ * score: `inForce: false`, `score` and the groups `undefined`.
  */
 export function experienceScore(
   metrics: ExperienceMetrics,
   rs: Pick<Ruleset, 'experience'>,
 ): {
-  score: number
+  inForce: boolean
+  score: number | undefined
   groups: Record<'product' | 'logistics' | 'service', number | undefined>
   missing: string[]
 } {
   const cfg = rs.experience.score
+  if (!cfg) {
+    return {
+      inForce: false,
+      score: undefined,
+      groups: { product: undefined, logistics: undefined, service: undefined },
+      missing: [],
+    }
+  }
   const acc = { product: [0, 0], logistics: [0, 0], service: [0, 0] } as Record<string, [number, number]>
   let wsum = 0
   let ssum = 0
   const missing: string[] = []
-  for (const [name, m] of Object.entries(cfg.metrics)) {
+  for (const [name, weight] of Object.entries(cfg.weights)) {
+    const m = rs.experience.metrics[name]!
     const v = metrics[name]
     if (v === undefined || !Number.isFinite(v)) {
       missing.push(name)
       continue
     }
     const s = m.best === m.worst ? 1 : Math.min(1, Math.max(0, (v - m.worst) / (m.best - m.worst)))
-    wsum += m.weight
-    ssum += m.weight * s
+    wsum += weight
+    ssum += weight * s
     const g = acc[m.group]!
-    g[0] += m.weight
-    g[1] += m.weight * s
+    g[0] += weight
+    g[1] += weight * s
   }
   const group = (g: string) => {
     const [w, s] = acc[g]!
     return w > 0 ? (cfg.scale * s) / w : undefined
   }
   return {
+    inForce: true,
     score: wsum > 0 ? (cfg.scale * ssum) / wsum : 0,
     groups: { product: group('product'), logistics: group('logistics'), service: group('service') },
     missing,
   }
 }
 
-/** EXP-3 against the admission minimum `registration.eligibility.minExperienceScore` (002). */
+/**
+ * EXP-3 against the admission minimum `registration.eligibility.minExperienceScore` (002, 2024).
+ * `ok` = at or above it with every metric given; without the rule, `ok` and `inForce: false`.
+ */
 export function experienceScoreVerdict(
   metrics: ExperienceMetrics,
-  rs: Pick<Ruleset, 'experience' | 'registration'>,
-): Verdict & { value: number; threshold: number } {
+  rs: Pick<Ruleset, 'experience' | 'registration' | 'version'>,
+): Verdict & { value: number | undefined; threshold: number | undefined; inForce: boolean } {
   const r = experienceScore(metrics, rs)
   const threshold = rs.registration.eligibility.minExperienceScore
+  if (r.score === undefined || threshold === undefined) {
+    return notInForce('EXP-3', rs, 'no composite experience score', { value: r.score, threshold })
+  }
   const ok = r.score >= threshold && r.missing.length === 0
   const why = r.missing.length > 0 ? `; missing ${r.missing.join(', ')}` : ''
   return verdict(ok, 'EXP-3', `experience score ${r.score.toFixed(2)} vs minimum ${threshold}${why}`, {
     value: r.score,
     threshold,
+    inForce: true,
   })
 }
 

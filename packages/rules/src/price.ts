@@ -308,48 +308,53 @@ export function toHandFloorFen(unitPriceFen: number, rs: Pick<Ruleset, 'crossSto
 }
 
 /**
- * PRICE-5: a buyer's price-protection claim. Valid (`ok`) when the lower to-hand price for the same
- * SKU was seen within `[paidAt, paidAt + priceProtection.windowDays)`; `amountFen` is the difference
- * times the quantity.
+ * PRICE-5: a buyer's price-protection claim, on to-hand prices (PRICE-4, after every stacked
+ * discount: item, shop and cross-store coupons), not list prices: `paidToHandUnitFen` is what the
+ * buyer paid per unit (`toHandPrice(...).lines[i].unitToHandFen`), `lowerToHandUnitFen` the lower
+ * to-hand unit price found later for the same SKU. Valid (`ok`) when that price was seen within the
+ * protection window `[paidAt, paidAt + priceProtection.windowDays)`; a claim after it is refused
+ * (PRICE-5). `amountFen` is the difference times the quantity.
  */
 export function priceProtectionClaim(
-  input: { paidUnitFen: number; paidAt: number; lowerUnitFen: number; seenAt: number; quantity?: number },
+  input: {
+    paidToHandUnitFen: number
+    paidAt: number
+    lowerToHandUnitFen: number
+    seenAt: number
+    quantity?: number
+  },
   rs: Pick<Ruleset, 'priceProtection'>,
-): Verdict & { windowEnds: number } {
-  const { paidUnitFen, paidAt, lowerUnitFen, seenAt } = input
+): Verdict & { windowEnds: number; amountFen: number } {
+  const { paidToHandUnitFen: paid, paidAt, lowerToHandUnitFen: lower, seenAt } = input
   const quantity = input.quantity ?? 1
-  const windowEnds = paidAt + rs.priceProtection.windowDays * DAY_MS
-  if (!isNonNegInt(paidUnitFen) || !isNonNegInt(lowerUnitFen) || !isNonNegInt(quantity)) {
-    return verdict(false, 'PRICE-5', 'paidUnitFen, lowerUnitFen and quantity must be non-negative integers', {
-      windowEnds,
-    })
-  }
-  if (seenAt < paidAt || seenAt >= windowEnds) {
+  const days = rs.priceProtection.windowDays
+  const windowEnds = paidAt + days * DAY_MS
+  if (!isNonNegInt(paid) || !isNonNegInt(lower) || !isNonNegInt(quantity)) {
     return verdict(
       false,
       'PRICE-5',
-      `lower price seen outside the ${rs.priceProtection.windowDays}-day protection window`,
-      {
-        windowEnds,
-        amountFen: 0,
-      },
+      'paidToHandUnitFen, lowerToHandUnitFen and quantity must be non-negative integers',
+      { windowEnds, amountFen: 0 },
     )
   }
-  if (lowerUnitFen >= paidUnitFen) {
-    return verdict(false, 'PRICE-5', `no lower price: ${yuan(lowerUnitFen)} >= paid ${yuan(paidUnitFen)}`, {
+  if (!isTime(seenAt) || seenAt < paidAt || seenAt >= windowEnds) {
+    return verdict(false, 'PRICE-5', `claim outside the ${days}-day protection window: refused`, {
       windowEnds,
       amountFen: 0,
     })
   }
-  const amountFen = (paidUnitFen - lowerUnitFen) * quantity
+  if (lower >= paid) {
+    return verdict(false, 'PRICE-5', `no lower to-hand price: ${yuan(lower)} >= paid ${yuan(paid)}`, {
+      windowEnds,
+      amountFen: 0,
+    })
+  }
+  const amountFen = (paid - lower) * quantity
   return verdict(
     true,
     'PRICE-5',
-    `owed ${yuan(amountFen)}: paid ${yuan(paidUnitFen)}, later ${yuan(lowerUnitFen)} x ${quantity}`,
-    {
-      windowEnds,
-      amountFen,
-    },
+    `owed ${yuan(amountFen)}: paid ${yuan(paid)} to hand, later ${yuan(lower)} to hand, x ${quantity}`,
+    { windowEnds, amountFen },
   )
 }
 

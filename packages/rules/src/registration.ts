@@ -61,13 +61,15 @@ export interface ShopMetrics {
   /** Percentile rank in the category, 0 = best, 100 = worst. */
   compositeRankingPct: number
   basicServiceScore: number
-  /** EXP-3 score, when known; gates admission too (002). */
+  /** EXP-3 score; gates admission where the ruleset has the gate (002, 2024). */
   experienceScore?: number
 }
 
 /**
  * REG-3: a shop qualifies only if every metric meets the ruleset's `registration.eligibility`
- * thresholds. `failures` names every failing metric.
+ * thresholds. Where the ruleset has 002's score gate (`minExperienceScore`, 2024) the EXP-3 score
+ * must meet it too, and a shop without a score does not qualify; under earlier rulesets the score
+ * is not looked at. `failures` names every failing metric.
  */
 export function eligibilityVerdict(
   m: ShopMetrics,
@@ -85,8 +87,10 @@ export function eligibilityVerdict(
   if (!(m.basicServiceScore >= t.minBasicServiceScore)) {
     failures.push(`basicServiceScore ${m.basicServiceScore} < ${t.minBasicServiceScore}`)
   }
-  if (m.experienceScore !== undefined && !(m.experienceScore >= t.minExperienceScore)) {
-    failures.push(`experienceScore ${m.experienceScore} < ${t.minExperienceScore}`)
+  if (t.minExperienceScore !== undefined) {
+    if (m.experienceScore === undefined) failures.push('experienceScore missing (002 score gate)')
+    else if (!(m.experienceScore >= t.minExperienceScore))
+      failures.push(`experienceScore ${m.experienceScore} < ${t.minExperienceScore}`)
   }
   return verdict(
     failures.length === 0,

@@ -8,7 +8,9 @@ import { RulesError } from './errors.ts'
 /**
  * Rulesets are data (`rulesets/<version>.yaml`), validated against {@link RulesetFileSchema} on load
  * and versioned by effective date: {@link rulesetAt} returns the version in force at a simulated
- * time. Every file lists the values the sources do not give under `defaults`.
+ * time. Every file lists the values the sources do not give under `defaults`. Shipped versions:
+ * `2009-11-11` (baseline), `2022-04-15` (001's price tiers), `2024-05-20` (002's rules, from the
+ * 2024 618 start, a default date).
  */
 
 export const TIERS = ['S1', 'S2', 'A'] as const
@@ -22,7 +24,6 @@ const Amounts = Type.Object(
 const Metric = Type.Object(
   {
     group: Type.Union([Type.Literal('product'), Type.Literal('logistics'), Type.Literal('service')]),
-    weight: Type.Number({ minimum: 0 }),
     best: Type.Number(),
     worst: Type.Number(),
   },
@@ -30,7 +31,11 @@ const Metric = Type.Object(
 )
 const strict = { additionalProperties: false } as const
 
-/** TypeBox schema of a ruleset file. Times are ISO strings with offset (checked after the schema). */
+/**
+ * TypeBox schema of a ruleset file. Times are ISO strings with offset (checked after the schema).
+ * The rules of 002 (2024) are optional sections: absent means the rule is not in force in that
+ * version, and the rule functions answer so (`inForce: false`) instead of callers asking the version.
+ */
 export const RulesetFileSchema = Type.Object(
   {
     version: Type.String({ minLength: 1 }),
@@ -66,7 +71,8 @@ export const RulesetFileSchema = Type.Object(
             minActivityLevel: Type.Number({ minimum: 0 }),
             maxCompositeRankingPct: Type.Number({ minimum: 0, maximum: 100 }),
             minBasicServiceScore: Type.Number({ minimum: 0 }),
-            minExperienceScore: Type.Number({ minimum: 0 }),
+            /** REG-3's EXP-3 score gate (002, 2024). */
+            minExperienceScore: Type.Optional(Type.Number({ minimum: 0 })),
           },
           strict,
         ),
@@ -75,17 +81,27 @@ export const RulesetFileSchema = Type.Object(
     ),
     shipping: Type.Object(
       {
-        pickupHours: Type.Number({ exclusiveMinimum: 0 }),
+        pickup: Type.Object(
+          {
+            wave1Hours: Type.Number({ exclusiveMinimum: 0 }),
+            wave2Hours: Type.Number({ exclusiveMinimum: 0 }),
+            outsideWavesHours: Type.Number({ exclusiveMinimum: 0 }),
+          },
+          strict,
+        ),
         traceHours: Type.Number({ exclusiveMinimum: 0 }),
-        deadlineWindows: Type.Array(
-          Type.Object(
-            {
-              id: Type.String(),
-              from: Type.String(),
-              to: Type.String(),
-              pickupHours: Type.Number({ exclusiveMinimum: 0 }),
-            },
-            strict,
+        springFestival: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                id: Type.String({ minLength: 1 }),
+                from: Type.String(),
+                to: Type.String(),
+                pickupHours: Type.Number({ exclusiveMinimum: 0 }),
+                uncoveredRegions: Type.Array(Type.String()),
+              },
+              strict,
+            ),
           ),
         ),
         regions: Type.Array(Type.String(), { minItems: 1 }),
@@ -97,27 +113,42 @@ export const RulesetFileSchema = Type.Object(
       {
         lateShipment: Amounts,
         oversell: Amounts,
-        presaleMultiplierBp: NonNegInt,
         complaintHandlingHours: Type.Number({ exclusiveMinimum: 0 }),
-        massDelay: Type.Object(
-          {
-            minOrders: NonNegInt,
-            warnDelayRateBp: NonNegInt,
-            removeDelayRateBp: NonNegInt,
-            warnPoorServiceCount: NonNegInt,
-            removePoorServiceCount: NonNegInt,
-          },
-          strict,
+        presale: Type.Optional(
+          Type.Object(
+            {
+              multiplierBp: NonNegInt,
+              multiplyAfterClamp: Type.Boolean(),
+              appliesToOversell: Type.Boolean(),
+            },
+            strict,
+          ),
         ),
-        appeals: Type.Object(
-          {
-            windowDays: Type.Integer({ minimum: 0 }),
-            maxPerDispute: NonNegInt,
-            lowSuccessMinAppeals: NonNegInt,
-            lowSuccessRateBp: NonNegInt,
-          },
-          strict,
+        massDelay: Type.Optional(
+          Type.Object(
+            {
+              minOrders: NonNegInt,
+              warnDelayRateBp: NonNegInt,
+              removeDelayRateBp: NonNegInt,
+              warnPoorServiceCount: NonNegInt,
+              removePoorServiceCount: NonNegInt,
+            },
+            strict,
+          ),
         ),
+        appeals: Type.Optional(
+          Type.Object(
+            {
+              windowDays: Type.Integer({ minimum: 0 }),
+              maxPerDispute: NonNegInt,
+              smallDisputeMaxFen: NonNegInt,
+              lowSuccessMinAppeals: NonNegInt,
+              lowSuccessRateBp: NonNegInt,
+            },
+            strict,
+          ),
+        ),
+        instantRefund: Type.Optional(Type.Object({ scope: Type.Literal('unshipped') }, strict)),
       },
       strict,
     ),
@@ -126,9 +157,15 @@ export const RulesetFileSchema = Type.Object(
         windowDays: Type.Integer({ minimum: 1 }),
         replyRate: Type.Object({ minRateBp: NonNegInt }, strict),
         manualResponse: Type.Object({ maxSeconds: Type.Number({ minimum: 0 }) }, strict),
-        score: Type.Object(
-          { scale: Type.Number({ exclusiveMinimum: 0 }), metrics: Type.Record(Type.String(), Metric) },
-          strict,
+        metrics: Type.Record(Type.String(), Metric),
+        score: Type.Optional(
+          Type.Object(
+            {
+              scale: Type.Number({ exclusiveMinimum: 0 }),
+              weights: Type.Record(Type.String(), Type.Number({ minimum: 0 })),
+            },
+            strict,
+          ),
         ),
         consultationMix: Type.Array(
           Type.Object(
@@ -158,8 +195,15 @@ export type Ruleset = Omit<RulesetFile, 'effectiveFrom' | 'shipping'> & {
   file: string
   /** PRICE-1: campaign id -> tier. */
   tierOf: Record<string, Tier>
-  shipping: Omit<RulesetFile['shipping'], 'deadlineWindows'> & {
-    deadlineWindows: Array<{ id: string; from: number; to: number; pickupHours: number }>
+  shipping: Omit<RulesetFile['shipping'], 'springFestival'> & {
+    /** SHIP-1 (001): Spring-festival windows, `[from, to)` epoch ms; empty when none is in force. */
+    springFestival: Array<{
+      id: string
+      from: number
+      to: number
+      pickupHours: number
+      uncoveredRegions: string[]
+    }>
   }
 }
 
@@ -179,10 +223,14 @@ export function ruleForRulesetField(field: string): string {
     ['shipping', 'SHIP-1'],
     ['compensation.lateShipment', 'PAY-1'],
     ['compensation.oversell', 'PAY-3'],
-    ['compensation.presaleMultiplierBp', 'PAY-4'],
+    ['compensation.presale', 'PAY-4'],
     ['compensation.complaintHandlingHours', 'PAY-5'],
     ['compensation.massDelay', 'PAY-6'],
     ['compensation.appeals', 'PAY-7'],
+    ['compensation.instantRefund', 'PAY-8'],
+    ['registration.eligibility.minExperienceScore', 'REG-3'],
+    ['experience.windowDays', 'EXP-1'],
+    ['experience.metrics', 'EXP-3'],
     ['experience.replyRate', 'EXP-1'],
     ['experience.manualResponse', 'EXP-2'],
     ['experience.score', 'EXP-3'],
@@ -249,12 +297,17 @@ export function loadRulesetFile(file: string): Ruleset {
       throw configError(file, `campaigns.${id}`, 'campaign has no tier', 'PRICE-1')
   }
 
-  // SHIP-1: deadline windows are well-formed and do not overlap ([from, to) half-open).
-  const windows = data.shipping.deadlineWindows.map((w, i) => {
-    const from = time(`shipping.deadlineWindows[${i}].from`, w.from)
-    const to = time(`shipping.deadlineWindows[${i}].to`, w.to)
-    if (!(from < to)) throw fail(`shipping.deadlineWindows[${i}]`, 'from must be before to')
-    return { id: w.id, from, to, pickupHours: w.pickupHours, index: i }
+  // SHIP-1: Spring-festival windows are well-formed, name known regions and do not overlap ([from, to)).
+  const windows = (data.shipping.springFestival ?? []).map((w, i) => {
+    const field = `shipping.springFestival[${i}]`
+    const from = time(`${field}.from`, w.from)
+    const to = time(`${field}.to`, w.to)
+    if (!(from < to)) throw fail(field, 'from must be before to')
+    w.uncoveredRegions.forEach((r, j) => {
+      if (!data.shipping.regions.includes(r))
+        throw fail(`${field}.uncoveredRegions[${j}]`, `unknown region "${r}"`)
+    })
+    return { id: w.id, from, to, pickupHours: w.pickupHours, uncoveredRegions: w.uncoveredRegions, index: i }
   })
   const sorted = [...windows].sort((a, b) => a.from - b.from)
   for (let i = 1; i < sorted.length; i++) {
@@ -262,8 +315,8 @@ export function loadRulesetFile(file: string): Ruleset {
     const cur = sorted[i]!
     if (cur.from < prev.to) {
       throw fail(
-        `shipping.deadlineWindows[${cur.index}]`,
-        `window "${cur.id}" overlaps window "${prev.id}" (shipping.deadlineWindows[${prev.index}])`,
+        `shipping.springFestival[${cur.index}]`,
+        `window "${cur.id}" overlaps window "${prev.id}" (shipping.springFestival[${prev.index}])`,
       )
     }
   }
@@ -275,12 +328,18 @@ export function loadRulesetFile(file: string): Ruleset {
   }
   // PAY-6: removal is stricter than the warning.
   const md = data.compensation.massDelay
-  if (md.removeDelayRateBp < md.warnDelayRateBp) {
+  if (md && md.removeDelayRateBp < md.warnDelayRateBp) {
     throw fail('compensation.massDelay.removeDelayRateBp', 'must be >= warnDelayRateBp')
   }
   for (const key of ['lateShipment', 'oversell'] as const) {
     const a = data.compensation[key]
     if (a.maxFen < a.minFen) throw fail(`compensation.${key}.maxFen`, 'must be >= minFen')
+  }
+  // EXP-3: every weight names a metric.
+  for (const name of Object.keys(data.experience.score?.weights ?? {})) {
+    if (!Object.hasOwn(data.experience.metrics, name)) {
+      throw fail(`experience.score.weights.${name}`, `names no metric of experience.metrics`)
+    }
   }
   data.defaults.forEach((path, i) => {
     if (!fieldExists(data, path))
@@ -294,7 +353,7 @@ export function loadRulesetFile(file: string): Ruleset {
     effectiveTo: Number.POSITIVE_INFINITY,
     file: displayPath(file),
     tierOf,
-    shipping: { ...shipping, deadlineWindows: windows.map(({ index: _i, ...w }) => w) },
+    shipping: { ...shipping, springFestival: windows.map(({ index: _i, ...w }) => w) },
   }
 }
 

@@ -1,47 +1,101 @@
 import { HOUR_MS, toShanghaiIso } from '@d11/time/shanghai'
-import type { Calendar } from './calendar.ts'
+import { type Calendar, paymentWave } from './calendar.ts'
 import { inNoAutoCompensationWindow } from './compensation.ts'
 import type { Ruleset } from './ruleset.ts'
 import { isTime, type Verdict, verdict } from './verdict.ts'
 
-export interface DeadlineOptions {
-  /** SHIP-1: presale/contract ship time in hours after payment (e.g. 72 for a 3-day presale). */
+export interface PickupInput {
+  /** When the buyer paid (the final payment of a presale order), epoch ms. */
+  paidAt: number
+  /** When the buyer ordered (拍下); presale/contract ship hours count from it (001). @default paidAt */
+  orderedAt?: number
+  /** SHIP-1: presale/contract ship time in hours after the order (e.g. 72 for a 3-day presale); 0 = none. */
   presaleShipHours?: number
   /** SHIP-1: an absolute contract ship time, epoch ms. */
   contractShipAt?: number
   /** SHIP-3: a ship time agreed with the buyer; replaces every other deadline. */
   negotiatedAt?: number
+  /** SHIP-1 (001): the order is a Spring-festival "不打烊" order shipping between these regions. */
+  springFestival?: { fromRegion: string; toRegion: string }
 }
 
-export type DeadlineBasis = 'negotiated' | 'contract' | 'presale' | 'window' | 'default'
+export type DeadlineBasis =
+  | 'negotiated'
+  | 'contract'
+  | 'presale'
+  | 'spring-festival'
+  | 'wave1'
+  | 'wave2'
+  | 'outside-waves'
+
+type ShippingRules = Pick<Ruleset, 'shipping'>
+type Waves = Pick<Calendar, 'waves'>
+
+/** SHIP-1: the pickup hours of an order paid at `paidAt` by its wave (no override, no Spring festival). */
+function waveHours(paidAt: number, cal: Waves, rs: ShippingRules): { hours: number; wave: 0 | 1 | 2 } {
+  const wave = paymentWave(cal, paidAt)
+  const p = rs.shipping.pickup
+  return { hours: wave === 1 ? p.wave1Hours : wave === 2 ? p.wave2Hours : p.outsideWavesHours, wave }
+}
 
 /**
- * SHIP-1 / SHIP-3: the pickup deadline of an order and what it rests on. Precedence: a negotiated
- * time (SHIP-3), then an absolute contract time, then presale hours after payment, then the pickup
- * hours of a ruleset deadline window containing `paidAt` (e.g. Nov 1–3: 48 h), then the default
- * `shipping.pickupHours` (48 h). Plain millisecond arithmetic: 48 h is 48 h across month and year ends.
+ * SHIP-1 / SHIP-3: the pickup deadline of an order and what it rests on; the wave is read from the
+ * calendar (callers never pick it). Precedence: a negotiated time (SHIP-3); an absolute contract
+ * time; presale/contract hours counted from the order (001: a 3-day presale ordered Feb 1 13:00
+ * ships by Feb 4 13:00); the Spring-festival rule (001: 48 h when paid in its window with both
+ * addresses in the covered area); then the hours of the payment's wave (wave 1: 48 h; wave 2: its
+ * own, default value) or, outside both waves, `shipping.pickup.outsideWavesHours` (a default).
+ * Plain millisecond arithmetic: 48 h is 48 h across month and year ends.
  */
-export function shipDeadlineInfo(
-  paidAt: number,
-  opts: DeadlineOptions,
-  rs: Pick<Ruleset, 'shipping'>,
-): { deadline: number; basis: DeadlineBasis; ruleId: 'SHIP-1' | 'SHIP-3'; windowId?: string } {
-  if (opts.negotiatedAt !== undefined)
-    return { deadline: opts.negotiatedAt, basis: 'negotiated', ruleId: 'SHIP-3' }
-  if (opts.contractShipAt !== undefined)
-    return { deadline: opts.contractShipAt, basis: 'contract', ruleId: 'SHIP-1' }
-  if (opts.presaleShipHours !== undefined) {
-    return { deadline: paidAt + opts.presaleShipHours * HOUR_MS, basis: 'presale', ruleId: 'SHIP-1' }
+export function pickupDeadlineInfo(
+  input: PickupInput,
+  cal: Waves,
+  rs: ShippingRules,
+): {
+  deadline: number
+  basis: DeadlineBasis
+  ruleId: 'SHIP-1' | 'SHIP-3'
+  wave: 0 | 1 | 2
+  windowId?: string
+} {
+  const { paidAt } = input
+  const wave = paymentWave(cal, paidAt)
+  if (input.negotiatedAt !== undefined)
+    return { deadline: input.negotiatedAt, basis: 'negotiated', ruleId: 'SHIP-3', wave }
+  if (input.contractShipAt !== undefined)
+    return { deadline: input.contractShipAt, basis: 'contract', ruleId: 'SHIP-1', wave }
+  if (input.presaleShipHours !== undefined && input.presaleShipHours > 0) {
+    const from = input.orderedAt ?? paidAt
+    return { deadline: from + input.presaleShipHours * HOUR_MS, basis: 'presale', ruleId: 'SHIP-1', wave }
   }
-  const w = rs.shipping.deadlineWindows.find((x) => paidAt >= x.from && paidAt < x.to)
-  if (w)
-    return { deadline: paidAt + w.pickupHours * HOUR_MS, basis: 'window', ruleId: 'SHIP-1', windowId: w.id }
-  return { deadline: paidAt + rs.shipping.pickupHours * HOUR_MS, basis: 'default', ruleId: 'SHIP-1' }
+  const sf = input.springFestival
+  if (sf) {
+    const w = rs.shipping.springFestival.find((x) => paidAt >= x.from && paidAt < x.to)
+    const covered = (r: string) => rs.shipping.regions.includes(r) && !w?.uncoveredRegions.includes(r)
+    if (w && covered(sf.fromRegion) && covered(sf.toRegion)) {
+      const deadline = paidAt + w.pickupHours * HOUR_MS
+      return { deadline, basis: 'spring-festival', ruleId: 'SHIP-1', wave, windowId: w.id }
+    }
+  }
+  const { hours } = waveHours(paidAt, cal, rs)
+  const basis = wave === 1 ? 'wave1' : wave === 2 ? 'wave2' : 'outside-waves'
+  return { deadline: paidAt + hours * HOUR_MS, basis, ruleId: 'SHIP-1', wave }
 }
 
-/** SHIP-1 / SHIP-3: the pickup deadline (epoch ms); see {@link shipDeadlineInfo}. */
-export function shipDeadline(paidAt: number, opts: DeadlineOptions, rs: Pick<Ruleset, 'shipping'>): number {
-  return shipDeadlineInfo(paidAt, opts, rs).deadline
+/**
+ * SHIP-1: the pickup deadline (epoch ms) of an order without negotiation, contract time or
+ * Spring-festival terms, as {@link pickupDeadlineInfo} answers it, allocation-free for the
+ * simulator's hot loop. `presaleShipHours` 0 = none; presale hours count from `orderedAt`.
+ */
+export function pickupDeadline(
+  paidAt: number,
+  orderedAt: number,
+  presaleShipHours: number,
+  cal: Waves,
+  rs: ShippingRules,
+): number {
+  if (presaleShipHours > 0) return orderedAt + presaleShipHours * HOUR_MS
+  return paidAt + waveHours(paidAt, cal, rs).hours * HOUR_MS
 }
 
 /**
@@ -50,17 +104,18 @@ export function shipDeadline(paidAt: number, opts: DeadlineOptions, rs: Pick<Rul
  * when the order is late (the moment PAY-2 judges).
  */
 export function shipmentVerdict(
-  input: DeadlineOptions & { paidAt: number; pickedUpAt?: number; now: number },
-  rs: Pick<Ruleset, 'shipping'>,
+  input: PickupInput & { pickedUpAt?: number; now: number },
+  cal: Waves,
+  rs: ShippingRules,
 ): Verdict & { deadline: number; basis: DeadlineBasis; late: boolean; lateAt?: number } {
   if (!isTime(input.paidAt)) {
     return verdict(false, 'SHIP-1', `paidAt must be epoch ms, got ${input.paidAt}`, {
       deadline: Number.NaN,
-      basis: 'default' as DeadlineBasis,
+      basis: 'outside-waves' as DeadlineBasis,
       late: false,
     })
   }
-  const info = shipDeadlineInfo(input.paidAt, input, rs)
+  const info = pickupDeadlineInfo(input, cal, rs)
   const t = input.pickedUpAt ?? input.now
   const late = t > info.deadline
   const what =

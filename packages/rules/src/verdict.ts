@@ -11,6 +11,11 @@ export interface Verdict {
   reason: string
   /** Money involved (payout, discount, difference), integer fen. */
   amountFen?: number
+  /**
+   * Rules of 002 (2024) answer whether they exist in the ruleset given: `false` means the rule is
+   * not in force there and the verdict is the neutral answer (no payout change, no limit, no removal).
+   */
+  inForce?: boolean
 }
 
 /** Builds a verdict; `extra` carries check-specific fields (deadlines, thresholds, shares…). */
@@ -21,6 +26,26 @@ export function verdict<E extends object = object>(
   extra?: E,
 ): Verdict & E {
   return { ok, ruleId, reason, ...(extra as E) }
+}
+
+/**
+ * The neutral verdict of a rule that the ruleset does not contain (`inForce: false`), e.g. PAY-6
+ * in the 2009 baseline. `ok` is the answer a caller should act on (usually `true`: nothing to enforce).
+ */
+export function notInForce<E extends object = object>(
+  ruleId: string,
+  rs: { version: string },
+  what: string,
+  extra?: E,
+  ok = true,
+): Verdict & E & { inForce: false } {
+  return {
+    ok,
+    ruleId,
+    reason: `${ruleId} is not in force in ruleset ${rs.version}: ${what}`,
+    inForce: false,
+    ...(extra as E),
+  }
 }
 
 /** `true` when `n` is a safe, non-negative integer (fen, counts). */

@@ -1,13 +1,55 @@
 import { resolve } from 'node:path'
 import { simTime, toShanghaiIso } from '@d11/time/shanghai'
 import { describe, expect, it } from 'vitest'
-import { getCalendar, listCalendars, loadCalendarFile, phaseAt } from '../src/calendar.ts'
+import {
+  CALENDAR_IDS,
+  getCalendar,
+  isCalendarId,
+  listCalendars,
+  loadCalendarFile,
+  paymentWave,
+  phaseAt,
+} from '../src/calendar.ts'
+import { rulesetAt } from '../src/ruleset.ts'
 
 const fixture = (name: string) => resolve(import.meta.dirname, 'fixtures', name)
 
 describe('CAL-2 calendars are data', () => {
-  it('ships 2020 and 2022', () => {
-    expect(listCalendars()).toEqual(expect.arrayContaining(['2020', '2022']))
+  it('ships 2020, 2022 and 2024, the ids CALENDAR_IDS names', () => {
+    expect(listCalendars()).toEqual([...CALENDAR_IDS])
+    for (const id of CALENDAR_IDS) expect(getCalendar(id).id).toBe(id)
+    expect(isCalendarId('2024')).toBe(true)
+    expect(isCalendarId('2023')).toBe(false)
+  })
+
+  it('2024 (where the 002 rules apply): wave 2 peaks Nov 11 00:00; every date no source gives is a flagged default', () => {
+    const c = getCalendar('2024')
+    expect(c.waves[1].spot.opens).toBe(simTime('2024-11-11T00:00:00+08:00'))
+    expect(c.waves[0].spot.opens).toBe(simTime('2024-11-01T00:00:00+08:00'))
+    // no source gives a 2024 date: all are defaults
+    for (const f of [
+      'registration.opens',
+      'waves[0].presale.opens',
+      'waves[1].spot.opens',
+      'noAutoCompensationWindow',
+    ]) {
+      expect(c.defaults).toContain(f)
+    }
+    expect(rulesetAt(c.waves[1].spot.opens).version).toBe('2024-05-20')
+    expect(rulesetAt(getCalendar('2020').waves[1].spot.opens).version).toBe('2009-11-11')
+    expect(rulesetAt(getCalendar('2022').waves[1].spot.opens).version).toBe('2022-04-15')
+  })
+
+  it('SHIP-1: paymentWave reads the wave of a payment from the calendar (2020: wave 1 = Nov 1-3)', () => {
+    const c = getCalendar('2020')
+    expect(paymentWave(c, simTime('2020-10-31T23:59:59.999+08:00'))).toBe(0)
+    expect(paymentWave(c, simTime('2020-11-01T00:00:00+08:00'))).toBe(1)
+    expect(paymentWave(c, simTime('2020-11-03T23:59:59.999+08:00'))).toBe(1)
+    expect(paymentWave(c, simTime('2020-11-04T00:00:00+08:00'))).toBe(0)
+    expect(paymentWave(c, simTime('2020-11-11T00:00:00+08:00'))).toBe(2)
+    expect(paymentWave(c, simTime('2020-11-12T00:00:00+08:00'))).toBe(0)
+    // 2022: wave 1's final payment opens Oct 31 20:00, before its spot phase
+    expect(paymentWave(getCalendar('2022'), simTime('2022-10-31T20:00:00+08:00'))).toBe(1)
   })
 
   it('2020 follows source 000: registration Sep 17-24, wave 1 spot Nov 1-3, wave 2 Nov 11, window Oct 29-Nov 18', () => {

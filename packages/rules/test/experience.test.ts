@@ -99,21 +99,35 @@ describe('EXP-3 composite experience score', () => {
     refundProcessingHours: 1,
     disputeLiabilityRate: 0,
   }
+  const rs2024 = getRuleset('2024-05-20')
   it('best metrics score the full scale; worst score 0; groups are reported', () => {
-    expect(experienceScore(best, rs)).toMatchObject({
+    expect(experienceScore(best, rs2024)).toMatchObject({
+      inForce: true,
       score: 5,
       missing: [],
       groups: { product: 5, logistics: 5, service: 5 },
     })
     const worst = { ...best, firstReturnRate: 0.5, negativeReviewRate: 0.1 }
-    const r = experienceScore(worst, rs)
+    const r = experienceScore(worst, rs2024)
     expect(r.groups.product).toBe(0)
     expect(r.score).toBeCloseTo(5 * (70 / 100), 10)
   })
   it('gates admission at the configured minimum; missing metrics fail the verdict', () => {
-    expect(experienceScoreVerdict(best, rs)).toMatchObject({ ok: true, ruleId: 'EXP-3' })
+    expect(experienceScoreVerdict(best, rs2024)).toMatchObject({ ok: true, ruleId: 'EXP-3', inForce: true })
     const { disputeLiabilityRate: _, ...partial } = best
-    expect(experienceScoreVerdict(partial, rs).ok).toBe(false)
+    expect(experienceScoreVerdict(partial, rs2024).ok).toBe(false)
+    const weak = { ...best, firstReturnRate: 0.2, negativeReviewRate: 0.05, pickup48hRate: 0.8 }
+    expect(experienceScoreVerdict(weak, rs2024)).toMatchObject({ ok: false, threshold: 4 })
+  })
+  it('not in force before 2024 (002): no score, no gate', () => {
+    for (const r of [getRuleset('2009-11-11'), rs]) {
+      expect(experienceScore(best, r)).toMatchObject({ inForce: false, score: undefined })
+      expect(experienceScoreVerdict({ firstReturnRate: 1 }, r)).toMatchObject({
+        ok: true,
+        ruleId: 'EXP-3',
+        inForce: false,
+      })
+    }
   })
 })
 

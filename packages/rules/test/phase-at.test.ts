@@ -5,7 +5,7 @@ import { getCalendar, phaseAt } from '../src/calendar.ts'
 // phaseAt answers from six shared objects (the generator calls it per order); the answers must
 // still be the calendar's windows, in its precedence (wave 2 first; spot, final payment, presale).
 describe('phaseAt', () => {
-  for (const id of ['2020', '2022']) {
+  for (const id of ['2020', '2022', '2024']) {
     const cal = getCalendar(id)
     const windows = ([1, 0] as const).flatMap((i) => {
       const w = cal.waves[i]!

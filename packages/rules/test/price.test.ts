@@ -246,15 +246,47 @@ describe('PRICE-5 price protection', () => {
 
   it('a lower to-hand price inside the window is owed as the difference', () => {
     const v = priceProtectionClaim(
-      { paidUnitFen: 29_900, paidAt, lowerUnitFen: 27_900, seenAt: paidAt + 3 * DAY_MS, quantity: 2 },
+      {
+        paidToHandUnitFen: 29_900,
+        paidAt,
+        lowerToHandUnitFen: 27_900,
+        seenAt: paidAt + 3 * DAY_MS,
+        quantity: 2,
+      },
       rs2022,
     )
     expect(v).toMatchObject({ ok: true, ruleId: 'PRICE-5', amountFen: 4_000 })
-    const late = priceProtectionClaim(
-      { paidUnitFen: 29_900, paidAt, lowerUnitFen: 27_900, seenAt: v.windowEnds },
+  })
+
+  it('a claim after the protection window (a flagged default) is refused with PRICE-5', () => {
+    expect(rs2022.defaults).toContain('priceProtection.windowDays')
+    const claim = { paidToHandUnitFen: 29_900, paidAt, lowerToHandUnitFen: 27_900 }
+    const last = priceProtectionClaim({ ...claim, seenAt: paidAt + 15 * DAY_MS - 1 }, rs2022)
+    expect(last.ok).toBe(true)
+    const late = priceProtectionClaim({ ...claim, seenAt: last.windowEnds }, rs2022)
+    expect(late).toMatchObject({ ok: false, ruleId: 'PRICE-5', amountFen: 0 })
+    expect(late.reason).toContain('outside the 15-day protection window')
+  })
+
+  it('judged on the to-hand price (PRICE-4, after every stacked discount), not the list price', () => {
+    const toHand = (unitPriceFen: number, itemDiscountFen = 0) =>
+      toHandPrice({ lines: [{ id: 'a', shopId: 's1', unitPriceFen, quantity: 1, itemDiscountFen }] }, rs2022)
+        .lines[0]!.unitToHandFen
+    // bought at 300 yuan list, the cross-store coupon fills: 260 yuan to hand
+    const paidToHandUnitFen = toHand(30_000)
+    expect(paidToHandUnitFen).toBe(26_000)
+    // later 280 yuan list: lower list price, but no coupon under 300, so 280 to hand: nothing owed
+    const listOnly = priceProtectionClaim(
+      { paidToHandUnitFen, paidAt, lowerToHandUnitFen: toHand(28_000), seenAt: paidAt + DAY_MS },
       rs2022,
     )
-    expect(late.ok).toBe(false)
+    expect(listOnly).toMatchObject({ ok: false, ruleId: 'PRICE-5', amountFen: 0 })
+    // later 290 yuan list with a 50-yuan item discount: 240 to hand, owed 20 yuan (the list differs by 10)
+    const v = priceProtectionClaim(
+      { paidToHandUnitFen, paidAt, lowerToHandUnitFen: toHand(29_000, 5_000), seenAt: paidAt + DAY_MS },
+      rs2022,
+    )
+    expect(v).toMatchObject({ ok: true, ruleId: 'PRICE-5', amountFen: 2_000 })
   })
 
   it('a SKU cheaper (or with added perks) in the spot phase owes every earlier presale buyer', () => {

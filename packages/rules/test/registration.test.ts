@@ -64,8 +64,20 @@ describe('REG-3 eligibility', () => {
       rs,
     )
     expect(v).toMatchObject({ ok: false, ruleId: 'REG-3' })
-    expect(v.failures).toHaveLength(3)
+    // 2020 (baseline): the EXP-3 score gate of 002 is not in force, the score is not looked at
+    expect(v.failures).toHaveLength(2)
     expect(v.reason).toContain('violationPoints 13 > 12')
+    expect(eligibilityVerdict({ ...goodShop, experienceScore: 0.5 }, rs).ok).toBe(true)
+  })
+  it('2024 (002): the composite experience score gates admission too', () => {
+    const rs2024 = getRuleset('2024-05-20')
+    const v = eligibilityVerdict({ ...goodShop, violationPoints: 13, experienceScore: 3.5 }, rs2024)
+    expect(v.failures).toEqual(['violationPoints 13 > 12', 'experienceScore 3.5 < 4'])
+    expect(eligibilityVerdict({ ...goodShop, experienceScore: 4.2 }, rs2024).ok).toBe(true)
+    expect(eligibilityVerdict(goodShop, rs2024)).toMatchObject({
+      ok: false,
+      failures: ['experienceScore missing (002 score gate)'],
+    })
   })
 })
 

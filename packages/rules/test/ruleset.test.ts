@@ -6,11 +6,39 @@ import { getRuleset, listRulesets, loadRulesetDir, loadRulesetFile, rulesetAt } 
 const fixture = (name: string) => resolve(import.meta.dirname, 'fixtures', name)
 
 describe('rulesets are versioned by effective date (CAL-2, PRICE-1)', () => {
-  it('ships the baseline and the 2022-04-15 version, contiguous', () => {
+  it('ships the baseline, the 2022-04-15 price tiers and the 2024 rules of 002, contiguous', () => {
     const list = listRulesets()
-    expect(list.map((r) => r.version)).toEqual(['2009-11-11', '2022-04-15'])
+    expect(list.map((r) => r.version)).toEqual(['2009-11-11', '2022-04-15', '2024-05-20'])
     expect(list[0]!.effectiveTo).toBe(list[1]!.effectiveFrom)
-    expect(list[1]!.effectiveTo).toBe(Number.POSITIVE_INFINITY)
+    expect(list[1]!.effectiveTo).toBe(list[2]!.effectiveFrom)
+    expect(list[2]!.effectiveTo).toBe(Number.POSITIVE_INFINITY)
+  })
+
+  it('rulesetAt picks each of the three versions; the 002 version from the 2024 618 start (a flagged default)', () => {
+    expect(rulesetAt(simTime('2020-11-11T00:00:00+08:00')).version).toBe('2009-11-11')
+    expect(rulesetAt(simTime('2022-11-11T00:00:00+08:00')).version).toBe('2022-04-15')
+    expect(rulesetAt(simTime('2024-11-11T00:00:00+08:00')).version).toBe('2024-05-20')
+    expect(rulesetAt(simTime('2024-05-20T19:59:59.999+08:00')).version).toBe('2022-04-15')
+    expect(rulesetAt(simTime('2024-05-20T20:00:00+08:00')).version).toBe('2024-05-20')
+    expect(getRuleset('2024-05-20').defaults).toContain('effectiveFrom')
+  })
+
+  it('the 002 rules (PAY-4, PAY-6, PAY-7, PAY-8, EXP-3, REG-3 score gate) exist only from 2024', () => {
+    const present = (rs: ReturnType<typeof getRuleset>) => [
+      rs.compensation.presale !== undefined,
+      rs.compensation.massDelay !== undefined,
+      rs.compensation.appeals !== undefined,
+      rs.compensation.instantRefund !== undefined,
+      rs.experience.score !== undefined,
+      rs.registration.eligibility.minExperienceScore !== undefined,
+    ]
+    expect(present(getRuleset('2009-11-11'))).toEqual([false, false, false, false, false, false])
+    expect(present(getRuleset('2022-04-15'))).toEqual([false, false, false, false, false, false])
+    expect(present(getRuleset('2024-05-20'))).toEqual([true, true, true, true, true, true])
+  })
+
+  it('the SLA window of EXP-1/EXP-2 is a ruleset value (30 days, 001)', () => {
+    for (const rs of listRulesets()) expect(rs.experience.windowDays).toBe(30)
   })
 
   it('rulesetAt switches at 2022-04-15 00:00 Asia/Shanghai, inclusive', () => {
@@ -34,8 +62,9 @@ describe('rulesets are versioned by effective date (CAL-2, PRICE-1)', () => {
 
   it('lists every value the sources do not give under defaults', () => {
     for (const rs of listRulesets()) {
-      expect(rs.defaults).toContain('compensation.presaleMultiplierBp')
       expect(rs.defaults).toContain('registration.eligibility.maxViolationPoints')
+      expect(rs.defaults).toContain('shipping.pickup.wave2Hours')
+      if (rs.compensation.presale) expect(rs.defaults).toContain('compensation.presale')
       expect(rs.defaults).not.toContain('compensation.lateShipment')
     }
   })
@@ -62,11 +91,19 @@ describe('bad ruleset files are rejected naming file, field and rule', () => {
     ],
     [
       'ruleset-overlapping-windows.yaml',
-      'test/fixtures/ruleset-overlapping-windows.yaml: shipping.deadlineWindows[1]: window "spring-festival-2022" overlaps window "double11-2020-wave1" (shipping.deadlineWindows[0]) (SHIP-1)',
+      'test/fixtures/ruleset-overlapping-windows.yaml: shipping.springFestival[1]: window "spring-festival-2022b" overlaps window "spring-festival-2022" (shipping.springFestival[0]) (SHIP-1)',
     ],
     [
       'ruleset-bad-window-date.yaml',
-      'test/fixtures/ruleset-bad-window-date.yaml: shipping.deadlineWindows[1].to: unparseable date "Feb 9th 2022"',
+      'test/fixtures/ruleset-bad-window-date.yaml: shipping.springFestival[0].to: unparseable date "Feb 9th 2022"',
+    ],
+    [
+      'ruleset-bad-region.yaml',
+      'test/fixtures/ruleset-bad-region.yaml: shipping.springFestival[0].uncoveredRegions[0]: unknown region "inner-mongolia" (SHIP-1)',
+    ],
+    [
+      'ruleset-bad-weight.yaml',
+      'test/fixtures/ruleset-bad-weight.yaml: experience.score.weights.firstReturnRates: names no metric of experience.metrics (EXP-3)',
     ],
     [
       'ruleset-bad-date.yaml',

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util'
 import { buildArrivals } from '../src/arrivals.ts'
 import { simulate } from '../src/engine.ts'
 import { runCells } from '../src/grid.ts'
-import { rulesJudge } from '../src/judge.ts'
 import { expandGrid, loadScenario, parseGridFlag, type Scenario } from '../src/scenario.ts'
 
 /**
@@ -53,7 +52,6 @@ function largeLike(orders: number): Scenario {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
-const judge = rulesJudge('2020')
 
 function best<T>(runs: number, fn: () => T): { ms: number; out: T } {
   let ms = Number.POSITIVE_INFINITY
@@ -68,9 +66,9 @@ function best<T>(runs: number, fn: () => T): { ms: number; out: T } {
 
 console.log(`# @d11/sim bench (node ${process.version}, ${availableParallelism()} cores)`)
 const s = largeLike(ORDERS)
-simulate(largeLike(200_000), { judge }) // warm-up
+simulate(largeLike(200_000), {}) // warm-up
 const base = best(2, () => buildArrivals(s, 1).times.length)
-const sim = best(2, () => simulate(s, { judge }))
+const sim = best(2, () => simulate(s, {}))
 const perSec = ORDERS / (sim.ms / 1000)
 console.log(`\n## engine, one core, ${fmt(ORDERS)} large-like orders (50 SKUs)`)
 console.log(

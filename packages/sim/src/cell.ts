@@ -1,10 +1,9 @@
 import { type CellResult, deriveSeed, type Evidence, type EvidenceSink, simulate } from './engine.ts'
-import { type Judge, rulesJudge } from './judge.ts'
 import type { Cell, GridValue, Scenario } from './scenario.ts'
 import { withWorldSkus, worldArrivals } from './world.ts'
 
 /**
- * One grid cell end to end: seed, judge, simulation and (optionally) its evidence in the spool.
+ * One grid cell end to end: seed, simulation and (optionally) its evidence in the spool.
  * Runs the same in the main thread and in a grid worker.
  */
 
@@ -62,25 +61,12 @@ export function cellRunId(s: Scenario, params: Record<string, GridValue>, seed: 
   return `whatif-${s.name.replace(/[^\w-]/g, '_')}-${h}`
 }
 
-const judges = new Map<string, Judge>()
-/** One judge per calendar per thread (loading rulesets is the slow part of a small cell). */
-function judgeFor(s: Scenario): Judge {
-  const key = `${s.calendar}|${s.window.from}`
-  let j = judges.get(key)
-  if (!j) {
-    j = rulesJudge(s.calendar, Date.parse(s.window.from))
-    judges.set(key, j)
-  }
-  return j
-}
-
 const orderId = (i: number) => `o-${String(i + 1).padStart(9, '0')}`
 
 export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellRun> {
   const s = await withWorldSkus(cell.scenario)
   const seed = cellSeed(s, cell.params, opts.seeding)
   const runId = cellRunId(s, cell.params, seed)
-  const judge = judgeFor(s)
   const wall = opts.wallTime ?? 0
   const m = s.merchantId
   let writer: import('@d11/store/spool').SpoolWriter | undefined
@@ -141,7 +127,6 @@ export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellR
   const arrivals = s.arrivals.world ? await worldArrivals(s) : undefined
   const result = simulate(s, {
     ...(arrivals ? { arrivals } : {}),
-    judge,
     seed,
     ...(sink ? { sink } : {}),
     evidence: opts.evidence ?? 'violations',

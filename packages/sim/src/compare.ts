@@ -1,5 +1,5 @@
+import type { PayoutCause } from '@d11/order-flow/payout-amounts'
 import type { CellResult } from './engine.ts'
-import type { PayoutCause } from './judge.ts'
 
 /**
  * "One scenario, two engines": a live run (platform + merchant services, `./twin-live`) fills the

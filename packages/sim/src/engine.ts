@@ -1,5 +1,27 @@
 import { warehouseShifts, workingTime } from '@d11/merchant-model/capacity'
 import {
+  COMPLAINT_UPHELD_PAID,
+  complaintDeadline,
+  complaintEventRule,
+  complaintFounded,
+  complaintOutcome,
+  massDelayLevel,
+  merchantLiable as merchantLiableFor,
+} from '@d11/order-flow/complaint'
+import {
+  autoCompensates,
+  DELAY_REPORT_ACCEPTED,
+  delayReport,
+  negotiatedDeadline,
+  pickupDeadlineAt,
+} from '@d11/order-flow/deadline'
+import { newDecision } from '@d11/order-flow/decision'
+import { CAUSE_LATE, CAUSE_OVERSELL, PayoutAmounts, type PayoutCause } from '@d11/order-flow/payout-amounts'
+import type { FlowRules } from '@d11/order-flow/rules-context'
+import { rulesAt } from '@d11/order-flow/rules-context'
+import { sellableLimit, stockPolicyFromLegacy } from '@d11/order-flow/stock-policy'
+import { getCalendar } from '@d11/rules/calendar'
+import {
   DAY_MS as DAY,
   HOUR_MS as HOUR,
   MINUTE_MS as MINUTE,
@@ -7,9 +29,11 @@ import {
 } from '@d11/time/shanghai'
 import seedrandom from 'seedrandom'
 import { type Arrivals, buildArrivals } from './arrivals.ts'
+import { SimError } from './errors.ts'
 import { EventHeap, IndexQueue } from './heap.ts'
-import type { Judge, PayoutCause } from './judge.ts'
 import { minuteOfDay, type Scenario } from './scenario.ts'
+
+export type { PayoutCause }
 
 /**
  * The what-if engine: a virtual-time discrete-event simulation of one merchant's order flow.
@@ -19,9 +43,9 @@ import { minuteOfDay, type Scenario } from './scenario.ts'
  * warehouse and customer-service ticks, carrier waves, restocks, the head of each deadline
  * queue), so the hot path allocates nothing per order.
  *
- * Every judgement goes through a {@link Judge} built from `@d11/rules` (SHIP-1 deadline, PAY-1/3/4
- * amounts, PAY-2 window, PAY-5 complaint handling, PAY-6 mass delay), so payouts mean what the
- * platform's mean.
+ * Every judgement is a decision of `@d11/order-flow` with the ruleset in force at the simulated
+ * instant of the action (SHIP-1/3/4 deadlines, PAY-1/3/4 amounts, PAY-2 window, PAY-5 complaint
+ * outcome, PAY-6 mass delay): the same functions the platform calls, so payouts mean what its mean.
  */
 
 // event kinds (value = tie-break priority at equal times: lower first)
@@ -29,6 +53,8 @@ const EV_RESTOCK = 0
 const EV_ARRIVAL = 1
 const EV_DEADLINE = 2
 const EV_DEADLINE_ONE = 3
+const EV_COMPLAINT = 4
+const EV_DECIDE = 5
 
 // order flags
 const F_ACCEPTED = 1
@@ -36,6 +62,7 @@ const F_OVERSOLD = 2
 const F_RELEASED = 4
 const F_LATE = 8
 const F_CANCELLED = 16
+const F_COMPENSATED = 32
 
 export type Evidence = 'summary' | 'violations' | 'all'
 
@@ -114,8 +141,17 @@ export interface CellResult {
   events: number
 }
 
+/** A ship time agreed for one order: negotiated with the buyer (SHIP-3) or a delay report (SHIP-4). */
+export interface AgreedShipTime {
+  kind: 'negotiated' | 'delay-report'
+  /** when it was agreed or reported */
+  at: number
+  shipBy: number
+}
+
 export interface SimulateOptions {
-  judge: Judge
+  /** calendar and ruleset versions the decisions use @default scenario.calendar, shipped rulesets */
+  rules?: FlowRules
   /** seed of the cell's random streams @default scenario.seed */
   seed?: number
   sink?: EvidenceSink
@@ -123,6 +159,41 @@ export interface SimulateOptions {
   evidence?: Evidence
   /** arrivals to use instead of drawing them (e.g. from a generated world, see `./world`) */
   arrivals?: Arrivals
+  /**
+   * Forced per-order draws in [0, 1) instead of {@link orderDraw} (scripted histories): salt 1 is
+   * the buyer's action at a late deadline (complain below `complainRate`, refund below
+   * `complainRate + refundRate`), salt 2 whether a complaint is founded (below `upheldRate`).
+   */
+  draw?: (orderIndex: number, salt: number) => number
+  /** Forced carrier-pickup time of an order once stock is released (scripted); NaN = the warehouse model. */
+  pickupAt?: (orderIndex: number) => number
+  /**
+   * When each order was placed (拍下), if before its payment: a presale's deposit (scripted). SHIP-1's
+   * presale hours count from it. @default the payment instant
+   */
+  orderedAt?: (orderIndex: number) => number
+  /** Ship times agreed per order index (SHIP-3 negotiation or SHIP-4 delay report), scripted. */
+  agreed?: ReadonlyMap<number, AgreedShipTime>
+  /**
+   * Complaints buyers file at given instants (scripted), on top of the draws at late deadlines:
+   * founded or not on the facts at filing (PAY-5), whatever the order's state.
+   */
+  complaints?: ReadonlyArray<{ orderIndex: number; at: number }>
+}
+
+/** The calendar and shipped rulesets of a scenario, loaded once per calendar. */
+const rulesCache = new Map<string, FlowRules>()
+export function scenarioRules(calendarId: string): FlowRules {
+  let r = rulesCache.get(calendarId)
+  if (!r) {
+    try {
+      r = { calendar: getCalendar(calendarId) }
+    } catch (err) {
+      throw new SimError('SIM_ERR_SCENARIO', `calendar: ${(err as Error).message}`)
+    }
+    rulesCache.set(calendarId, r)
+  }
+  return r
 }
 
 /** Counter-based per-order uniform draw (lowbias32 hash of seed, order, salt): the same order gets the same draw in every cell. */
@@ -141,8 +212,11 @@ export function deriveSeed(seed: number, label: string): number {
   return seedrandom.alea(`${seed}|${label}`).int32() >>> 0
 }
 
-export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult {
-  const { judge, sink } = opts
+export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellResult {
+  const { sink } = opts
+  const rules = opts.rules ?? scenarioRules(scenario.calendar)
+  const draw = opts.draw ?? ((i: number, salt: number) => orderDraw(seed, i, salt))
+  const decision = newDecision()
   const evidence: Evidence = sink ? (opts.evidence ?? 'violations') : 'summary'
   const seed = (opts.seed ?? scenario.seed) >>> 0
   const from = Date.parse(scenario.window.from)
@@ -157,22 +231,24 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
   const acceptedCount = new Float64Array(K)
   const seen = new Float64Array(K)
   const priceFen = new Float64Array(K)
-  const lateFen = new Float64Array(K)
-  const lateRule: string[] = []
-  const oversellFen = new Float64Array(K)
   const shipHours = new Float64Array(K)
-  const strict = scenario.oversell.policy === 'strict'
-  const lagMs = strict ? 0 : scenario.oversell.syncLagSeconds * 1000
+  const policy = stockPolicyFromLegacy({
+    policy: scenario.oversell.policy,
+    holdBackPercent: scenario.oversell.buffer,
+    oversellShare: scenario.oversell.oversellShare,
+  })
+  const lagMs = policy.reservation === 'strict' ? 0 : scenario.oversell.syncLagSeconds * 1000
   scenario.skus.forEach((k, i) => {
     physical[i] = k.stock
-    listed[i] = Math.floor(k.stock * (1 - scenario.oversell.buffer / 100) + 1e-9)
+    listed[i] = sellableLimit(k.stock, policy.oversellShare)
     priceFen[i] = Math.round(k.priceYuan * 100)
-    const late = judge.lateShipment(priceFen[i]!, k.presale)
-    lateFen[i] = late.amountFen
-    lateRule[i] = late.ruleId
-    oversellFen[i] = judge.oversell(priceFen[i]!, k.presale).amountFen
     shipHours[i] = k.presaleShipHours
   })
+  // PAY-1/3/4 amounts per SKU, per ruleset version met (the version in force at each payout)
+  const amounts = new PayoutAmounts(
+    priceFen,
+    scenario.skus.map((k) => k.presale),
+  )
 
   // --- arrivals (sorted payment times + SKU per order) --------------------------------------
   const { times, sku } = opts.arrivals ?? buildArrivals(scenario, deriveSeed(seed, 'arrivals'))
@@ -234,6 +310,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
   let handledInTime = 0
   let escalated = 0
   let upheld = 0
+  /** PAY-5: escalated complaints upheld on the facts, the merchant's liability (PAY-6's poor service) */
+  let merchantLiable = 0
   let lsCount = 0
   let lsFen = 0
   let osCount = 0
@@ -245,17 +323,28 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
 
   const complainRate = scenario.buyers.complainRate
   const refundEdge = complainRate + scenario.buyers.refundRate
-  const upheldRate = scenario.buyers.upheldRate
+  const foundedRate = scenario.buyers.upheldRate
 
-  const pay = (i: number, k: number, cause: PayoutCause, ruleId: string, fen: number, at: number) => {
-    if (cause === 'late_shipment') {
+  /** PAY-1/4 (CAUSE_LATE) or PAY-3 (CAUSE_OVERSELL) with the ruleset in force at `at`. */
+  const pay = (i: number, k: number, cause: number, at: number) => {
+    flags[i]! |= F_COMPENSATED
+    const rs = rulesAt(at, rules)
+    const fen = amounts.amountFen(k, cause, rs)
+    if (cause === CAUSE_LATE) {
       lsCount++
       lsFen += fen
     } else {
       osCount++
       osFen += fen
     }
-    sink?.payout({ orderIndex: i, sku: skuIds[k]!, cause, ruleId, amountFen: fen, simTime: at })
+    sink?.payout({
+      orderIndex: i,
+      sku: skuIds[k]!,
+      cause: cause === CAUSE_LATE ? 'late_shipment' : 'oversell',
+      ruleId: amounts.ruleId(k, cause, rs),
+      amountFen: fen,
+      simTime: at,
+    })
   }
 
   const release = (i: number, at: number) => {
@@ -263,17 +352,33 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
     const w = Math.max(work.at(at), pickW) + pickMinutes
     pickW = w
     const picked = work.inverse(w)
-    shipAt[i] = waves.length === 0 ? picked : nextWave(picked, waves)
+    const forced = opts.pickupAt ? opts.pickupAt(i) : Number.NaN
+    shipAt[i] = !Number.isNaN(forced)
+      ? Math.max(forced, at)
+      : waves.length === 0
+        ? picked
+        : nextWave(picked, waves)
   }
 
-  /** PAY-5: the complaint is handled by the FIFO service desk; past the deadline the platform intervenes. */
-  const fileComplaint = (i: number, k: number, f: number, oversellCause: boolean) => {
+  const heap = new EventHeap(64)
+  // complaints waiting for their decision: order, handled in time, founded (-1: on the facts then)
+  const pendingOrder: number[] = []
+  const pendingInTime: boolean[] = []
+  const pendingFounded: number[] = []
+  const pendingFiledAt: number[] = []
+
+  /**
+   * PAY-5: the complaint is handled by the FIFO service desk; past the deadline the platform
+   * intervenes. The decision is an event at that moment, judged on the facts as they stand then.
+   * `drawnFounded` is the buyer's draw (1/0) or -1 for a scripted complaint judged on the facts.
+   */
+  const fileComplaint = (i: number, f: number, drawnFounded: number) => {
     filed++
     const handled = Math.max(f, csBusy) + csMs
     csBusy = handled
-    const dl = judge.complaintDeadline(f)
+    const dl = complaintDeadline(f, rules)
     const inTime = handled <= dl
-    // settled by the PAY-5 deadline at the latest, so every complaint filed in the horizon settles
+    // settled by the PAY-5 deadline at the latest
     const at = inTime ? handled : dl
     if (inTime) handledInTime++
     else escalated++
@@ -288,12 +393,59 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
         simTime: at,
       })
     }
-    // escalated complaints are the merchant's liability; handled ones are upheld at upheldRate
-    if (!inTime || orderDraw(seed, i, 2) < upheldRate) {
-      upheld++
-      if (oversellCause) pay(i, k, 'oversell', 'PAY-3', oversellFen[k]!, at)
-      else pay(i, k, 'late_shipment', lateRule[k]!, lateFen[k]!, at)
-    }
+    heap.push(at, EV_DECIDE, EV_DECIDE, pendingOrder.length)
+    pendingOrder.push(i)
+    pendingInTime.push(inTime)
+    pendingFounded.push(drawnFounded)
+    pendingFiledAt.push(f)
+  }
+
+  /** PAY-5's decision: upheld only if founded; an upheld complaint on an order never shipping is PAY-3. */
+  const decideComplaint = (slot: number, at: number) => {
+    const i = pendingOrder[slot]!
+    const k = sku[i]!
+    const f = flags[i]!
+    const inTime = pendingInTime[slot]!
+    const drawn = pendingFounded[slot]!
+    const founded =
+      drawn >= 0
+        ? drawn === 1
+        : complaintFounded({
+            reason: 'late_shipment',
+            late: (f & F_LATE) !== 0,
+            unshippedPastDeadline: false,
+          })
+    // never ships: oversold and judged so at its deadline (no stock to come)
+    const neverShips = (f & F_OVERSOLD) !== 0 && (f & F_CANCELLED) !== 0
+    const d = complaintOutcome(
+      {
+        reason: 'late_shipment',
+        filedAt: pendingFiledAt[slot]!,
+        handledInTime: inTime,
+        merchantAccepts: false,
+        founded,
+        neverShips,
+        alreadyCompensated: (f & F_COMPENSATED) !== 0,
+        paidFen: priceFen[k]!,
+        presale: scenario.skus[k]!.presale,
+      },
+      at,
+      rules,
+      decision,
+    )
+    // the decision's event names PAY-2 inside the no-auto-compensation window, PAY-5 outside
+    sink?.event({
+      kind: d.ok ? 'complaint_upheld' : 'complaint_rejected',
+      orderIndex: i,
+      sku: skuIds[k]!,
+      ruleId: complaintEventRule(at, rules),
+      amountFen: d.amountFen,
+      simTime: at,
+    })
+    if (!d.ok) return
+    upheld++
+    if (merchantLiableFor(inTime, true)) merchantLiable++
+    if (d.code === COMPLAINT_UPHELD_PAID) pay(i, k, neverShips ? CAUSE_OVERSELL : CAUSE_LATE, at)
   }
 
   const judgeDeadline = (i: number, k: number, now: number) => {
@@ -330,8 +482,8 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
         simTime: now,
       })
     }
-    // poor service: complaints the merchant let run past the PAY-5 deadline
-    const level = judge.massDelay(lateOversell + lateCapacity, due, escalated)
+    // PAY-6: poor service = complaints that are the merchant's liability (the platform counts the same)
+    const level = massDelayLevel(due, lateOversell + lateCapacity, merchantLiable, now, rules)
     if (level > massLevel) {
       if (level >= 1 && warnedAt === null) {
         warnedAt = now
@@ -363,18 +515,19 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
       const pos = backorderPos![i]! - backorders[k]!.shifted
       never = pos >= futureUnits[k]!
     }
-    const u = orderDraw(seed, i, 1)
-    const auto = judge.autoCompensates(now)
+    const u = draw(i, 1)
+    // PAY-2: outside the no-auto-compensation window a passed deadline is paid at once
+    const auto = autoCompensates(now, rules)
     if (never) {
       neverShipped++
       refunded++
       flags[i]! |= F_CANCELLED
-      if (auto) pay(i, k, 'oversell', 'PAY-3', oversellFen[k]!, now)
-      else if (u < complainRate) fileComplaint(i, k, now, true)
+      if (auto) pay(i, k, CAUSE_OVERSELL, now)
+      else if (u < complainRate) fileComplaint(i, now, draw(i, 2) < foundedRate ? 1 : 0)
     } else if (auto) {
-      pay(i, k, 'late_shipment', lateRule[k]!, lateFen[k]!, now)
+      pay(i, k, CAUSE_LATE, now)
     } else if (u < complainRate) {
-      fileComplaint(i, k, now, false)
+      fileComplaint(i, now, draw(i, 2) < foundedRate ? 1 : 0)
     } else if (u < refundEdge) {
       // PAY-8: an unshipped order's refund is approved at once
       refunded++
@@ -390,8 +543,39 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
     }
   }
 
-  const heap = new EventHeap(64)
+  /** SHIP-1 for order `i` of SKU `k` (@d11/order-flow, ruleset in force at payment). */
+  const orderedAt = opts.orderedAt
+  const deadlineOf = (i: number, k: number): number =>
+    pickupDeadlineAt(times[i]!, orderedAt ? orderedAt(i) : times[i]!, shipHours[k]!, rules)
+
+  /** SHIP-3 replaces the deadline; a SHIP-4 delay report does unless refused inside PAY-2's window. */
+  const agreedDeadline = (
+    i: number,
+    k: number,
+    paidAt: number,
+    ag: AgreedShipTime,
+    report = true,
+  ): number => {
+    if (ag.kind === 'negotiated') return negotiatedDeadline(paidAt, ag.shipBy, ag.at, rules).deadline
+    const d = delayReport(ag.at, rules, decision)
+    if (d.code === DELAY_REPORT_ACCEPTED) return ag.shipBy
+    if (report)
+      sink?.event({
+        kind: 'delay_report_refused',
+        orderIndex: i,
+        sku: skuIds[k]!,
+        ruleId: d.ruleId,
+        amountFen: 0,
+        simTime: ag.at,
+      })
+    return deadlineOf(i, k)
+  }
+
   if (N > 0) heap.push(times[0]!, EV_ARRIVAL, EV_ARRIVAL, 0)
+  const scripted = opts.complaints ?? []
+  scripted.forEach((c, idx) => {
+    heap.push(c.at, EV_COMPLAINT, EV_COMPLAINT, idx)
+  })
   restocks.forEach((r, idx) => {
     heap.push(r.at, EV_RESTOCK, EV_RESTOCK, idx)
   })
@@ -443,8 +627,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
             release(i, t)
           }
           const cls = classOf[k]!
-          const d = judge.shipDeadline(t, shipHours[k]!)
-          if (d < lastDeadline[cls]!) {
+          const ag = opts.agreed?.get(i)
+          const d = ag ? agreedDeadline(i, k, t, ag) : deadlineOf(i, k)
+          if (ag || d < lastDeadline[cls]!) {
             heap.push(d, EV_DEADLINE, EV_DEADLINE_ONE, i)
           } else {
             lastDeadline[cls] = d
@@ -471,6 +656,16 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
         physical[k]! += units
         break
       }
+      case EV_COMPLAINT: {
+        const i = scripted[arg]!.orderIndex
+        // an order not placed yet, or refused at checkout, has nothing to complain about
+        if (i < next && (flags[i]! & F_ACCEPTED) !== 0) fileComplaint(i, now, -1)
+        break
+      }
+      case EV_DECIDE: {
+        decideComplaint(arg, now)
+        break
+      }
       case EV_DEADLINE_ONE: {
         judgeDeadline(arg, sku[arg]!, now)
         break
@@ -483,7 +678,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions): CellResult 
         while (dq.length > 0) {
           const i = dq.peek()
           const k = sku[i]!
-          const d = judge.shipDeadline(times[i]!, shipHours[k]!)
+          const d = deadlineOf(i, k)
           if (d > now && (d > limit || (d === limit && limitPrio <= EV_DEADLINE))) {
             heap.push(d, EV_DEADLINE, EV_DEADLINE, arg)
             break

@@ -70,11 +70,19 @@ export const ScenarioSchema = Type.Object(
     ),
     /** the merchant's SKUs; may be left empty with `arrivals.world` to take them from the world */
     skus: Type.Array(Sku, { maxItems: 1000 }),
+    /**
+     * The stock policy in @d11/order-flow's vocabulary (the platform's config uses the same):
+     * `policy` is the reservation, `oversellShare` the signed share of stock sold beyond it.
+     */
     oversell: Type.Object(
       {
-        /** `strict`: stock reserved atomically at order time, no oversell; `synced`: the platform sees sales `syncLagSeconds` late */
-        policy: Type.Union([Type.Literal('strict'), Type.Literal('synced')], { default: 'synced' }),
-        /** percent of stock held back from sale (listed = stock × (1 − buffer/100)) @default 0 */
+        /** `strict`: every sale counted at once; `lagging` (old name `synced`): the platform sees sales `syncLagSeconds` late */
+        policy: Type.Union([Type.Literal('strict'), Type.Literal('lagging'), Type.Literal('synced')], {
+          default: 'lagging',
+        }),
+        /** signed share of stock offered beyond it: `5%` sells 5 % over, `-2%` holds 2 % back @default 0 */
+        oversellShare: Type.Optional(Type.Number({ minimum: -1, maximum: 10 })),
+        /** old name: percent of stock held back (= oversellShare −buffer %); ignored when oversellShare is set */
         buffer: Type.Number({ minimum: 0, maximum: 100, default: 0 }),
         /** how late the platform's sold count lags behind real sales @default 0 */
         syncLagSeconds: Type.Number({ minimum: 0, default: 0 }),
@@ -123,7 +131,10 @@ export const ScenarioSchema = Type.Object(
         complainRate: Type.Number({ minimum: 0, maximum: 1, default: 0.67 }),
         /** share of late buyers who ask for a refund instead of complaining (PAY-8) @default 0 */
         refundRate: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
-        /** share of complaints handled in time that are upheld (late shipment is a fact) @default 1 */
+        /**
+         * share of complaints founded on the facts (PAY-5: only founded complaints are upheld, handled
+         * in time or escalated) @default 1
+         */
         upheldRate: Fraction,
       },
       { additionalProperties: false, default: { upheldRate: 1 } },
@@ -152,6 +163,7 @@ const FRACTION_FIELDS = new Set([
   'buyers.complainRate',
   'buyers.refundRate',
   'buyers.upheldRate',
+  'oversell.oversellShare',
   'arrivals.burst.baseShare',
 ])
 const PCT = /^-?\d+(\.\d+)?%$/

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { agrees, diffResults } from '../src/compare.ts'
 import { simulate } from '../src/engine.ts'
-import { rulesJudge } from '../src/judge.ts'
 import { loadScenario } from '../src/scenario.ts'
 import { PHONE } from './helpers.ts'
 
 describe('one scenario, two engines: the result shape diffs per cause', () => {
   const s = loadScenario(PHONE)
-  const judge = rulesJudge(s.calendar)
-  const a = simulate(s, { judge })
+  const a = simulate(s)
 
   it('a result agrees with itself exactly', () => {
     const d = diffResults(a, a)
@@ -17,7 +15,7 @@ describe('one scenario, two engines: the result shape diffs per cause', () => {
   })
 
   it('a different run shows per-cause deltas in late counts and payouts', () => {
-    const b = simulate({ ...s, warehouse: { ...s.warehouse, picksPerHour: 400 } }, { judge })
+    const b = simulate({ ...s, warehouse: { ...s.warehouse, picksPerHour: 400 } })
     const d = diffResults(a, b)
     expect(d.late.oversell.delta).toBe(0)
     expect(d.late.capacity.delta).toBe(b.late.capacity)

@@ -1,13 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { simulate } from '../src/engine.ts'
-import { rulesJudge } from '../src/judge.ts'
 import { type Scenario, validateScenario } from '../src/scenario.ts'
 
 // More warehouse capacity never costs more in late-shipment payouts, all else fixed: picks are
 // FIFO with a fixed pick time, so no order ships later with more capacity; every buyer's draws
 // are keyed by (seed, order), so the late set only shrinks and so do complaints and payouts.
-const judge = rulesJudge('2020')
 
 const hhmm = (m: number) =>
   `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
@@ -76,8 +74,8 @@ describe('late-shipment payout is monotone in warehouse capacity (fast-check)', 
   it('more picksPerHour never raises late orders or payouts', () => {
     fc.assert(
       fc.property(scenarioArb, ({ s, low, high }) => {
-        const lo = simulate({ ...s, warehouse: { ...s.warehouse, picksPerHour: low } }, { judge })
-        const hi = simulate({ ...s, warehouse: { ...s.warehouse, picksPerHour: high } }, { judge })
+        const lo = simulate({ ...s, warehouse: { ...s.warehouse, picksPerHour: low } })
+        const hi = simulate({ ...s, warehouse: { ...s.warehouse, picksPerHour: high } })
         expect(hi.late.total).toBeLessThanOrEqual(lo.late.total)
         expect(hi.payouts.late_shipment.amountFen).toBeLessThanOrEqual(lo.payouts.late_shipment.amountFen)
         expect(hi.payouts.totalFen).toBeLessThanOrEqual(lo.payouts.totalFen)

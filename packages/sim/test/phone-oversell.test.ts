@@ -1,8 +1,9 @@
+import { compensationFor } from '@d11/order-flow/payout-amounts'
+import { rulesAt } from '@d11/order-flow/rules-context'
 import { describe, expect, it } from 'vitest'
 import { simulate } from '../src/engine.ts'
-import { rulesJudge } from '../src/judge.ts'
-import { loadScenario } from '../src/scenario.ts'
-import { PHONE } from './helpers.ts'
+import { loadScenario, parseScenario } from '../src/scenario.ts'
+import { PHONE, phoneIn2024Text } from './helpers.ts'
 
 // 000: ~500 oversold, 335 upheld late-shipment complaints × 500 yuan = 167,500 yuan (16,750,000 fen).
 const TARGET_FEN = 16_750_000
@@ -15,10 +16,9 @@ const MEAN_OF_20 = 0.03
 
 describe('examples/phone-oversell.yaml reproduces the 000 case (PAY-1, PAY-2, SHIP-1)', () => {
   const scenario = loadScenario(PHONE)
-  const judge = rulesJudge(scenario.calendar)
 
   it('oversells ~500 phones, all late, and pays ≈ 167,500 yuan at the 500-yuan cap', () => {
-    const r = simulate(scenario, { judge })
+    const r = simulate(scenario)
     expect(r.orders.oversold).toBeGreaterThanOrEqual(450)
     expect(r.orders.oversold).toBeLessThanOrEqual(550)
     // only the oversold orders are late: the warehouse keeps up with the in-stock ones
@@ -35,7 +35,7 @@ describe('examples/phone-oversell.yaml reproduces the 000 case (PAY-1, PAY-2, SH
 
   it('the mean over 20 seeds is within ±3 % of 167,500 yuan', () => {
     let sum = 0
-    for (let seed = 1; seed <= 20; seed++) sum += simulate({ ...scenario, seed }, { judge }).payouts.totalFen
+    for (let seed = 1; seed <= 20; seed++) sum += simulate({ ...scenario, seed }).payouts.totalFen
     expect(Math.abs(sum / 20 - TARGET_FEN) / TARGET_FEN).toBeLessThanOrEqual(MEAN_OF_20)
   })
 
@@ -49,33 +49,41 @@ describe('examples/phone-oversell.yaml reproduces the 000 case (PAY-1, PAY-2, SH
       },
       restock: [{ at: '2020-12-14T10:00:00+08:00', units: 1000 }],
     }
-    const r = simulate(december, { judge })
+    const r = simulate(december)
     expect(r.complaints.filed).toBe(0)
     expect(r.payouts.late_shipment.count).toBe(r.late.total)
     expect(r.payouts.totalFen).toBe(r.late.total * 50_000)
   })
 
   it('a strict stock policy never oversells (PAY-3 risk gone) and pays nothing', () => {
-    const r = simulate({ ...scenario, oversell: { ...scenario.oversell, policy: 'strict' } }, { judge })
+    const r = simulate({ ...scenario, oversell: { ...scenario.oversell, policy: 'strict' } })
     expect(r.orders.oversold).toBe(0)
     expect(r.orders.accepted).toBe(20_000)
     expect(r.payouts.totalFen).toBe(0)
   })
 
   it('without a restock the oversold orders can never ship: refunded and compensated as PAY-3 on complaint', () => {
-    const r = simulate({ ...scenario, restock: [] }, { judge })
+    const r = simulate({ ...scenario, restock: [] })
     expect(r.orders.neverShipped).toBe(r.orders.oversold)
     expect(r.payouts.late_shipment.count).toBe(0)
     expect(r.payouts.oversell.count).toBe(r.complaints.upheld)
     expect(r.payouts.oversell.amountFen).toBe(r.payouts.oversell.count * 50_000)
   })
 
-  it('presale orders are paid the PAY-4 multiple, still from the same late set', () => {
-    const base = simulate(scenario, { judge })
-    const presale = simulate({ ...scenario, skus: [{ ...scenario.skus[0]!, presale: true }] }, { judge })
+  it('2020: presale orders are paid like spot ones (PAY-4 is a 2024 rule): 500 yuan each, same total', () => {
+    const base = simulate(scenario)
+    const presale = simulate({ ...scenario, skus: [{ ...scenario.skus[0]!, presale: true }] })
+    expect(presale.complaints.upheld).toBe(base.complaints.upheld)
+    expect(presale.payouts.late_shipment.amountFen).toBe(presale.payouts.late_shipment.count * 50_000)
+    expect(presale.payouts.totalFen).toBe(base.payouts.totalFen)
+  })
+
+  it('2024: presale orders are paid the PAY-4 multiple (750 yuan), still from the same late set', () => {
+    const s2024 = parseScenario(phoneIn2024Text(), 'phone-2024')
+    const base = simulate(s2024)
+    const presale = simulate({ ...s2024, skus: [{ ...s2024.skus[0]!, presale: true }] })
     expect(presale.complaints.upheld).toBe(base.complaints.upheld)
     const per = presale.payouts.late_shipment.amountFen / presale.payouts.late_shipment.count
-    expect(per).toBe(judge.lateShipment(599_900, true).amountFen)
-    expect(per).toBeGreaterThan(50_000)
+    expect(per).toBe(75_000)
   })
 })

@@ -36,7 +36,7 @@ describe('scenario files are validated and errors name the field', () => {
 
   it.each([
     [['warehouse', 'picksPerHour'], -1, 'warehouse.picksPerHour: must be >= 0'],
-    [['oversell', 'policy'], 'maybe', 'oversell.policy: must be one of "strict", "synced"'],
+    [['oversell', 'policy'], 'maybe', 'oversell.policy: must be one of "strict", "lagging", "synced"'],
     [['oversell', 'buffer'], 150, 'oversell.buffer: must be <= 100'],
     [['buyers', 'complainRate'], 'often', 'buyers.complainRate: must be number'],
     [['window', 'from'], 'Nov 11', 'window.from: must match pattern'],

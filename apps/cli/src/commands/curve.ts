@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .description(
       'The Double 11 traffic curve (CAL-3): k6 ramping-arrival-rate stages, counts per minute, or a chart.',
     )
-    .option('--calendar <id>', 'calendar from @d11/rules: 2020 | 2022, e.g. --calendar 2020', '2022')
+    .option('--calendar <id>', 'calendar from @d11/rules: 2020 | 2022 | 2024, e.g. --calendar 2020', '2022')
     .option(
       '--from <time>',
       'window start, Asia/Shanghai unless it has an offset (default: world start), e.g. --from 2022-11-10T23:50',

@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--scale <name>', 'tiny (~10k orders) | small (~1M) | large (~10M), e.g. --scale small', 'tiny')
     .option(
       '--calendar <id>',
-      'Double 11 calendar from @d11/rules: 2020 | 2022, e.g. --calendar 2020',
+      'Double 11 calendar from @d11/rules: 2020 | 2022 | 2024, e.g. --calendar 2020',
       '2022',
     )
     .option('--out <dir>', 'output directory, e.g. --out /tmp/world', 'data/')

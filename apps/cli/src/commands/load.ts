@@ -168,7 +168,7 @@ Examples:
           const { getCalendar } = await import('@d11/rules/calendar')
           const { k6Stages } = await import('@d11/curve/k6')
           const stages = k6Stages({
-            calendar: getCalendar(calendarId as '2020' | '2022'),
+            calendar: getCalendar(calendarId!),
             from: window.from,
             to: window.to,
             compress: Number(env.COMPRESS ?? 60),

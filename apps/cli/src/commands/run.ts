@@ -25,7 +25,7 @@ export function register(program: Command): void {
       'world size: tiny (~10k orders) | small (~1M) | large (~10M), e.g. --scale small',
       'tiny',
     )
-    .option('--calendar <id>', 'Double 11 calendar (CAL-2): 2020 | 2022, e.g. --calendar 2020', '2022')
+    .option('--calendar <id>', 'Double 11 calendar (CAL-2): 2020 | 2022 | 2024, e.g. --calendar 2020', '2022')
     .option(
       '--scenario <name>',
       'peak to replay: presale-open | final-payment | spot-burst-nov1 | peak-nov11 | consultation-storm | after-sale | merchant-direct',

@@ -120,8 +120,9 @@ Examples:
             : undefined
         flags.calendar = fromWorld === undefined ? '2020' : String(fromWorld)
       }
-      if (flags.calendar !== '2020' && flags.calendar !== '2022')
-        failInput(`--calendar: "${flags.calendar}" is not 2020 or 2022 (CAL-2)`)
+      const { CALENDAR_IDS, isCalendarId } = await import('@d11/rules/calendar')
+      if (!isCalendarId(flags.calendar))
+        failInput(`--calendar: "${flags.calendar}" is not ${CALENDAR_IDS.join(', ')} (CAL-2)`)
       if (
         flags.clockStart !== undefined &&
         !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(flags.clockStart)

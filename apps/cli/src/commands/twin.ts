@@ -99,8 +99,9 @@ export function register(program: Command): void {
         failInput(`--world: ${flags.world} holds no manifest.json (run d11 gen first)`)
       const worldCalendar = String(JSON.parse(readFileSync(manifestFile, 'utf8')).calendar)
       flags.calendar ??= worldCalendar
-      if (flags.calendar !== '2020' && flags.calendar !== '2022')
-        failInput(`--calendar: must be 2020 or 2022, got "${flags.calendar}"`)
+      const { CALENDAR_IDS, isCalendarId } = await import('@d11/rules/calendar')
+      if (!isCalendarId(flags.calendar))
+        failInput(`--calendar: must be ${CALENDAR_IDS.join(', ')}, got "${flags.calendar}"`)
       // The global peak of the calendar's year unless a slice is given.
       flags.from ??= `${flags.calendar}-11-11T00:00:00+08:00`
       flags.to ??= toShanghaiIsoSeconds(Date.parse(flags.from) + 3 * HOUR_MS)

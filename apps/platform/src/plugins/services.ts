@@ -1,3 +1,4 @@
+import { type Calendar, getCalendar } from '@d11/rules/calendar'
 import { SpoolWriter } from '@d11/store/spool'
 import { Scheduler } from '@d11/time/scheduler'
 import { SimClock, type WallSource } from '@d11/time/sim-clock'
@@ -13,7 +14,6 @@ import { priceProtectionPlugin } from '../rooms/price-protection/plugin.ts'
 import { registrationPlugin } from '../rooms/registration/plugin.ts'
 import { PlatformState, type ServiceDeps } from '../rooms/state.ts'
 import { worldPlugin } from '../rooms/world/plugin.ts'
-import { type Calendar, loadCalendar } from '../rules-port.ts'
 import { parseSimInstant } from '../sim-instant.ts'
 import { EventSink, type SpoolLike } from '../sink.ts'
 import { WebhookPusher } from '../webhooks.ts'
@@ -50,7 +50,7 @@ export interface ServicesOptions {
 /** Config and the CAL-2 calendar it names. */
 export const configPlugin = fp(
   async (app: FastifyInstance, opts: { config: PlatformConfig }) => {
-    app.decorate('d11', { config: opts.config, calendar: loadCalendar(opts.config.calendar) } as Services)
+    app.decorate('d11', { config: opts.config, calendar: getCalendar(opts.config.calendar) } as Services)
   },
   { name: 'd11-config' },
 )

@@ -1,8 +1,9 @@
 import type { Buyer, Merchant, Sku } from '@d11/generator/entities'
+import type { FlowRules } from '@d11/order-flow/rules-context'
+import type { Calendar, RegistrationNode } from '@d11/rules/calendar'
 import type { Deadline, Scheduler } from '@d11/time/scheduler'
 import type { PlatformConfig } from '../config.ts'
 import { fail } from '../errors.ts'
-import type { Calendar, RegistrationNode } from '../rules-port.ts'
 import type { EventSink } from '../sink.ts'
 
 export type OrderStatus = 'created' | 'deposit_paid' | 'paid' | 'picked_up' | 'refunded'
@@ -34,6 +35,8 @@ export interface OrderState {
   oversold: boolean
   delayReported: boolean
   compensatedFen: number
+  /** PRICE-5: fen per unit already paid back by price-protection claims */
+  protectedUnitFen: number
   pickup: Deadline | undefined
   trace: Deadline | undefined
 }
@@ -63,6 +66,10 @@ export interface MerchantState {
   lateOrders: number
   pickupJudged: number
   pickupOnTime: number
+  /** PAY-6: orders whose SHIP-1 deadline has passed (on time or late), the delay rate's denominator */
+  dueOrders: number
+  /** PAY-5/6: complaints that are the merchant's liability (escalated and upheld): poor service */
+  merchantLiable: number
   payoutsFen: number
   warned: boolean
   removed: boolean
@@ -99,6 +106,8 @@ export interface ComplaintState {
   decidedAt: number
   payoutFen: number
   appealed: boolean
+  /** PAY-7: appeals filed against this complaint's decision */
+  appeals: number
   deadline: Deadline | undefined
 }
 
@@ -143,6 +152,19 @@ export function cancelOrderDeadlines(o: OrderState): void {
  * The mock platform's state: in-memory Maps for O(1) hot-path lookups, the id counter and the
  * lookups that answer a coded 404/403. The services in `rooms/*` change it; nothing here judges.
  */
+/** The calendar and ruleset versions @d11/order-flow decides with (the shipped versions, per action). */
+const flowRulesByCalendar = new WeakMap<Calendar, FlowRules>()
+
+export type { FlowRules }
+export function flowRules(deps: Pick<ServiceDeps, 'calendar'>): FlowRules {
+  let r = flowRulesByCalendar.get(deps.calendar)
+  if (!r) {
+    r = { calendar: deps.calendar }
+    flowRulesByCalendar.set(deps.calendar, r)
+  }
+  return r
+}
+
 export class PlatformState {
   readonly merchants = new Map<string, MerchantState>()
   readonly skus = new Map<string, SkuState>()
@@ -159,6 +181,21 @@ export class PlatformState {
    * they say who listens (the merchant service under test), not what the world holds.
    */
   readonly webhookOverrides = new Map<string, string | null>()
+  /** SHIP-5: the region vocabulary of the loaded world (its buyers', merchants' and SKUs' regions) */
+  private readonly regions = new Set<string>()
+  private regionList: string[] | undefined
+
+  /** Adds regions the world names (a world row is the vocabulary of its own regions). */
+  addRegions(regions: Iterable<string>): void {
+    for (const r of regions) this.regions.add(r)
+    this.regionList = undefined
+  }
+
+  /** SHIP-5: every region of the loaded world; an order to any other region is unknown. */
+  knownRegions(): readonly string[] {
+    this.regionList ??= [...this.regions]
+    return this.regionList
+  }
   private seq = 0
   loaded = false
 
@@ -172,6 +209,8 @@ export class PlatformState {
     for (const o of this.orders.values()) cancelOrderDeadlines(o)
     for (const c of this.complaints.values()) if (c.deadline) c.deadline.cancelled = true
     this.merchants.clear()
+    this.regions.clear()
+    this.regionList = undefined
     this.skus.clear()
     this.buyers.clear()
     this.orders.clear()

@@ -1,6 +1,9 @@
+import { REFUND_INSTANT, refundRequest } from '@d11/order-flow/after-sale'
+import { newDecision } from '@d11/order-flow/decision'
 import { fail } from '../../errors.ts'
 import {
   cancelOrderDeadlines,
+  flowRules,
   type OrderState,
   type PlatformState,
   type RefundState,
@@ -8,7 +11,7 @@ import {
 } from '../state.ts'
 import { refundView } from '../views.ts'
 
-/** After-sale refunds: instant while unshipped (PAY-8), else the merchant decides. */
+/** After-sale refunds: instant while unshipped where PAY-8 is in force (2024), else the merchant decides. */
 export class AfterSaleService {
   constructor(
     private readonly state: PlatformState,
@@ -35,9 +38,15 @@ export class AfterSaleService {
       orderId: o.id,
       amountFen: r.amountFen,
     })
-    if (this.instantRefund(o)) {
+    const d = refundRequest(
+      { shipped: o.status === 'picked_up', paidFen: o.paidFen },
+      at,
+      flowRules(this.deps),
+      newDecision(),
+    )
+    if (d.code === REFUND_INSTANT) {
       r.instant = true
-      this.settleRefund(r, o, true, at, 'PAY-8')
+      this.settleRefund(r, o, true, at, d.ruleId)
     } else {
       this.deps.push(o.merchantId, 'refund.requested', {
         refundId: r.id,
@@ -46,11 +55,6 @@ export class AfterSaleService {
       })
     }
     return refundView(r)
-  }
-
-  /** Decision PAY-8: an order not yet picked up is refunded at once, without the merchant. */
-  private instantRefund(o: OrderState): boolean {
-    return o.status !== 'picked_up'
   }
 
   decideRefund(merchantId: string, refundId: string, approve: boolean, at: number) {

@@ -1,16 +1,30 @@
+import {
+  CHECKOUT_ACCEPTED_OVERSOLD,
+  CHECKOUT_MERCHANT_REMOVED,
+  CHECKOUT_NOT_REGISTERED,
+  CHECKOUT_OUT_OF_STOCK,
+  CHECKOUT_REGION,
+  checkoutLine,
+} from '@d11/order-flow/checkout'
+import { pickupDeadlineAt } from '@d11/order-flow/deadline'
+import { newDecision } from '@d11/order-flow/decision'
+import { type CouponLine, crossStoreShares } from '@d11/order-flow/pricing'
+import { type StockPolicy, stockPolicyFromLegacy } from '@d11/order-flow/stock-policy'
+import type { Calendar, RegistrationNode } from '@d11/rules/calendar'
 import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
 import type { PlatformConfig } from '../../config.ts'
 import { fail, PlatformError } from '../../errors.ts'
-import {
-  apportionCrossStoreCoupon,
-  type Calendar,
-  type CartLine,
-  pickupDeadline,
-  type RegistrationNode,
-} from '../../rules-port.ts'
 import type { FulfilmentService } from '../fulfilment/service.ts'
-import type { OrderState, PlatformState, ServiceDeps, SkuState } from '../state.ts'
+import { flowRules, type OrderState, type PlatformState, type ServiceDeps, type SkuState } from '../state.ts'
 import { orderView } from '../views.ts'
+
+/** Error code of each checkout rejection. */
+const REJECTION: Record<number, Parameters<typeof fail>[0]> = {
+  [CHECKOUT_REGION]: 'PLAT_ERR_REGION',
+  [CHECKOUT_NOT_REGISTERED]: 'PLAT_ERR_NOT_REGISTERED',
+  [CHECKOUT_MERCHANT_REMOVED]: 'PLAT_ERR_MERCHANT_REMOVED',
+  [CHECKOUT_OUT_OF_STOCK]: 'PLAT_ERR_OUT_OF_STOCK',
+}
 
 export interface PlaceOrderInput {
   buyerId: string
@@ -46,36 +60,13 @@ export function unitPrice(s: SkuState, kind: OrderState['kind'], wave: 0 | 1 | 2
   return Math.min(reg.campaignPriceFen, s.priceFen)
 }
 
-/**
- * Decision PAY-3 (the oversell policy): may `quantity` more units of `s` be sold, and is the line
- * oversold? `strict` refuses past stock, `buffered` sells up to the buffer without marking it,
- * `lagging` sells against the merchant's last published stock and marks what passes physical stock.
- */
-export function stockVerdict(
-  config: PlatformConfig,
-  s: SkuState,
-  quantity: number,
-): { ok: true; oversold: boolean } | { ok: false; reason: string } {
-  const after = s.sold + quantity
-  const stock = s.sku.stock
-  const oversold = after > stock
-  const policy = config.oversellPolicy
-  if (policy === 'lagging' && quantity > s.sellable) {
-    // Units sold inside the merchant's sync lag are offered again, so a burst between syncs sells
-    // past physical stock.
-    return {
-      ok: false,
-      reason: `${s.sku.id} has ${Math.max(0, s.sellable)} left in the merchant's last published stock`,
-    }
-  }
-  if (oversold && policy === 'strict')
-    return { ok: false, reason: `${s.sku.id} has ${Math.max(0, stock - s.sold)} left` }
-  if (oversold && policy === 'buffered') {
-    if (after > Math.floor(stock * (1 + config.oversellBuffer)))
-      return { ok: false, reason: `${s.sku.id} buffer exhausted` }
-    return { ok: true, oversold: false }
-  }
-  return { ok: true, oversold }
+/** The platform's stock policy in @d11/order-flow's vocabulary (old config names keep their meaning). */
+export function stockPolicy(config: PlatformConfig): StockPolicy {
+  return stockPolicyFromLegacy({
+    policy: config.oversellPolicy,
+    oversellBuffer: config.oversellBuffer,
+    ...(config.oversellShare === undefined ? {} : { oversellShare: config.oversellShare }),
+  })
 }
 
 /** Checkout: quote (PRICE-3/4), place order (registration, SHIP-5, stock), pay (CAL-1), stock sync. */
@@ -88,7 +79,9 @@ export class CheckoutService {
 
   quote(input: PlaceOrderInput, at: number) {
     const ph = salesPhase(this.deps.calendar, input.kind, at)
-    const lines: Array<CartLine & { skuId: string; quantity: number; unitPriceFen: number }> = []
+    const lines: Array<
+      CouponLine & { merchantId: string; skuId: string; quantity: number; unitPriceFen: number }
+    > = []
     for (const [i, it] of input.items.entries()) {
       const s = this.state.sku(it.skuId, `items.${i}.skuId`)
       const unit = unitPrice(s, ph.kind, ph.wave)
@@ -102,7 +95,7 @@ export class CheckoutService {
         unitPriceFen: unit,
       })
     }
-    const coupon = apportionCrossStoreCoupon(lines, at)
+    const coupon = crossStoreShares(lines, at, flowRules(this.deps))
     const out = lines.map((l) => {
       const couponFen = coupon.perLine.get(l.key) ?? 0
       return {
@@ -173,7 +166,11 @@ export class CheckoutService {
     return { checkoutId, toHandFen: q.toHandFen, couponFen: q.couponFen, orders }
   }
 
-  /** Decision (checkout acceptance) for one cart line: SHIP-5 region, PAY-6 removal, PAY-3 stock. */
+  /**
+   * Checkout acceptance of one cart line (@d11/order-flow `checkoutLine`): SHIP-5 region (restricted
+   * or not a region of this world), PAY-6 removal, PAY-3 stock under the policy. `lagging` sells
+   * against the merchant's last published stock; every unit beyond physical stock is oversold.
+   */
   private acceptLine(
     buyerId: string,
     region: string,
@@ -184,31 +181,35 @@ export class CheckoutService {
     at: number,
   ): { s: SkuState; oversold: boolean } {
     const s = this.state.sku(skuId)
-    if (s.sku.restrictedRegions.includes(region)) {
-      this.reject(
-        at,
-        'PLAT_ERR_REGION',
-        `items.${i}.skuId`,
-        `${skuId} is not sold to ${region}`,
-        skuId,
-        buyerId,
-      )
-    }
     const m = this.state.merchant(s.merchantId)
-    if (m.removed && kind === 'presale') {
-      this.reject(
-        at,
-        'PLAT_ERR_MERCHANT_REMOVED',
-        `items.${i}.skuId`,
-        `merchant ${m.merchant.id} was removed`,
-        skuId,
-        buyerId,
-      )
+    const policy = stockPolicy(this.deps.config)
+    const lagging = policy.reservation === 'lagging'
+    const d = checkoutLine(
+      {
+        presale: kind === 'presale',
+        // the price look-up (quote) already refused an unregistered presale line
+        registered: true,
+        merchantRemoved: m.removed,
+        region,
+        restrictedRegions: s.sku.restrictedRegions,
+        knownRegions: this.state.knownRegions(),
+        requested: quantity,
+        knownSold: lagging ? 0 : s.sold,
+        basisUnits: lagging ? s.sellable : s.sku.stock,
+        soldAfter: s.sold + quantity,
+        physicalUnits: s.sku.stock,
+        policy: lagging ? { ...policy, oversellShare: 0 } : policy,
+      },
+      at,
+      flowRules(this.deps),
+      newDecision(),
+    )
+    if (!d.ok) {
+      const field = d.code === CHECKOUT_OUT_OF_STOCK ? `items.${i}.quantity` : `items.${i}.skuId`
+      const code = REJECTION[d.code] ?? 'PLAT_ERR_OUT_OF_STOCK'
+      this.reject(at, code, field, `${skuId}: ${d.reason} (${region})`, skuId, buyerId)
     }
-    const stock = stockVerdict(this.deps.config, s, quantity)
-    if (!stock.ok)
-      this.reject(at, 'PLAT_ERR_OUT_OF_STOCK', `items.${i}.quantity`, stock.reason, skuId, buyerId)
-    return { s, oversold: stock.oversold }
+    return { s, oversold: d.code === CHECKOUT_ACCEPTED_OVERSOLD }
   }
 
   private newOrder(
@@ -246,6 +247,7 @@ export class CheckoutService {
       oversold,
       delayReported: false,
       compensatedFen: 0,
+      protectedUnitFen: 0,
       pickup: undefined,
       trace: undefined,
     }
@@ -297,7 +299,10 @@ export class CheckoutService {
     o.status = 'paid'
     o.paidAt = at
     const s = this.state.skus.get(o.skuId)
-    this.fulfilment.setShipBy(o, pickupDeadline(at, s?.sku.contractShipHours ?? null))
+    this.fulfilment.setShipBy(
+      o,
+      pickupDeadlineAt(at, o.createdAt, s?.sku.contractShipHours ?? 0, flowRules(this.deps)),
+    )
     this.deps.sink.event({
       kind: 'order.paid',
       simTime: at,

@@ -1,11 +1,19 @@
+import { APPEAL_OVERTURNED, appeal } from '@d11/order-flow/after-sale'
+import {
+  COMPLAINT_UPHELD_PAID,
+  complaintDeadline,
+  complaintEventRule,
+  complaintFounded,
+  complaintOutcome,
+  merchantLiable,
+} from '@d11/order-flow/complaint'
+import { newDecision } from '@d11/order-flow/decision'
 import { fail } from '../../errors.ts'
-import { deadlineFigures } from '../../rules-port.ts'
 import type { FulfilmentService } from '../fulfilment/service.ts'
-import type { ComplaintState, PlatformState, ServiceDeps } from '../state.ts'
+import { type ComplaintState, flowRules, type PlatformState, type ServiceDeps } from '../state.ts'
 import { complaintView } from '../views.ts'
 
 const HOUR = 3_600_000
-const DAY = 86_400_000
 
 /** Complaints (PAY-5, paid inside PAY-2's window too) and appeals (PAY-7). */
 export class ComplaintsService {
@@ -29,6 +37,7 @@ export class ComplaintsService {
       decidedAt: 0,
       payoutFen: 0,
       appealed: false,
+      appeals: 0,
       deadline: undefined,
     }
     this.state.complaints.set(c.id, c)
@@ -47,8 +56,9 @@ export class ComplaintsService {
 
   /** PAY-5: not handled in time, the platform intervenes; an upheld complaint is the merchant's liability. */
   private scheduleHandlingDeadline(c: ComplaintState, filedAt: number): void {
-    const { complaintHours } = deadlineFigures(filedAt)
-    c.deadline = this.deps.scheduler.at(filedAt + complaintHours * HOUR, 'complaint', (due) => {
+    const deadline = complaintDeadline(filedAt, flowRules(this.deps))
+    const complaintHours = (deadline - filedAt) / HOUR
+    c.deadline = this.deps.scheduler.at(deadline, 'complaint', (due) => {
       c.deadline = undefined
       if (c.status !== 'open') return
       this.deps.sink.verdict({
@@ -61,16 +71,19 @@ export class ComplaintsService {
         threshold: complaintHours,
         sim_time: due,
       })
-      this.decideComplaint(c, this.complaintFounded(c), 'platform', due)
+      this.decideComplaint(c, false, 'platform', due)
     })
   }
 
-  /** Decision (PAY-5 facts): a late-shipment complaint is founded when the order missed its ship-by time. */
-  private complaintFounded(c: ComplaintState): boolean {
+  /** PAY-5's facts (@d11/order-flow): a late-shipment complaint is founded when the order missed its deadline. */
+  private founded(c: ComplaintState): boolean {
     const o = this.state.orders.get(c.orderId)
     if (!o) return false
-    if (c.reason === 'late_shipment') return o.late || (o.status === 'paid' && o.shipBy <= c.filedAt)
-    return true
+    return complaintFounded({
+      reason: c.reason,
+      late: o.late,
+      unshippedPastDeadline: o.status === 'paid' && o.shipBy <= c.filedAt,
+    })
   }
 
   private merchantComplaint(merchantId: string, complaintId: string): ComplaintState {
@@ -95,66 +108,91 @@ export class ComplaintsService {
       metric: 'complaint_48h',
       ok: 1,
       value: (at - c.filedAt) / HOUR,
-      threshold: deadlineFigures(c.filedAt).complaintHours,
+      threshold: (complaintDeadline(c.filedAt, flowRules(this.deps)) - c.filedAt) / HOUR,
       sim_time: at,
     })
-    this.decideComplaint(c, action === 'accept' || this.complaintFounded(c), 'merchant', at)
+    this.decideComplaint(c, action === 'accept', 'merchant', at)
     return complaintView(c)
   }
 
-  /** Upheld late-shipment complaints are paid (PAY-1/PAY-4), inside the PAY-2 window too. */
-  private decideComplaint(c: ComplaintState, upheld: boolean, by: 'merchant' | 'platform', at: number): void {
-    c.status = upheld ? 'upheld' : 'rejected'
+  /**
+   * PAY-5 (@d11/order-flow): in time the merchant's acceptance or the facts uphold a complaint;
+   * escalated, only the facts. An upheld late-shipment complaint is paid (inside PAY-2's window
+   * too) unless already compensated: PAY-3 for an order that can never ship, else PAY-1/4.
+   */
+  private decideComplaint(
+    c: ComplaintState,
+    merchantAccepts: boolean,
+    by: 'merchant' | 'platform',
+    at: number,
+  ): void {
+    const o = this.state.orders.get(c.orderId)
+    const rules = flowRules(this.deps)
+    const d = complaintOutcome(
+      {
+        reason: c.reason,
+        filedAt: c.filedAt,
+        handledInTime: by === 'merchant',
+        merchantAccepts,
+        founded: this.founded(c),
+        neverShips: o?.oversold ?? false,
+        alreadyCompensated: (o?.compensatedFen ?? 0) > 0,
+        paidFen: o?.paidFen ?? 0,
+        presale: o?.kind === 'presale',
+      },
+      at,
+      rules,
+      newDecision(),
+    )
+    c.status = d.ok ? 'upheld' : 'rejected'
     c.handledBy = by
     c.decidedAt = at
-    const o = this.state.orders.get(c.orderId)
-    if (upheld && o && c.reason === 'late_shipment') c.payoutFen = this.fulfilment.compensate(o, at, true)
+    if (o && d.code === COMPLAINT_UPHELD_PAID) {
+      const cause = d.ruleId === 'PAY-3' ? 'oversell' : 'late_shipment'
+      c.payoutFen = this.fulfilment.pay(o, cause, d.ruleId, d.amountFen, at)
+    }
+    const m = this.state.merchants.get(c.merchantId)
+    if (m && merchantLiable(by === 'merchant', d.ok)) m.merchantLiable += 1
     this.deps.sink.event({
-      kind: upheld ? 'complaint.upheld' : 'complaint.rejected',
+      kind: d.ok ? 'complaint.upheld' : 'complaint.rejected',
       simTime: at,
       merchantId: c.merchantId,
       orderId: c.orderId,
-      ruleId: this.fulfilment.compensationWithheld(at) ? 'PAY-2' : 'PAY-5',
+      ruleId: complaintEventRule(at, rules),
       amountFen: c.payoutFen,
       detail: { complaintId: c.id, handledBy: by },
     })
   }
 
-  /** PAY-7: one appeal per dispute, within the ruleset's appeal window of the decision. */
+  /** PAY-7 (@d11/order-flow): `maxPerDispute` appeals within the window; an unfounded complaint is overturned. */
   appeal(merchantId: string, complaintId: string, at: number) {
     const c = this.merchantComplaint(merchantId, complaintId)
-    this.checkAppealAllowed(c, at)
-    c.appealed = true
-    const overturned = !this.complaintFounded(c)
-    if (overturned) c.status = 'rejected'
-    this.deps.sink.event({
-      kind: 'appeal.decided',
-      simTime: at,
-      merchantId,
-      orderId: c.orderId,
-      ruleId: 'PAY-7',
-      detail: { complaintId, overturned },
-    })
-    return { complaintId, overturned, status: c.status }
-  }
-
-  /** Decision PAY-7: only an upheld complaint, appealed once, inside the appeal window. */
-  private checkAppealAllowed(c: ComplaintState, at: number): void {
+    // only an upheld decision can be appealed (an overturned one is already the merchant's)
     if (c.status !== 'upheld')
       fail(
         'PLAT_ERR_APPEAL',
         'complaintId',
         `complaint ${c.id} is ${c.status}; only upheld complaints can be appealed`,
       )
-    if (c.appealed)
-      fail(
-        'PLAT_ERR_APPEAL',
-        'complaintId',
-        `complaint ${c.id} was already appealed (one appeal per dispute)`,
-      )
-    const { appealDays } = deadlineFigures(c.decidedAt)
-    if (at - c.decidedAt > appealDays * DAY) {
-      fail('PLAT_ERR_APPEAL', 'complaintId', `the ${appealDays}-day appeal window has passed`)
-    }
+    const d = appeal(
+      { decidedAt: c.decidedAt, previousAppeals: c.appeals, founded: this.founded(c) },
+      at,
+      flowRules(this.deps),
+      newDecision(),
+    )
+    if (!d.ok) fail('PLAT_ERR_APPEAL', 'complaintId', `complaint ${c.id}: ${d.reason}`)
+    c.appeals += 1
+    c.appealed = true
+    const overturned = d.code === APPEAL_OVERTURNED
+    if (overturned) c.status = 'rejected'
+    this.deps.sink.event({
+      kind: 'appeal.decided',
+      simTime: at,
+      merchantId,
+      orderId: c.orderId,
+      ruleId: d.ruleId,
+      detail: { complaintId, overturned },
+    })
+    return { complaintId, overturned, status: c.status }
   }
 }

@@ -37,7 +37,7 @@ export const SlaView = Type.Object({
   replyRate: Type.Number(),
   manualResponseSec: Type.Number(),
   pickup48hRate: Type.Number(),
-  experienceScore: Type.Number(),
+  experienceScore: Type.Union([Type.Number(), Type.Null()]), // null where EXP-3 (002, 2024) is not in force
   lateOrders: Type.Integer(),
   payoutsFen: Type.Integer(),
   warned: Type.Boolean(),

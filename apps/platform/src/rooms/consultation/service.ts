@@ -1,11 +1,13 @@
+import { experienceScoreAt, slaFigures } from '@d11/order-flow/sla'
 import { toShanghaiIsoSeconds as formatSimInstant, shanghaiDay } from '@d11/time/shanghai'
 import { fail } from '../../errors.ts'
-import { experience, serviceThresholds } from '../../rules-port.ts'
-import type { MerchantState, PlatformState, ServiceDeps } from '../state.ts'
-
-const DAY = 86_400_000
-/** EXP-1 and EXP-2 are judged over the last 30 days (rules.md). */
-const SLA_WINDOW_DAYS = 30
+import {
+  type FlowRules,
+  flowRules,
+  type MerchantState,
+  type PlatformState,
+  type ServiceDeps,
+} from '../state.ts'
 
 export type ReplyMode = 'bot' | 'bot-assisted' | 'human' | 'auto-reply'
 
@@ -100,8 +102,10 @@ export class ConsultationService {
    */
   sla(merchantId: string, at: number) {
     const m = this.state.merchant(merchantId)
-    const replyRate = replyRateInWindow(m, at)
-    dropManualTurnsBefore(m, at - SLA_WINDOW_DAYS * DAY)
+    // EXP-1/2's window from the ruleset in force (@d11/order-flow slaFigures)
+    const window = slaFigures(at, flowRules(this.deps))
+    const replyRate = replyRateInWindow(m, window.firstDayAt, at)
+    dropManualTurnsBefore(m, window.windowStart)
     const manualResponseSec = m.manualTurns ? m.manualResponseMsSum / m.manualTurns / 1000 : 0
     const pickup48hRate = m.pickupJudged ? m.pickupOnTime / m.pickupJudged : 1
     return {
@@ -110,7 +114,7 @@ export class ConsultationService {
       replyRate,
       manualResponseSec,
       pickup48hRate,
-      experienceScore: experienceScore(m, pickup48hRate, manualResponseSec, at),
+      experienceScore: experienceScore(m, pickup48hRate, manualResponseSec, at, flowRules(this.deps)),
       lateOrders: m.lateOrders,
       payoutsFen: m.payoutsFen,
       warned: m.warned,
@@ -121,7 +125,7 @@ export class ConsultationService {
 
   /** Write EXP-1/2/3 verdict rows for every merchant (thresholds of the ruleset in force at `at`). */
   evaluateSla(at: number): number {
-    const t = serviceThresholds(at)
+    const t = slaFigures(at, flowRules(this.deps))
     let n = 0
     for (const id of this.state.merchants.keys()) {
       const d = this.sla(id, at)
@@ -142,6 +146,9 @@ export class ConsultationService {
         value: d.manualResponseSec,
         threshold: t.manualResponseSec,
       })
+      n += 2
+      // EXP-3 only where the ruleset in force has it (002, 2024)
+      if (d.experienceScore === null || t.experienceScore === null) continue
       this.deps.sink.verdict({
         ...base,
         rule_id: 'EXP-3',
@@ -150,7 +157,7 @@ export class ConsultationService {
         value: d.experienceScore,
         threshold: t.experienceScore,
       })
-      n += 3
+      n += 1
     }
     return n
   }
@@ -161,9 +168,9 @@ function replyCounts(mode: ReplyMode): { effective: boolean; manual: boolean } {
   return { effective: mode !== 'auto-reply', manual: mode === 'human' || mode === 'bot-assisted' }
 }
 
-/** EXP-1: the share of (day, buyer) consultations answered over the 30 natural days ending with `at`'s day. */
-function replyRateInWindow(m: MerchantState, at: number): number {
-  const fromDay = shanghaiDay(at - (SLA_WINDOW_DAYS - 1) * DAY)
+/** EXP-1: the share of (day, buyer) consultations answered over the window's natural days ending with `at`'s day. */
+function replyRateInWindow(m: MerchantState, firstDayAt: number, at: number): number {
+  const fromDay = shanghaiDay(firstDayAt)
   const toDay = shanghaiDay(at)
   let consulted = 0
   let answered = 0
@@ -189,10 +196,16 @@ function dropManualTurnsBefore(m: MerchantState, since: number): void {
   }
 }
 
-/** EXP-3 from the ruleset: the world's 30-day inputs, with live pickup and response figures. */
-function experienceScore(m: MerchantState, pickup48hRate: number, manualResponseSec: number, at: number) {
+/** EXP-3 from the ruleset: the world's window inputs, with live pickup and response figures; null where not in force. */
+function experienceScore(
+  m: MerchantState,
+  pickup48hRate: number,
+  manualResponseSec: number,
+  at: number,
+  rules: FlowRules,
+): number | null {
   const e = m.merchant.experience
-  const score = experience(
+  return experienceScoreAt(
     {
       firstReturnRate: e.firstReturnRate,
       negativeReviewRate: e.negativeReviewRate,
@@ -203,6 +216,6 @@ function experienceScore(m: MerchantState, pickup48hRate: number, manualResponse
       disputeLiabilityRate: e.disputeLiabilityRate,
     },
     at,
+    rules,
   )
-  return Math.round(score * 100) / 100
 }

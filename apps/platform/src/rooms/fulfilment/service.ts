@@ -1,12 +1,24 @@
+import { MASS_DELAY_NONE, MASS_DELAY_REMOVAL, massDelayDecision } from '@d11/order-flow/complaint'
+import {
+  autoCompensates,
+  DEADLINE_OVERSELL_PAID,
+  DEADLINE_WITHHELD,
+  DELAY_REPORT_REFUSED,
+  deadlinePassed,
+  delayReport,
+  negotiatedDeadline,
+  traceDue,
+} from '@d11/order-flow/deadline'
+import { newDecision } from '@d11/order-flow/decision'
 import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
 import { fail } from '../../errors.ts'
 import {
-  compensationFen,
-  deadlineFigures,
-  inNoAutoCompensationWindow,
-  massDelayLevel,
-} from '../../rules-port.ts'
-import type { MerchantState, OrderState, PlatformState, ServiceDeps } from '../state.ts'
+  flowRules,
+  type MerchantState,
+  type OrderState,
+  type PlatformState,
+  type ServiceDeps,
+} from '../state.ts'
 import { orderView } from '../views.ts'
 
 const HOUR = 3_600_000
@@ -29,12 +41,18 @@ export class FulfilmentService {
     o.pickup = this.deps.scheduler.at(shipBy, 'pickup', () => this.pickupDeadlinePassed(o))
   }
 
-  /** SHIP-1 deadline passed without pickup: late verdict, then PAY-1/3/4 unless PAY-2 withholds. */
+  /**
+   * SHIP-1 deadline passed. Counted as due for PAY-6 whether or not the order shipped; unshipped,
+   * it is late and @d11/order-flow says what that means: PAY-1/4, PAY-3 for an order that can
+   * never ship (oversold), or withheld inside PAY-2's window.
+   */
   private pickupDeadlinePassed(o: OrderState): void {
     o.pickup = undefined
+    if (o.status !== 'paid' && o.status !== 'picked_up') return
+    const m = this.state.merchants.get(o.merchantId)
+    if (m) m.dueOrders += 1
     if (o.status !== 'paid') return
     o.late = true
-    const m = this.state.merchants.get(o.merchantId)
     const at = o.shipBy
     this.deps.sink.verdict({
       merchant_id: o.merchantId,
@@ -59,59 +77,70 @@ export class FulfilmentService {
       m.lateOrders += 1
       this.massDelayCheck(m, at)
     }
-    if (this.compensationWithheld(at)) {
+    const d = deadlinePassed(
+      { paidFen: o.paidFen, presale: o.kind === 'presale', neverShips: o.oversold },
+      at,
+      flowRules(this.deps),
+      newDecision(),
+    )
+    if (d.code === DEADLINE_WITHHELD) {
       this.deps.sink.event({
         kind: 'compensation.withheld',
         simTime: at,
         merchantId: o.merchantId,
         orderId: o.id,
-        ruleId: 'PAY-2',
-        amountFen: compensationFen(o.paidFen, o.kind === 'presale', o.oversold, at).amountFen,
+        ruleId: d.ruleId,
+        amountFen: d.amountFen,
       })
       return
     }
-    this.compensate(o, at)
+    this.pay(o, d.code === DEADLINE_OVERSELL_PAID ? 'oversell' : 'late_shipment', d.ruleId, d.amountFen, at)
   }
 
   /** Decision PAY-2: inside the no-auto-compensation window nothing is paid automatically. */
   compensationWithheld(at: number): boolean {
-    return inNoAutoCompensationWindow(this.deps.calendar, at)
+    return !autoCompensates(at, flowRules(this.deps))
   }
 
-  /**
-   * Decision PAY-1/3/4: the cause and amount owed for a passed deadline. An upheld late-shipment
-   * complaint is paid as late shipment even when the cause was oversell (000).
-   */
-  compensationOwed(o: OrderState, at: number, viaComplaint: boolean) {
-    const oversell = o.oversold && !viaComplaint
-    const { amountFen, ruleId } = compensationFen(o.paidFen, o.kind === 'presale', oversell, at)
-    return { cause: oversell ? ('oversell' as const) : ('late_shipment' as const), amountFen, ruleId }
-  }
-
-  /** Pay the late-shipment (or oversell) compensation once per order; returns the amount paid now. */
-  compensate(o: OrderState, at: number, viaComplaint = false): number {
+  /** Pays a compensation @d11/order-flow decided, once per order; returns the amount paid now. */
+  pay(
+    o: OrderState,
+    cause: 'late_shipment' | 'oversell',
+    ruleId: string,
+    amountFen: number,
+    at: number,
+  ): number {
     if (o.compensatedFen > 0) return 0
-    const owed = this.compensationOwed(o, at, viaComplaint)
-    o.compensatedFen = owed.amountFen
+    o.compensatedFen = amountFen
     this.deps.sink.payout({
       merchant_id: o.merchantId,
       order_id: o.id,
       sku_id: o.skuId,
-      cause: owed.cause,
-      rule_id: owed.ruleId,
-      amount_fen: owed.amountFen,
+      cause,
+      rule_id: ruleId,
+      amount_fen: amountFen,
       wave: o.wave,
       sim_time: at,
     })
     const m = this.state.merchants.get(o.merchantId)
-    if (m) m.payoutsFen += owed.amountFen
-    return owed.amountFen
+    if (m) m.payoutsFen += amountFen
+    return amountFen
   }
 
-  /** PAY-6: the ruleset's delay-rate thresholds over judged orders: warning, then removal. */
-  private massDelayCheck(m: MerchantState, at: number): void {
-    const v = massDelayLevel(m.pickupJudged, m.lateOrders, at)
-    if (v.level === 'none') return
+  /**
+   * PAY-6 (@d11/order-flow): delay rate over the orders due so far and the merchant-liable
+   * complaints as poor service: warning, then removal.
+   */
+  massDelayCheck(m: MerchantState, at: number): void {
+    const v = massDelayDecision(
+      m.dueOrders,
+      m.lateOrders,
+      m.merchantLiable,
+      at,
+      flowRules(this.deps),
+      newDecision(),
+    )
+    if (v.code === MASS_DELAY_NONE) return
     if (!m.warned) {
       m.warned = true
       this.deps.sink.event({
@@ -122,7 +151,7 @@ export class FulfilmentService {
         detail: { reason: v.reason },
       })
     }
-    if (v.level === 'removal' && !m.removed) {
+    if (v.code === MASS_DELAY_REMOVAL && !m.removed) {
       m.removed = true
       for (const s of this.state.skus.values()) if (s.merchantId === m.merchant.id) s.registrations.clear()
       this.deps.sink.event({
@@ -141,8 +170,7 @@ export class FulfilmentService {
     if (o.oversold) fail('PLAT_ERR_OUT_OF_STOCK', 'orderId', `order ${o.id} was oversold and can never ship`)
     o.status = 'picked_up'
     o.pickedUpAt = at
-    if (o.pickup) o.pickup.cancelled = true
-    o.pickup = undefined
+    // the pickup deadline stays scheduled: when it passes the order counts as due (PAY-6)
     const m = this.state.merchant(merchantId)
     if (!o.late) {
       m.pickupJudged += 1
@@ -172,8 +200,8 @@ export class FulfilmentService {
 
   /** SHIP-2: the trace deadline starts at pickup; missing it writes a failed verdict. */
   private scheduleTrace(o: OrderState, pickedUpAt: number): void {
-    const { traceHours } = deadlineFigures(pickedUpAt)
-    const traceBy = pickedUpAt + traceHours * HOUR
+    const traceBy = traceDue(pickedUpAt, flowRules(this.deps))
+    const traceHours = (traceBy - pickedUpAt) / HOUR
     o.trace = this.deps.scheduler.at(traceBy, 'trace', () => {
       o.trace = undefined
       if (o.tracedAt) return
@@ -203,8 +231,9 @@ export class FulfilmentService {
       fail('PLAT_ERR_ORDER_STATE', 'orderId', `order ${o.id} is ${o.status}, not picked up`)
     if (o.tracedAt === 0) {
       o.tracedAt = at
-      const { traceHours } = deadlineFigures(o.pickedUpAt)
-      const onTime = at - o.pickedUpAt <= traceHours * HOUR
+      const traceBy = traceDue(o.pickedUpAt, flowRules(this.deps))
+      const traceHours = (traceBy - o.pickedUpAt) / HOUR
+      const onTime = at <= traceBy
       if (onTime) {
         if (o.trace) o.trace.cancelled = true
         o.trace = undefined
@@ -230,7 +259,7 @@ export class FulfilmentService {
     if (o.status !== 'paid' || o.late)
       fail('PLAT_ERR_ORDER_STATE', 'orderId', `order ${o.id} is ${o.late ? 'already late' : o.status}`)
     if (shipBy <= at) fail('PLAT_ERR_ORDER_STATE', 'shipBy', 'the agreed ship time must be in the future')
-    this.setShipBy(o, shipBy)
+    this.setShipBy(o, negotiatedDeadline(o.paidAt, shipBy, at, flowRules(this.deps)).deadline)
     this.deps.sink.event({
       kind: 'shipping.negotiated',
       simTime: at,
@@ -275,8 +304,8 @@ export class FulfilmentService {
     return orderView(o)
   }
 
-  /** Decision SHIP-4: delay reports are refused inside the no-auto-compensation window. */
+  /** Decision SHIP-4 (@d11/order-flow): delay reports are refused inside the no-auto-compensation window. */
   private delayReportRefused(at: number): boolean {
-    return inNoAutoCompensationWindow(this.deps.calendar, at)
+    return delayReport(at, flowRules(this.deps), newDecision()).code === DELAY_REPORT_REFUSED
   }
 }

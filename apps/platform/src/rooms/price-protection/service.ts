@@ -1,6 +1,9 @@
+import { priceProtection } from '@d11/order-flow/after-sale'
+import { newDecision } from '@d11/order-flow/decision'
+import { crossStoreShares } from '@d11/order-flow/pricing'
 import { fail } from '../../errors.ts'
 import { unitPrice } from '../checkout/service.ts'
-import type { OrderState, PlatformState, ServiceDeps, SkuState } from '../state.ts'
+import { flowRules, type OrderState, type PlatformState, type ServiceDeps, type SkuState } from '../state.ts'
 
 type Perk = { name: string; valueFen: number }
 
@@ -70,28 +73,35 @@ export class PriceProtectionService {
     return s.priceFen
   }
 
-  /** PRICE-5 claim: the buyer is owed (paid unit price − current to-hand unit price) × quantity. */
+  /**
+   * PRICE-5 claim (@d11/order-flow `priceProtection`): the buyer is owed (paid to-hand unit price −
+   * current to-hand unit price) × quantity, inside the ruleset's protection window after payment.
+   */
   claimPriceProtection(orderId: string, at: number) {
     const o = this.state.order(orderId)
     if (o.status === 'created' || o.status === 'refunded')
       fail('PLAT_ERR_ORDER_STATE', 'orderId', `order ${o.id} is ${o.status}`)
-    const now = this.unitPriceNow(this.state.sku(o.skuId), at)
-    const amount = this.claimOwed(o, now)
-    this.payOut(o, amount, at)
-    o.unitPriceFen = now
-    return { orderId: o.id, amountFen: amount, ruleId: 'PRICE-5' }
+    const s = this.state.sku(o.skuId)
+    const paidUnit = Math.floor(o.payableFen / o.quantity) - o.protectedUnitFen
+    const nowUnit = this.toHandUnitNow(s, at)
+    const d = priceProtection(
+      { paidUnitToHandFen: paidUnit, paidAt: o.paidAt, currentUnitToHandFen: nowUnit, quantity: o.quantity },
+      at,
+      flowRules(this.deps),
+      newDecision(),
+    )
+    if (!d.ok) fail('PLAT_ERR_PRICE_PROTECTION', 'orderId', d.reason)
+    this.payOut(o, d.amountFen, at)
+    o.protectedUnitFen += paidUnit - nowUnit
+    return { orderId: o.id, amountFen: d.amountFen, ruleId: d.ruleId }
   }
 
-  /** Decision PRICE-5 (claim): the difference to a lower current unit price, else refused. */
-  private claimOwed(o: OrderState, nowUnitFen: number): number {
-    const diff = o.unitPriceFen - nowUnitFen
-    if (diff <= 0)
-      fail(
-        'PLAT_ERR_PRICE_PROTECTION',
-        'orderId',
-        `current price ${nowUnitFen} fen is not below the paid ${o.unitPriceFen} fen`,
-      )
-    return diff * o.quantity
+  /** PRICE-4: the to-hand price of one unit bought now: the unit price less its cross-store coupon share. */
+  private toHandUnitNow(s: SkuState, at: number): number {
+    const unit = this.unitPriceNow(s, at)
+    const couponEligible = this.state.merchants.get(s.merchantId)?.merchant.crossStoreCoupon ?? false
+    const coupon = crossStoreShares([{ key: '0', amountFen: unit, couponEligible }], at, flowRules(this.deps))
+    return unit - (coupon.perLine.get('0') ?? 0)
   }
 
   private payOut(o: OrderState, amountFen: number, at: number): void {

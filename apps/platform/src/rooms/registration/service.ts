@@ -1,20 +1,31 @@
 import type { Registration } from '@d11/generator/entities'
-import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
+import { newDecision } from '@d11/order-flow/decision'
+import { campaignPriceDecision, pricePoints } from '@d11/order-flow/pricing'
+import { registrationDecision } from '@d11/order-flow/registration'
+import { experienceScoreAt } from '@d11/order-flow/sla'
+import type { RegistrationNode } from '@d11/rules/calendar'
 import { fail, PlatformError } from '../../errors.ts'
-import { campaignPriceCheck, eligibility, priceHistory, type RegistrationNode } from '../../rules-port.ts'
-import type { MerchantState, PlatformState, ServiceDeps, SkuState } from '../state.ts'
+import {
+  flowRules,
+  type MerchantState,
+  type PlatformState,
+  type ServiceDeps,
+  type SkuState,
+} from '../state.ts'
+
+/** Error code of each registration rule. */
+const REGISTRATION_ERROR: Record<string, Parameters<typeof fail>[0]> = {
+  'REG-1': 'PLAT_ERR_REG_WINDOW',
+  'REG-2': 'PLAT_ERR_REG_WAVE_CONFLICT',
+  'REG-3': 'PLAT_ERR_REG_ELIGIBILITY',
+  'REG-4': 'PLAT_ERR_REG_COUPON',
+}
 
 export interface RegistrationInput {
   skuId: string
   node: RegistrationNode
   campaignPriceFen: number
   crossStoreCoupon: boolean
-}
-
-/** A spot and a presale node of different waves exclude each other for one SKU. */
-const WAVE_CONFLICT: Partial<Record<RegistrationNode, RegistrationNode>> = {
-  wave1Spot: 'wave2Presale',
-  wave2Presale: 'wave1Spot',
 }
 
 /** Campaign registration (REG-1..4) and campaign price validation (PRICE-1/2). */
@@ -60,54 +71,50 @@ export class RegistrationService {
     }
   }
 
-  /** Every registration rule in order; throws the first broken one, else returns the PRICE-1/2 ceiling. */
+  /**
+   * REG-1..4 (@d11/order-flow `registrationDecision`, REG-3 with the shop's EXP-3 score where 002's
+   * gate is in force), then PRICE-1/2; throws the first broken rule, else returns the price ceiling.
+   */
   private checkRegistration(m: MerchantState, s: SkuState, input: RegistrationInput, at: number) {
     const merchantId = m.merchant.id
     if (s.merchantId !== merchantId) fail('PLAT_ERR_FORBIDDEN', 'skuId', `SKU ${input.skuId} is not yours`)
     if (m.removed) fail('PLAT_ERR_MERCHANT_REMOVED', 'merchantId', `merchant ${merchantId} was removed`)
-    this.checkWindow(input.node, at)
-    const elig = eligibility(m.merchant, at)
-    if (!elig.ok) fail('PLAT_ERR_REG_ELIGIBILITY', elig.field, elig.reason)
-    this.checkCrossStoreCoupon(m, input)
-    const other = WAVE_CONFLICT[input.node]
-    if (other && s.registrations.has(other)) {
-      fail('PLAT_ERR_REG_WAVE_CONFLICT', 'node', `${input.skuId} is already registered for ${other}`)
+    const rules = flowRules(this.deps)
+    const e = m.merchant.experience
+    const score = e
+      ? experienceScoreAt({ ...e, manualResponseSeconds: e.manualResponseSec }, at, rules)
+      : null
+    // REG-4 is per merchant: the merchant's own setting (the registration's flag stands in for it in
+    // worlds without that field), and the registration must carry it too
+    const merchantCoupon = (m.merchant.crossStoreCoupon as boolean | undefined) ?? input.crossStoreCoupon
+    const d = registrationDecision(
+      {
+        merchantId,
+        skuId: input.skuId,
+        node: input.node,
+        shop: {
+          violationPoints: m.merchant.violationPoints,
+          activityLevel: m.merchant.activityLevel,
+          // the world's composite ranking is 0..1, the rule's a percentile
+          compositeRankingPct: m.merchant.compositeRanking * 100,
+          basicServiceScore: m.merchant.basicServiceScore,
+          ...(score === null ? {} : { experienceScore: score }),
+        },
+        crossStoreCoupon: merchantCoupon && input.crossStoreCoupon,
+      },
+      [...s.registrations.keys()].map((node) => ({ merchantId, skuId: input.skuId, node })),
+      at,
+      rules,
+      newDecision(),
+    )
+    if (!d.ok) {
+      const who = d.ruleId === 'REG-4' && !merchantCoupon ? ` (merchant ${merchantId} has not set it)` : ''
+      fail(REGISTRATION_ERROR[d.ruleId] ?? 'PLAT_ERR_REG_WINDOW', d.field, `${d.reason}${who}`)
     }
-    const price = campaignPriceCheck('double11', input.campaignPriceFen, at, priceHistory(s.sku))
+    const price = campaignPriceDecision('double11', input.campaignPriceFen, pricePoints(s.sku), at, rules)
     if (!price.ok)
       fail('PLAT_ERR_PRICE_TIER', 'campaignPriceFen', `${price.reason} [ruleset ${price.ruleset}]`)
     return price.ceilingFen
-  }
-
-  /** Decision REG (calendar): the node's registration window must be open at `at`. */
-  private checkWindow(node: RegistrationNode, at: number): void {
-    const win = this.deps.calendar.registration.nodes[node]
-    if (at < win.opens || at >= win.closes) {
-      fail(
-        'PLAT_ERR_REG_WINDOW',
-        'node',
-        `${node} registration is open ${formatSimInstant(win.opens)} to ${formatSimInstant(win.closes)}, not at ${formatSimInstant(at)}`,
-      )
-    }
-  }
-
-  /**
-   * Decision REG-4 is per merchant: every participating merchant sets the coupon. The merchant's own
-   * setting decides (the registration's flag stands in for it in worlds without that field), and the
-   * registration must carry it too.
-   */
-  private checkCrossStoreCoupon(m: MerchantState, input: RegistrationInput): void {
-    const merchantCoupon = (m.merchant.crossStoreCoupon as boolean | undefined) ?? input.crossStoreCoupon
-    if (!merchantCoupon) {
-      fail(
-        'PLAT_ERR_REG_COUPON',
-        'crossStoreCoupon',
-        `merchant ${m.merchant.id} has not set the 300-40 cross-store coupon: every participating merchant must`,
-      )
-    }
-    if (!input.crossStoreCoupon) {
-      fail('PLAT_ERR_REG_COUPON', 'crossStoreCoupon', 'set the 300-40 cross-store coupon before registering')
-    }
   }
 
   /** Apply a world registration row at its own submission time; returns the rule it broke, if any. */
@@ -133,7 +140,7 @@ export class RegistrationService {
   /** PRICE-1/2 check of a price for any campaign against the SKU's earlier campaign and daily prices. */
   priceCheck(skuId: string, campaign: string, priceFen: number, at: number) {
     const s = this.state.sku(skuId)
-    const v = campaignPriceCheck(campaign, priceFen, at, priceHistory(s.sku))
+    const v = campaignPriceDecision(campaign, priceFen, pricePoints(s.sku), at, flowRules(this.deps))
     return {
       ok: v.ok,
       ceilingFen: v.ceilingFen,

@@ -1,9 +1,9 @@
 import { REGIONS } from '@d11/generator/config'
 import type { Buyer, Merchant, Registration, Sku } from '@d11/generator/entities'
+import { freeShippingListing } from '@d11/order-flow/pricing'
 import { fail } from '../../errors.ts'
-import { freeShippingClaim } from '../../rules-port.ts'
 import type { RegistrationService } from '../registration/service.ts'
-import type { PlatformState, ServiceDeps } from '../state.ts'
+import { flowRules, type PlatformState, type ServiceDeps } from '../state.ts'
 
 /** The world's rows (merchants, SKUs, buyers, registrations), webhook targets and reset. */
 export class WorldService {
@@ -49,6 +49,8 @@ export class WorldService {
       lateOrders: 0,
       pickupJudged: 0,
       pickupOnTime: 0,
+      dueOrders: 0,
+      merchantLiable: 0,
       payoutsFen: 0,
       warned: false,
       removed: false,
@@ -58,6 +60,7 @@ export class WorldService {
       manualLog: [],
       manualHead: 0,
     })
+    this.state.addRegions([m.region, ...REGIONS])
     this.state.loaded = true
   }
 
@@ -76,6 +79,7 @@ export class WorldService {
       publishedAt: 0,
       registrations: new Map(),
     })
+    this.state.addRegions([...s.restrictedRegions, ...s.shippingTemplate.freeRegions])
     const v = this.listingVerdict(s)
     if (!v.ok) {
       this.deps.sink.event({
@@ -92,11 +96,12 @@ export class WorldService {
 
   /** Decision SHIP-6: does a free-shipping claim in the title hold in every region? */
   private listingVerdict(s: Sku) {
-    return freeShippingClaim(s, REGIONS, this.deps.now())
+    return freeShippingListing(s, REGIONS, this.deps.now(), flowRules(this.deps))
   }
 
   addBuyer(b: Buyer): void {
     this.state.buyers.set(b.id, b)
+    this.state.addRegions([b.region])
   }
 
   /** Apply a world registration row at its own submission time; returns the rule it broke, if any. */
