@@ -54,7 +54,7 @@ describe.skipIf(!k6)(realK6Title('scenarios on real k6'), () => {
         'run',
         '--out',
         `json=${k6Out}`,
-        ...envArgs({ ...env('real-peak'), PEAK_RPS: '40', SUMMARY_FILE: k6Summary }),
+        ...envArgs({ ...env('real-peak'), PEAK_RPS: '120', SUMMARY_FILE: k6Summary }),
         script('peak-nov11'),
       ],
       { timeoutMs: 90_000 },
@@ -68,7 +68,7 @@ describe.skipIf(!k6)(realK6Title('scenarios on real k6'), () => {
 
     const builtin = await runScript({
       script: script('peak-nov11'),
-      env: { ...env('builtin-peak'), PEAK_RPS: '40' },
+      env: { ...env('builtin-peak'), PEAK_RPS: '120' },
       includeSystemEnv: false,
       stdout: () => {},
       stderr: () => {},
