@@ -25,7 +25,7 @@ const RULE_NUMBERS = new Set([48, 24, 72, 500, 50_000, 0.3, 3000, 30, 15, 1.5, 1
 const ALLOWED: Record<string, string> = {
   'apps/platform/src/app.ts: 500': 'HTTP status codes (4xx range end, 500 Internal Server Error)',
   'apps/platform/src/rooms/consultation/service.ts: 10': 'length of a YYYY-MM-DD day key',
-  'packages/sim/src/engine.ts: 15': 'bit shift of the per-order hash (orderDraw)',
+  'packages/sim/src/simulate-io.ts: 15': 'bit shift of the per-order hash (orderDraw)',
   'packages/sim/src/report.ts: 20': 'chart margin in pixels',
   'packages/sim/src/twin-live.ts: 5': 'polling pause in wall milliseconds',
   'packages/sim/src/twin-live.ts: 10': 'polling pause in wall milliseconds',
