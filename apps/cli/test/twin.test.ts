@@ -49,7 +49,7 @@ describe('profileToScenario: the profile mapped onto the simulator', () => {
     // 5 complaints an hour over 9 staffed hours = 45 a day = 1.875 an hour around the clock
     expect(under.service.complaintsPerHour).toBeCloseTo(1.875, 9)
     expect(under.warehouse.pickupWaves).toEqual(['17:00'])
-    expect(profileToScenario(loadProfile('oversell-prone'), s).oversell.policy).toBe('synced')
+    expect(profileToScenario(loadProfile('oversell-prone'), s).oversell.policy).toBe('lagging')
   })
 })
 

@@ -412,9 +412,10 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
       url: '/merchant/m-1/skus/s-pre',
       payload: { priceFen: 85_000 },
     })
+    // PRICE-5 on to-hand prices (PRICE-4): paid 900 − 3 × 40 = 780 yuan, now 850 − 2 × 40 = 770
     expect(cut.json()).toMatchObject({
-      toHandUnitFen: 85_000,
-      owedFen: 15_000,
+      toHandUnitFen: 77_000,
+      owedFen: 3_000,
       buyersOwed: 3,
       ruleId: 'PRICE-5',
     })
@@ -423,11 +424,12 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
       url: '/merchant/m-1/skus/s-pre',
       payload: { perks: [{ name: 'earbuds', valueFen: 2_000 }] },
     })
+    // 20 yuan of perks lower the spot to-hand to 750: each buyer, protected down to 770, is owed 20 more
     expect(perk.json().owedFen).toBe(6_000)
     const payouts = await rows(app, 'table=payouts')
     expect(payouts).toHaveLength(6)
     expect(payouts.every((p) => p.rule_id === 'PRICE-5' && p.cause === 'price_protection')).toBe(true)
-    expect((await get(app, '/merchant/m-1/sla')).body.payoutsFen).toBe(21_000)
+    expect((await get(app, '/merchant/m-1/sla')).body.payoutsFen).toBe(9_000)
   })
 
   it('PAY-6 is a 2024 rule: in 2020 a high delay rate neither warns nor removes', async () => {

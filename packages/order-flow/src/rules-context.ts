@@ -12,7 +12,19 @@ export interface FlowRules {
   versions?: Ruleset[]
 }
 
-/** The ruleset version in force at the simulated instant `at` (`@d11/rules` rulesetAt). */
+/** The last version answered per rules object: runs ask for the same version millions of times in a row. */
+const lastAnswer = new WeakMap<FlowRules, Ruleset>()
+
+/**
+ * The ruleset version in force at the simulated instant `at` (`@d11/rules` rulesetAt); the last
+ * answer is reused while `at` stays inside its `[effectiveFrom, effectiveTo)`.
+ */
 export function rulesAt(at: number, rules: FlowRules): Ruleset {
-  return rulesetAt(at, rules.versions)
+  // only the shipped versions are known to carry consistent [effectiveFrom, effectiveTo) ranges
+  if (rules.versions) return rulesetAt(at, rules.versions)
+  const last = lastAnswer.get(rules)
+  if (last && at >= last.effectiveFrom && at < last.effectiveTo) return last
+  const rs = rulesetAt(at)
+  lastAnswer.set(rules, rs)
+  return rs
 }

@@ -1,5 +1,6 @@
 import { dailyCapacity, shiftIntervals, shiftSegments } from '@d11/merchant-model/capacity'
 import type { Profile } from '@d11/merchant-model/profile'
+import { stockPolicyFromLegacy } from '@d11/order-flow/stock-policy'
 import { toShanghaiIso as iso } from '@d11/time/shanghai'
 import type { Arrivals } from './arrivals.ts'
 import type { CellResult } from './engine.ts'
@@ -147,9 +148,9 @@ function sameDaySpans<T extends { from: string; to: string }>(shifts: readonly T
  *
  * - **Stock** (`stock.reservation`, what the platform enforces end to end, `platformConfigFor`):
  *   `strict` → `oversell.policy: strict`, buffer 0 (the profile's `safetyStockShare` and sync lag act
- *   only inside the merchant's own model, the platform sells physical stock); `buffered` → `synced`
- *   with a negative buffer is not expressible, so it maps to `strict` on `stock × (1 + bufferShare)`
- *   units (the platform marks nothing oversold there either); `lagging` → `synced` with a sync lag
+ *   only inside the merchant's own model, the platform sells physical stock); `buffered` → `strict`
+ *   with `oversellShare = bufferShare` (@d11/order-flow's one vocabulary: both engines sell that share
+ *   beyond physical stock and mark those orders oversold); `lagging` → `lagging` with a sync lag
  *   longer than the slice (the platform accepts every order and marks those beyond stock oversold).
  * - **Warehouse**: `picksPerHour` and the shifts with their own `picksPerHour`, split at midnight
  *   (the simulator's working time weighs each shift minute by its rate); `carrierWaves` →
@@ -164,8 +165,8 @@ function sameDaySpans<T extends { from: string; to: string }>(shifts: readonly T
  */
 export function profileToScenario(profile: Profile, slice: Slice, settings: TwinSettings = {}): Scenario {
   const st = profile.stock
-  const policy = st.reservation === 'lagging' ? 'synced' : 'strict'
-  const stockFactor = st.reservation === 'buffered' ? 1 + st.bufferShare : 1
+  const stockPolicy = stockPolicyFromLegacy({ policy: st.reservation, oversellBuffer: st.bufferShare })
+  const policy = stockPolicy.reservation
   const price = new Map<string, { sum: number; n: number }>()
   for (const u of slice.units) {
     const p = price.get(u.skuId) ?? { sum: 0, n: 0 }
@@ -191,7 +192,7 @@ export function profileToScenario(profile: Profile, slice: Slice, settings: Twin
         return {
           id: k.id,
           priceYuan: (p ? Math.round(p.sum / p.n) : k.listPriceFen) / 100 || 0.01,
-          stock: Math.floor(k.stock * stockFactor),
+          stock: k.stock,
           share: 1,
           presale: false,
           presaleShipHours: k.contractShipHours ?? 0,
@@ -199,8 +200,8 @@ export function profileToScenario(profile: Profile, slice: Slice, settings: Twin
       }),
       oversell: {
         policy,
-        buffer: 0,
-        syncLagSeconds: policy === 'synced' ? Math.ceil((slice.to - slice.from) / 1000) + 1 : 0,
+        oversellShare: stockPolicy.oversellShare,
+        syncLagSeconds: policy === 'lagging' ? Math.ceil((slice.to - slice.from) / 1000) + 1 : 0,
       },
       warehouse: {
         picksPerHour: profile.warehouse.picksPerHour,

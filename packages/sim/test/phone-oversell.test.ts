@@ -1,5 +1,3 @@
-import { compensationFor } from '@d11/order-flow/payout-amounts'
-import { rulesAt } from '@d11/order-flow/rules-context'
 import { describe, expect, it } from 'vitest'
 import { simulate } from '../src/engine.ts'
 import { loadScenario, parseScenario } from '../src/scenario.ts'

@@ -1,4 +1,4 @@
-import { priceProtection } from '@d11/order-flow/after-sale'
+import { priceProtection, spotUndercut } from '@d11/order-flow/after-sale'
 import { newDecision } from '@d11/order-flow/decision'
 import { crossStoreShares } from '@d11/order-flow/pricing'
 import { fail } from '../../errors.ts'
@@ -16,7 +16,11 @@ export class PriceProtectionService {
     private readonly deps: ServiceDeps,
   ) {}
 
-  /** Change a SKU's price or perks; during a spot phase a lower price or added perks owe every presale buyer. */
+  /**
+   * Change a SKU's price or perks. During a spot phase, on a SKU registered for presale and spot,
+   * every earlier presale buyer whose to-hand unit price is above the new spot to-hand price (perks
+   * counted as a cut) is owed the difference (PRICE-5, @d11/order-flow `spotUndercut`).
+   */
   changePrice(merchantId: string, skuId: string, input: { priceFen?: number; perks?: Perk[] }, at: number) {
     const s = this.state.ownSku(merchantId, skuId)
     const before = this.unitPriceNow(s, at)
@@ -33,27 +37,44 @@ export class PriceProtectionService {
       amountFen: s.priceFen,
       detail: { before, after, perkBefore, perkAfter },
     })
-    const owedPerUnit = Math.max(0, before - after) + Math.max(0, perkAfter - perkBefore)
+    const toHandNow = this.toHandUnitNow(s, at)
     let owedFen = 0
     let buyers = 0
-    if (owedPerUnit > 0 && this.presaleBuyersOwed(s, at)) {
-      for (const id of this.state.presaleOrdersBySku.get(skuId) ?? []) {
-        const o = this.state.orders.get(id)
-        if (!o || o.status === 'refunded' || o.status === 'created') continue
-        const amount = owedPerUnit * o.quantity
-        owedFen += amount
+    if (this.presaleBuyersOwed(s, at)) {
+      const orders = (this.state.presaleOrdersBySku.get(skuId) ?? [])
+        .map((id) => this.state.orders.get(id))
+        .filter((o): o is OrderState => o !== undefined && o.status !== 'refunded' && o.status !== 'created')
+      const byId = new Map(orders.map((o) => [o.id, o]))
+      const owed = spotUndercut({
+        presaleOrders: orders.map((o) => ({
+          orderId: o.id,
+          unitToHandFen: this.paidUnitToHand(o),
+          quantity: o.quantity,
+        })),
+        spotUnitToHandFen: toHandNow,
+        spotPerksFen: perkAfter,
+      })
+      for (const p of owed) {
+        const o = byId.get(p.orderId)!
+        o.protectedUnitFen += p.amountFen / o.quantity
+        owedFen += p.amountFen
         buyers += 1
-        this.payOut(o, amount, at)
+        this.payOut(o, p.amountFen, at)
       }
     }
     return {
       skuId,
       priceFen: s.priceFen,
-      toHandUnitFen: after,
+      toHandUnitFen: toHandNow,
       owedFen,
       buyersOwed: buyers,
       ruleId: 'PRICE-5',
     }
+  }
+
+  /** PRICE-4: what the buyer paid per unit, to hand, less what price protection already paid back. */
+  private paidUnitToHand(o: OrderState): number {
+    return Math.floor(o.payableFen / o.quantity) - o.protectedUnitFen
   }
 
   /** Decision PRICE-5: a cut during a spot phase owes presale buyers of a SKU registered for presale and spot. */
@@ -82,7 +103,7 @@ export class PriceProtectionService {
     if (o.status === 'created' || o.status === 'refunded')
       fail('PLAT_ERR_ORDER_STATE', 'orderId', `order ${o.id} is ${o.status}`)
     const s = this.state.sku(o.skuId)
-    const paidUnit = Math.floor(o.payableFen / o.quantity) - o.protectedUnitFen
+    const paidUnit = this.paidUnitToHand(o)
     const nowUnit = this.toHandUnitNow(s, at)
     const d = priceProtection(
       { paidUnitToHandFen: paidUnit, paidAt: o.paidAt, currentUnitToHandFen: nowUnit, quantity: o.quantity },
