@@ -14,7 +14,9 @@ export interface RunPipelineFlags {
   scale: string
   calendar: string
   scenario: string
-  profile: string
+  /** One profile for every merchant; none draws the population from `mix`. */
+  profile?: string
+  mix?: string
   engine: string
   duration: string
   peakRps: string
@@ -45,7 +47,10 @@ interface Validated {
   scale: string
   calendar: '2020' | '2022'
   scenario: string
-  profile: string
+  profile: string | undefined
+  mix: string | undefined
+  /** What the merchants run, for the header and the run row. */
+  populationLabel: string
   engine: string
   durationS: number
   peakRps: number
@@ -87,11 +92,22 @@ async function validate(flags: RunPipelineFlags): Promise<Validated> {
     }
     if (!k6 && flags.engine === 'k6') throw new RunInputError(`--engine k6: ${NO_K6_REASON}`)
   }
+  if (flags.profile !== undefined && flags.mix !== undefined)
+    throw new RunInputError('--profile and --mix: give one (a profile forces it on every merchant)')
   const { loadProfile } = await import('@d11/merchant-model/profile')
+  const { buildPopulation, parseMix, platformReservation, formatMix, DEFAULT_MIX } = await import(
+    '@d11/merchant-model/population'
+  )
   try {
-    loadProfile(flags.profile)
+    if (flags.profile !== undefined) loadProfile(flags.profile)
   } catch (err) {
     throw new RunInputError(`--profile: ${(err as Error).message}`)
+  }
+  try {
+    if (flags.mix !== undefined)
+      platformReservation(buildPopulation(0, [], parseMix(flags.mix)).profiles.values())
+  } catch (err) {
+    throw new RunInputError(`--mix: ${(err as Error).message}`)
   }
   const peakRps = Number(flags.peakRps)
   if (!(Number.isFinite(peakRps) && peakRps > 0)) {
@@ -120,6 +136,8 @@ async function validate(flags: RunPipelineFlags): Promise<Validated> {
     calendar: flags.calendar,
     scenario: flags.scenario,
     profile: flags.profile,
+    mix: flags.mix,
+    populationLabel: flags.profile ?? `mix ${flags.mix ?? `${formatMix(DEFAULT_MIX)} (defaults)`}`,
     engine: flags.engine,
     durationS: parseSeconds(flags.duration),
     peakRps,
@@ -235,7 +253,7 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
 
   const display = new StageDisplay(['world', 'store', 'serve', 'load', 'settle', 'ingest', 'report'])
   display.header(
-    `d11 run ${v.runId} · seed ${v.seed} · ${v.scale} · calendar ${v.calendar} · ${v.scenario} · ${v.profile}`,
+    `d11 run ${v.runId} · seed ${v.seed} · ${v.scale} · calendar ${v.calendar} · ${v.scenario} · ${v.populationLabel}`,
   )
 
   const children = new Set<ChildProcess>()
@@ -292,7 +310,7 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
     gitSha: gitSha(),
     parameters: {
       scale: v.scale,
-      profile: v.profile,
+      profile: v.populationLabel,
       engine: v.engine,
       durationS: v.durationS,
       peakRps: v.peakRps,
@@ -314,8 +332,10 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
           'serve',
           '--world',
           worldDir,
-          '--profile',
-          v.profile,
+          ...(v.profile !== undefined ? ['--profile', v.profile] : []),
+          ...(v.mix !== undefined ? ['--mix', v.mix] : []),
+          '--seed',
+          String(v.seed),
           '--calendar',
           v.calendar,
           '--spool',

@@ -33,8 +33,11 @@ export function register(program: Command): void {
     )
     .option(
       '--profile <name|file>',
-      'merchant capacity profile: prepared | understaffed | oversell-prone | a YAML file',
-      'prepared',
+      'one capacity profile forced on every merchant: prepared | understaffed | oversell-prone | a YAML file (default: a population drawn from --mix by the seed)',
+    )
+    .option(
+      '--mix <shares>',
+      'merchant population, profile=share,… summing to 1, drawn per merchant by --seed (default prepared=0.7,understaffed=0.2,oversell-prone=0.1: defaults, not from a source), e.g. --mix prepared=0.5,understaffed=0.5',
     )
     .option(
       '--engine <name>',
