@@ -83,7 +83,9 @@ export function arrival({ exec, share = 1, window, momentMs, preset = 'launch', 
   }
   const stages = base.stages.map((s) => ({ target: Math.round(s.target * share), duration: s.duration }))
   const peak = Math.max(Math.round(base.startRate * share), ...stages.map((s) => s.target), 1)
-  const preAllocatedVUs = Math.max(2, Math.ceil(peak * 0.1))
+  // VUs initialised mid-spike run the init code (world rows) while the launch second is measured:
+  // pre-allocate enough for the peak at ~0.5 s per iteration so the launch is no cold start.
+  const preAllocatedVUs = Math.max(2, Math.ceil(peak * 0.5))
   return {
     executor: 'ramping-arrival-rate',
     exec,
