@@ -444,7 +444,7 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
             progress(chaseAtH),
             () => interrupted,
           )
-          done += ` · ${tally.filed} of ${tally.late} late orders' buyers complained`
+          done = `${done.replace(/^[\d.]+/, String(v.settleHours))} · ${tally.filed} of ${tally.late} late orders' buyers complained after ${chaseAtH} h`
         } else {
           await clockCall(urls.platform, '/admin/sla/evaluate', {})
           await clockCall(urls.platform, '/admin/flush', {})
