@@ -33,7 +33,7 @@ export function register(program: Command): void {
     )
     .option(
       '--profile <name|file>',
-      'one capacity profile forced on every merchant: prepared | understaffed | oversell-prone | a YAML file (default: a population drawn from --mix by the seed)',
+      'one capacity profile forced on every merchant: prepared | understaffed | oversell-prone | a YAML file (default: a population drawn from --mix by the seed), e.g. --profile understaffed',
     )
     .option(
       '--mix <shares>',
