@@ -47,7 +47,7 @@ export function register(program: Command): void {
     .option('--duration <d>', 'wall-clock length of the replayed window, e.g. --duration 2m', '60s')
     .option(
       '--peak-rps <n>',
-      'arrivals per second at the 00:00 launch (default 500: 10x the old 50, holds the SLOs on 2 shared cores with p99 ~70 ms against 1,500 ms), e.g. --peak-rps 1000',
+      'arrivals per second at the 00:00 launch (default 500, 10x the old 50: launch p99 48-104 ms against 1,500 ms on 2 cores at load average <= 6; it broke at >= 10, so lower it on a busy box), e.g. --peak-rps 1000',
       '500',
     )
     .option(
