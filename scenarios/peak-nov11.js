@@ -2,6 +2,7 @@
 // k6 run -e BASE_URL=http://127.0.0.1:3000 -e DATA_DIR=/abs/world -e PEAK_RPS=500 peak-nov11.js
 import exec from 'k6/execution'
 import { config } from './lib/config.js'
+import { ENDPOINT_SLOS } from './lib/endpoint-slos.js'
 import { checkout, consult } from './lib/flows.js'
 import { startWindow } from './lib/platform.js'
 import { slos } from './lib/slo.js'
@@ -26,10 +27,7 @@ export const options = {
       timeline: consultations.rows,
     }),
   },
-  thresholds: slos(
-    { 'orders.place': [500, 1500], 'orders.pay': [300, 1000], 'consultations.message': [300, 1000] },
-    { d11_orders_paid: ['count>0'] },
-  ),
+  thresholds: slos(ENDPOINT_SLOS[NAME], { d11_orders_paid: ['count>0'] }),
 }
 
 export function setup() {

@@ -15,7 +15,9 @@ export interface RunPipelineFlags {
   scale: string
   calendar: string
   scenario: string
-  profile: string
+  /** One profile for every merchant; none draws the population from `mix`. */
+  profile?: string
+  mix?: string
   engine: string
   duration: string
   peakRps: string
@@ -28,8 +30,14 @@ export interface RunPipelineFlags {
 /** Exit codes of `d11 run`. */
 export const EXIT = { ok: 0, failed: 1, thresholds: 99, interrupted: 130 } as const
 
-/** Wall seconds the settle stage takes, whatever the simulated span. */
-const SETTLE_WALL_S = 10
+/** Wall seconds each part of the settle stage takes, whatever the simulated span. */
+const SETTLE_WALL_S = 6
+
+/**
+ * Simulated hours after the load when buyers chase late orders: the window's last 48 h pickup
+ * deadline (SHIP-1) has passed by then.
+ */
+const CHASE_AFTER_H = 50
 
 const BIN = fileURLToPath(new URL('../bin/d11.js', import.meta.url))
 
@@ -46,7 +54,10 @@ interface Validated {
   scale: string
   calendar: CalendarId
   scenario: string
-  profile: string
+  profile: string | undefined
+  mix: string | undefined
+  /** What the merchants run, for the header and the run row. */
+  populationLabel: string
   engine: string
   durationS: number
   peakRps: number
@@ -89,11 +100,22 @@ async function validate(flags: RunPipelineFlags): Promise<Validated> {
     }
     if (!k6 && flags.engine === 'k6') throw new RunInputError(`--engine k6: ${NO_K6_REASON}`)
   }
+  if (flags.profile !== undefined && flags.mix !== undefined)
+    throw new RunInputError('--profile and --mix: give one (a profile forces it on every merchant)')
   const { loadProfile } = await import('@d11/merchant-model/profile')
+  const { buildPopulation, parseMix, platformReservation, formatMix, DEFAULT_MIX } = await import(
+    '@d11/merchant-model/population'
+  )
   try {
-    loadProfile(flags.profile)
+    if (flags.profile !== undefined) loadProfile(flags.profile)
   } catch (err) {
     throw new RunInputError(`--profile: ${(err as Error).message}`)
+  }
+  try {
+    if (flags.mix !== undefined)
+      platformReservation(buildPopulation(0, [], parseMix(flags.mix)).profiles.values())
+  } catch (err) {
+    throw new RunInputError(`--mix: ${(err as Error).message}`)
   }
   const peakRps = Number(flags.peakRps)
   if (!(Number.isFinite(peakRps) && peakRps > 0)) {
@@ -122,6 +144,8 @@ async function validate(flags: RunPipelineFlags): Promise<Validated> {
     calendar: flags.calendar,
     scenario: flags.scenario,
     profile: flags.profile,
+    mix: flags.mix,
+    populationLabel: flags.profile ?? `mix ${flags.mix ?? `${formatMix(DEFAULT_MIX)} (defaults)`}`,
     engine: flags.engine,
     durationS: parseSeconds(flags.duration),
     peakRps,
@@ -206,6 +230,7 @@ async function settleClock(
   hours: number,
   onProgress: (done: number, total: number) => void,
   stopped: () => boolean,
+  judge = true,
 ): Promise<string> {
   const span = hours * 3_600_000
   const from = (await clockCall(platformUrl, '/admin/clock')).simTimeMs
@@ -217,9 +242,11 @@ async function settleClock(
     onProgress(Math.min(now - from, span), span)
   }
   await clockCall(platformUrl, '/admin/clock', { rate: 0 })
-  // EXP-1/2/3 are judged per merchant over their 30-day windows, as of the end of the run.
-  await clockCall(platformUrl, '/admin/sla/evaluate', {})
-  await clockCall(platformUrl, '/admin/flush', {})
+  if (judge) {
+    // EXP-1/2/3 are judged per merchant over their 30-day windows, as of the end of the run.
+    await clockCall(platformUrl, '/admin/sla/evaluate', {})
+    await clockCall(platformUrl, '/admin/flush', {})
+  }
   return `${hours} simulated hours judged (clock stopped at ${toShanghaiIso(now).slice(0, 16).replace('T', ' ')} +08:00)`
 }
 
@@ -237,7 +264,7 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
 
   const display = new StageDisplay(['world', 'store', 'serve', 'load', 'settle', 'ingest', 'report'])
   display.header(
-    `d11 run ${v.runId} · seed ${v.seed} · ${v.scale} · calendar ${v.calendar} · ${v.scenario} · ${v.profile}`,
+    `d11 run ${v.runId} · seed ${v.seed} · ${v.scale} · calendar ${v.calendar} · ${v.scenario} · ${v.populationLabel}`,
   )
 
   const children = new Set<ChildProcess>()
@@ -294,10 +321,12 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
     gitSha: gitSha(),
     parameters: {
       scale: v.scale,
-      profile: v.profile,
+      profile: v.populationLabel,
       engine: v.engine,
       durationS: v.durationS,
       peakRps: v.peakRps,
+      // the scenario's own latency SLOs, so the report judges the launch minute by them
+      slos: (await import('@d11/scenarios/endpoint-slos')).ENDPOINT_SLOS[v.scenario] ?? {},
     } as Record<string, unknown>,
     startedAt,
   }
@@ -316,8 +345,10 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
           'serve',
           '--world',
           worldDir,
-          '--profile',
-          v.profile,
+          ...(v.profile !== undefined ? ['--profile', v.profile] : []),
+          ...(v.mix !== undefined ? ['--mix', v.mix] : []),
+          '--seed',
+          String(v.seed),
           '--calendar',
           v.calendar,
           '--spool',
@@ -392,18 +423,34 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
       // deadlines of what was just ordered fall due and are judged (verdicts and payouts).
       if (!interrupted && v.settleHours > 0) {
         display.start('settle')
-        const done = await settleClock(
-          urls.platform,
-          v.settleHours,
-          (simDone, simTotal) =>
-            display.progress(
-              'settle',
-              simDone,
-              simTotal,
-              `${Math.floor(simDone / 3_600_000)}h of ${v.settleHours}h simulated`,
-            ),
-          () => interrupted,
-        )
+        const progress = (offsetH: number) => (simDone: number) =>
+          display.progress(
+            'settle',
+            offsetH * 3_600_000 + simDone,
+            v.settleHours * 3_600_000,
+            `${Math.floor(offsetH + simDone / 3_600_000)}h of ${v.settleHours}h simulated`,
+          )
+        // First past every pickup deadline of the window, then the buyers of late orders complain
+        // and the rest of the settle lets merchants (or the platform, PAY-5) decide them.
+        const chaseAtH = Math.min(v.settleHours, CHASE_AFTER_H)
+        let done = await settleClock(urls.platform, chaseAtH, progress(0), () => interrupted, false)
+        if (!interrupted && v.settleHours > chaseAtH) {
+          const { fileLateComplaints } = await import('./buyer-complaints.ts')
+          const { readWorld } = await import('@d11/generator/read-world')
+          const merchantIds: string[] = []
+          for await (const m of readWorld(worldDir, 'merchants')) merchantIds.push(m.id)
+          const tally = await fileLateComplaints(urls.platform, merchantIds, v.seed)
+          done = await settleClock(
+            urls.platform,
+            v.settleHours - chaseAtH,
+            progress(chaseAtH),
+            () => interrupted,
+          )
+          done = `${done.replace(/^[\d.]+/, String(v.settleHours))} · ${tally.filed} of ${tally.late} late orders' buyers complained after ${chaseAtH} h`
+        } else {
+          await clockCall(urls.platform, '/admin/sla/evaluate', {})
+          await clockCall(urls.platform, '/admin/flush', {})
+        }
         display.done('settle', done)
       }
     }

@@ -19,6 +19,8 @@ import { MerchantService } from './service.ts'
 export interface MerchantAppOptions {
   /** A validated profile (`loadProfile('prepared')`). */
   profile: Profile
+  /** Per-merchant profiles (a population); merchants not in it run `profile`. @default none */
+  profiles?: ReadonlyMap<string, Profile>
   /** Base URL of the platform, e.g. `http://127.0.0.1:3000`. */
   platformUrl: string
   /** Simulated clock; by default the platform clock, polled every `clockPollMs`. */
@@ -72,6 +74,7 @@ export async function buildMerchantApp(opts: MerchantAppOptions): Promise<Fastif
   const client = opts.dryRun ? null : new PlatformClient(opts.platformUrl, opts.client)
   const service = new MerchantService({
     profile: opts.profile,
+    ...(opts.profiles ? { profiles: opts.profiles } : {}),
     clock,
     client,
     ...(opts.stock ? { stock: opts.stock } : {}),

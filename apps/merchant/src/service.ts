@@ -32,7 +32,10 @@ export interface MerchantStats {
 }
 
 export interface MerchantServiceOptions {
+  /** The profile of every merchant not named in `profiles`. */
   profile: Profile
+  /** Per-merchant profiles (a population, `@d11/merchant-model/population`). @default none */
+  profiles?: ReadonlyMap<string, Profile>
   clock: SimClockLike
   client: PlatformClient | null
   /** Physical stock per SKU id (optional; without it the platform's `oversold` flag decides). */
@@ -75,8 +78,8 @@ export class MerchantService {
     complaintsHandled: 0,
     platformErrors: 0,
   }
-  /** `lagging` only: the stale stock view published every `syncEveryMinutes` */
-  private readonly publisher: StockPublisher | undefined
+  /** one stale stock view per `lagging` profile, each published every its `syncEveryMinutes` */
+  private readonly publishers = new Map<Profile, StockPublisher>()
   private replaying = false
   private inFlight = new Set<Promise<unknown>>()
 
@@ -84,9 +87,12 @@ export class MerchantService {
     this.queue = new ActionQueue(opts.clock)
     const stock = [...(opts.stock ?? [])]
     this.inventory = new Inventory(stock)
-    if (opts.profile.stock.reservation === 'lagging') {
-      this.publisher = new StockPublisher(opts.profile.stock, new Map(stock))
-      this.scheduleStockSync()
+    const physical = new Map(stock)
+    for (const p of new Set([opts.profile, ...(opts.profiles?.values() ?? [])])) {
+      if (p.stock.reservation !== 'lagging') continue
+      const publisher = new StockPublisher(p.stock, physical)
+      this.publishers.set(p, publisher)
+      this.scheduleStockSync(p, publisher)
     }
     if (opts.journalPath && existsSync(opts.journalPath)) {
       this.replaying = true
@@ -101,10 +107,15 @@ export class MerchantService {
     return this.opts.profile
   }
 
+  /** The profile merchant `merchantId` runs. */
+  profileOf(merchantId: string): Profile {
+    return this.opts.profiles?.get(merchantId) ?? this.opts.profile
+  }
+
   private model(merchantId: string): MerchantModel {
     let m = this.models.get(merchantId)
     if (!m) {
-      m = new MerchantModel(this.opts.profile, merchantId, this.inventory)
+      m = new MerchantModel(this.profileOf(merchantId), merchantId, this.inventory)
       this.models.set(merchantId, m)
     }
     return m
@@ -132,7 +143,8 @@ export class MerchantService {
       case 'order.paid': {
         const o = env.data
         if (this.open.has(o.id)) break
-        this.publisher?.recordSale(m, o.skuId, o.quantity, env.simTime)
+        // only lagging merchants publish; the others keep the platform's exact count
+        this.publishers.get(this.profileOf(m))?.recordSale(m, o.skuId, o.quantity, env.simTime)
         const plan = model.onPaid(o, env.simTime)
         if (plan.kind === 'oversold') {
           // can never ship: the platform refunds and compensates it at the deadline (PAY-3)
@@ -198,15 +210,15 @@ export class MerchantService {
   }
 
   /** Every `syncEveryMinutes` of simulated time, publish the stale stock view (`lagging`). */
-  private scheduleStockSync(): void {
-    const every = this.opts.profile.stock.syncEveryMinutes * 60_000
+  private scheduleStockSync(profile: Profile, publisher: StockPublisher): void {
+    const every = profile.stock.syncEveryMinutes * 60_000
     this.queue.at(this.opts.clock.now() + every, () => {
-      for (const pub of this.publisher?.sync(this.opts.clock.now()) ?? []) {
+      for (const pub of publisher.sync(this.opts.clock.now())) {
         this.call(this.opts.client?.publishStock(pub.merchantId, pub.skuId, pub.available), (r) => {
           if (r.status === 200) this.stats.stockSyncs++
         })
       }
-      this.scheduleStockSync()
+      this.scheduleStockSync(profile, publisher)
     })
   }
 
@@ -239,7 +251,7 @@ export class MerchantService {
       replies: { ...this.stats.replies },
       openOrders: this.open.size,
       // the recurring stock sync is not a pending action
-      pendingActions: this.queue.size - (this.publisher ? 1 : 0),
+      pendingActions: this.queue.size - this.publishers.size,
     }
   }
 

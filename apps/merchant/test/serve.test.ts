@@ -32,6 +32,29 @@ describe('serve (d11 serve)', () => {
     await expect(request(`${served.platformUrl}/admin/clock`)).rejects.toThrow()
   }, 20_000)
 
+  it('draws each merchant a profile from the population mix and runs the platform by its stock policy', async () => {
+    const served = await serve({
+      world: worldDir(),
+      population: { seed: 42, mix: [{ profile: 'oversell-prone', share: 1 }] },
+      clockRate: 0,
+      clockStart: '2020-11-11T00:00:00+08:00',
+    })
+    try {
+      expect(Object.fromEntries(served.profiles)).toEqual({ 'oversell-prone': 1 })
+      expect(served.merchant.merchant.profileOf('m-000001').name).toBe('oversell-prone')
+      // a lagging merchant's publication is what the platform sells against (PAY-3)
+      const res = await request(`${served.platformUrl}/merchant/m-000001/skus/s-00000001/stock`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ available: 3 }),
+      })
+      expect(res.statusCode).toBe(200)
+      expect(await res.body.json()).toMatchObject({ policy: 'lagging', effective: true, sellable: 3 })
+    } finally {
+      await served.close()
+    }
+  }, 20_000)
+
   it('rejects a world directory that is not one, naming --world', async () => {
     await expect(serve({ profile: loadProfile('prepared'), world: tmpdir() })).rejects.toThrow(/--world/)
   })

@@ -34,6 +34,24 @@ export function workerEntry(): Promise<URL> {
 
 let entry: Promise<URL> | undefined
 
+/** What to bundle: a worker's TypeScript entry and the package folder it belongs to. */
+export interface BundleTarget {
+  /** Absolute path of the worker's entry module. */
+  source: string
+  /** The package's folder (esbuild's working directory; its metafile names inputs relative to it). */
+  packageDir: string
+}
+
+/**
+ * Another package's worker entry as a cached bundle (the grid workers of @d11/sim), in that
+ * package's `node_modules/.cache/<name>`; `fallback` when it cannot be built.
+ */
+export function cachedWorkerEntry(name: string, target: BundleTarget, fallback: URL): Promise<URL> {
+  return bundleWorker(join(target.packageDir, 'node_modules', '.cache', name), target)
+    .then((b) => b.url)
+    .catch(() => fallback)
+}
+
 const TSX_ENTRY = new URL('./worker.mjs', import.meta.url)
 const SOURCE = fileURLToPath(new URL('./chunk-worker.ts', import.meta.url))
 /** esbuild's metafile names inputs relative to this */
@@ -44,7 +62,11 @@ const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url))
  * (`built` says which). `inputs.json` in `cacheDir` lists the last bundle's inputs, so a later run
  * can check its key without building.
  */
-export async function bundleWorker(cacheDir: string): Promise<{ url: URL; built: boolean }> {
+export async function bundleWorker(
+  cacheDir: string,
+  target: BundleTarget = { source: SOURCE, packageDir: PACKAGE_DIR },
+): Promise<{ url: URL; built: boolean }> {
+  const { source, packageDir } = target
   mkdirSync(cacheDir, { recursive: true })
   const inputsFile = join(cacheDir, 'inputs.json')
   const known = readInputs(inputsFile)
@@ -53,7 +75,7 @@ export async function bundleWorker(cacheDir: string): Promise<{ url: URL; built:
     return { url: pathToFileURL(bundleFile(cacheDir, knownKey)), built: false }
   }
   const result = await build({
-    entryPoints: [SOURCE],
+    entryPoints: [source],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -61,14 +83,14 @@ export async function bundleWorker(cacheDir: string): Promise<{ url: URL; built:
     write: false,
     metafile: true,
     logLevel: 'silent',
-    absWorkingDir: PACKAGE_DIR,
+    absWorkingDir: packageDir,
     plugins: [ownImportMetaUrl],
     // Bundled CommonJS dependencies (yaml) `require` Node built-ins.
     banner: {
       js: "import { createRequire as d11CreateRequire } from 'node:module'; const require = d11CreateRequire(import.meta.url);",
     },
   })
-  const inputs = Object.keys(result.metafile.inputs).map((p) => join(PACKAGE_DIR, p))
+  const inputs = Object.keys(result.metafile.inputs).map((p) => join(packageDir, p))
   const key = contentKey(inputs)
   if (key === undefined) throw new Error('a bundled file vanished while building')
   const file = bundleFile(cacheDir, key)

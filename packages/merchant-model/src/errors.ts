@@ -8,6 +8,7 @@ export const MERCHANT_ERROR_CODES = {
   MERCH_ERR_PROFILE_INVALID: { ruleId: '', message: 'profile does not match its schema' },
   MERCH_ERR_SHIFT_OVERLAP: { ruleId: '', message: 'shifts overlap' },
   MERCH_ERR_OVERRIDE: { ruleId: '', message: 'bad --set override' },
+  MERCH_ERR_MIX: { ruleId: '', message: 'bad merchant population mix' },
   MERCH_ERR_PUSH_INVALID: { ruleId: '', message: 'push body does not match the webhook schema' },
   MERCH_ERR_INTERNAL: { ruleId: '', message: 'internal error (details in the service log only)' },
   MERCH_ERR_CLOCK: { ruleId: 'CAL-2', message: 'the platform clock could not be read' },

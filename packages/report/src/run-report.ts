@@ -2,6 +2,7 @@ import * as analysis from '@d11/store/analysis'
 import type { Store } from '@d11/store/connection'
 import { getRun } from '@d11/store/runs'
 import { type ShedBucket, type ShedSummary, shedByBucket, shedSummary } from '@d11/store/shed'
+import { answersSection, answersText, collectAnswers, type RunAnswers } from './answers.ts'
 import { barChart, lineChart, renderChart, shanghaiClock, shanghaiDate, shanghaiLabel } from './chart.ts'
 import { htmlReport, type Section } from './html.ts'
 
@@ -56,14 +57,20 @@ export interface RunReportData {
   top: analysis.PayoutGroup[]
   oversell: Array<analysis.PayoutGroup & { merchantId: string }>
   manifest: Awaited<ReturnType<typeof getRun>>
+  /** The three questions, answered before the charts. */
+  answers: RunAnswers
 }
 
 /** Runs every report query (sequentially: the embedded engine serves one query at a time anyway). */
 export async function collectRunReport(store: Store, runId: string): Promise<RunReportData> {
   const bucketS = (await analysis.loadSpan(store, runId))?.bucketS ?? 60
+  // the launch second is found at 1 s resolution whatever the charts' bucket
+  const launchArrival = await analysis.arrivalByBucket(store, runId, 1)
+  const manifest = await getRun(store, runId)
   return {
     runId,
-    manifest: await getRun(store, runId),
+    answers: await collectAnswers(store, runId, launchArrival, manifest?.parameters),
+    manifest,
     load: await analysis.loadSummary(store, runId),
     payouts: await analysis.payoutSummary(store, runId),
     bucketS,
@@ -160,6 +167,7 @@ export function terminalSummary(d: RunReportData): string {
   const l = d.load
   const out = [
     `run ${d.runId}${d.manifest ? ` (${d.manifest.kind}, ${d.manifest.status}, seed ${d.manifest.seed})` : ''}`,
+    answersText(d.answers),
     `  load     requests ${l.requests}  p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  errors ${pct(l.errorRate, 2)}`,
     `           iterations ${l.iterations}  dropped ${l.dropped}  achieved ${pct(l.achievedRatio)} of target  shed (503) ${d.shedTotal.shed} (${pct(d.shedTotal.shedRatio, 2)} of requests)`,
     `  payouts  ${d.payouts.payouts} totalling ${yuan(d.payouts.amountFen)} (oversell ${yuan(d.payouts.oversellFen)})`,
@@ -184,7 +192,7 @@ export function terminalSummary(d: RunReportData): string {
 /** The HTML report (self-contained). */
 export function runReportHtml(d: RunReportData): string {
   const l = d.load
-  const sections: Section[] = []
+  const sections: Section[] = [answersSection(d.answers)]
   sections.push({
     title: 'Summary',
     figures: [

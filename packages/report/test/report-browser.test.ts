@@ -29,6 +29,27 @@ describe('run report', () => {
     expect(text).toContain('reply rate (EXP-1)')
   })
 
+  it('answers its three questions first: late pickups with merchants, payouts by cause and rule', async () => {
+    const d = await collectRunReport(store, 'peak')
+    // seeded: 60 pickup verdicts, every 4th late; 60 payouts split over three (cause, rule) pairs
+    expect(d.answers.late.judged).toBe(60)
+    expect(d.answers.late.late).toBe(15)
+    expect(d.answers.late.merchants.reduce((a, m) => a + m.late, 0)).toBe(15)
+    expect(d.answers.payouts.map((p) => `${p.cause}/${p.ruleId}`).sort()).toEqual([
+      'late_shipment/PAY-1',
+      'oversell/PAY-3',
+      'price_protection/PRICE-1',
+    ])
+    expect(d.answers.payouts.reduce((a, p) => a + p.amountFen, 0)).toBe(d.payouts.amountFen)
+    expect(d.answers.payouts.reduce((a, p) => a + p.payouts, 0)).toBe(60)
+    const text = terminalSummary(d)
+    expect(text.indexOf('pickup   15 of 60 orders missed the 48 h pickup')).toBeGreaterThan(-1)
+    expect(text.indexOf('launch ')).toBeLessThan(text.indexOf('load     requests'))
+    const html = runReportHtml(d)
+    expect(html.indexOf('<h2>Answers</h2>')).toBeLessThan(html.indexOf('<h2>Summary</h2>'))
+    expect(html.indexOf('<h2>Answers</h2>')).toBeLessThan(html.indexOf('<svg'))
+  })
+
   it('the HTML report renders its charts in headless Chromium without console errors', async () => {
     const html = runReportHtml(await collectRunReport(store, 'peak'))
     expect(html).not.toMatch(/<script|<link|src="http|href="http|url\(http/)

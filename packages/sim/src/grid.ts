@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { cachedWorkerEntry } from '@d11/generator/worker-bundle'
 import { type CellOptions, type CellRun, runCell } from './cell.ts'
 import { SimError } from './errors.ts'
 import { type Cell, expandGrid, type GridAxis, type Scenario } from './scenario.ts'
@@ -11,9 +13,22 @@ export interface GridOptions extends CellOptions {
   onCell?: (done: number, total: number, run: CellRun) => void
 }
 
-/** Workers run the TypeScript source: a small .mjs registers tsx in the thread, then imports the entry. */
+/**
+ * Workers start from one prebuilt ES module of grid-worker.ts (the generator's cached esbuild
+ * bundle: ready in ~0.2 s instead of seconds of tsx loader hooks per thread). Should the bundle not
+ * build, a small .mjs registers tsx in the thread and imports the TypeScript entry instead.
+ */
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url)
-const ENTRY = new URL('./grid-worker.ts', import.meta.url).href
+const ENTRY = new URL('./grid-worker.ts', import.meta.url)
+let bundled: Promise<URL> | undefined
+function workerUrl(): Promise<URL> {
+  bundled ??= cachedWorkerEntry(
+    'd11-sim-grid-worker',
+    { source: fileURLToPath(ENTRY), packageDir: fileURLToPath(new URL('..', import.meta.url)) },
+    BOOTSTRAP,
+  )
+  return bundled
+}
 
 /** Starting a worker (loading the TypeScript sources) costs seconds; below this much work one thread wins. */
 export const AUTO_WORKERS_MIN_ORDERS = 2_000_000
@@ -50,6 +65,7 @@ export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<C
   }
   let next = 0
   const pool: Worker[] = []
+  const url = await workerUrl()
   try {
     await new Promise<void>((resolve, reject) => {
       const busy = new Map<Worker, number>()
@@ -64,7 +80,7 @@ export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<C
         w.postMessage({ cell: cells[next++], opts: cellOpts })
       }
       for (let i = 0; i < workers; i++) {
-        const w = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY } })
+        const w = new Worker(url, { workerData: { entry: ENTRY.href } })
         pool.push(w)
         w.on(
           'message',

@@ -4,7 +4,9 @@ import type { Command } from 'commander'
 
 interface ServeFlags {
   world?: string
-  profile: string
+  profile?: string
+  mix?: string
+  seed?: string
   set: string[]
   clockRate: string
   clockStart?: string
@@ -36,9 +38,13 @@ export function register(program: Command): void {
     )
     .option(
       '--profile <name|file>',
-      'merchant capacity profile: prepared | understaffed | oversell-prone | a YAML file, e.g. --profile understaffed',
-      'prepared',
+      'one capacity profile for every merchant: prepared | understaffed | oversell-prone | a YAML file (default: a population drawn from --mix; prepared without --world), e.g. --profile understaffed',
     )
+    .option(
+      '--mix <shares>',
+      'merchant population, profile=share,… summing to 1 (default prepared=0.7,understaffed=0.2,oversell-prone=0.1; shares are defaults, not from a source), e.g. --mix prepared=0.5,understaffed=0.5',
+    )
+    .option('--seed <n>', "seed of the population draw (default: the world's seed), e.g. --seed 7")
     .option(
       '--set <path=value>',
       'override any profile parameter (repeatable), e.g. --set warehouse.picksPerHour=4000',
@@ -86,21 +92,38 @@ Examples:
     .action(async (flags: ServeFlags) => {
       const { existsSync, readFileSync } = await import('node:fs')
       const { loadProfile } = await import('@d11/merchant-model/profile')
+      const { DEFAULT_MIX, parseMix, buildPopulation } = await import('@d11/merchant-model/population')
       const { MerchantError } = await import('@d11/merchant-model/errors')
       const { serve } = await import('@d11/merchant/serve')
-      let profile: ReturnType<typeof loadProfile>
+      if (flags.profile !== undefined && flags.mix !== undefined)
+        failInput('--profile and --mix: give one (a profile forces it on every merchant)')
+      // without a world there are no merchants to draw: one profile, prepared unless named
+      const forced = flags.profile ?? (flags.world === undefined ? 'prepared' : undefined)
+      let profile: ReturnType<typeof loadProfile> | undefined
+      let mix = DEFAULT_MIX
       try {
-        profile = loadProfile(flags.profile, { set: flags.set })
+        if (forced !== undefined) profile = loadProfile(forced, { set: flags.set })
+        else {
+          if (flags.mix !== undefined) mix = parseMix(flags.mix)
+          // load each profile of the mix now, so a bad --set or profile fails before the servers start
+          buildPopulation(0, [], mix, { set: flags.set })
+        }
       } catch (err) {
         if (err instanceof MerchantError) {
           const flag =
-            err.code === 'MERCH_ERR_OVERRIDE' || err.message.includes('(with overrides)')
-              ? '--set'
-              : '--profile'
+            err.code === 'MERCH_ERR_MIX'
+              ? '--mix'
+              : err.code === 'MERCH_ERR_OVERRIDE' || err.message.includes('(with overrides)')
+                ? '--set'
+                : forced !== undefined
+                  ? '--profile'
+                  : '--mix'
           failInput(`${flag}: ${err.message}`)
         }
         throw err
       }
+      if (flags.seed !== undefined && !/^\d{1,15}$/.test(flags.seed))
+        failInput(`--seed: "${flags.seed}" is not a non-negative integer`)
       const rate = Number(flags.clockRate)
       if (!(Number.isFinite(rate) && rate >= 0 && rate <= 1e7))
         failInput(`--clock-rate: "${flags.clockRate}" is not a number in 0..1e7`)
@@ -133,10 +156,24 @@ Examples:
       }
       if (flags.world !== undefined && !existsSync(flags.world))
         failInput(`--world: ${flags.world} does not exist (generate one with d11 gen)`)
+      const worldSeed = (): number => {
+        const manifest = JSON.parse(readFileSync(`${flags.world}/manifest.json`, 'utf8')) as {
+          seed?: unknown
+        }
+        return typeof manifest.seed === 'number' ? manifest.seed : 0
+      }
       let served: Awaited<ReturnType<typeof serve>>
       try {
         served = await serve({
-          profile,
+          ...(profile
+            ? { profile }
+            : {
+                population: {
+                  seed: flags.seed !== undefined ? Number(flags.seed) : worldSeed(),
+                  mix,
+                  overrides: { set: flags.set },
+                },
+              }),
           clockRate: rate,
           calendar: flags.calendar,
           platformPort,
@@ -155,7 +192,7 @@ Examples:
       const w = served.world
       process.stdout.write(
         `platform  ${served.platformUrl}  (docs ${served.platformUrl}/docs, clock ${served.platformUrl}/admin/clock)\n` +
-          `merchant  ${served.merchantUrl}/webhooks  (profile ${profile.name}, stats ${served.merchantUrl}/stats)\n` +
+          `merchant  ${served.merchantUrl}/webhooks  (${[...served.profiles].map(([n, c]) => `${n} ×${c}`).join(', ')}, stats ${served.merchantUrl}/stats)\n` +
           (w
             ? `world     ${flags.world}: ${w.merchants} merchants, ${w.skus} SKUs, ${w.buyers} buyers\n`
             : 'world     none loaded (POST /admin/world)\n') +
