@@ -100,6 +100,13 @@ export interface OpenModelResult {
    * connection and the server's queue included.
    */
   acceptedFromIssueMs: Percentiles
+  /**
+   * 2xx only, ms from the moment the request was written to a connection to the end of the
+   * response: loopback and the server (its socket queue included), no wait for a connection.
+   */
+  acceptedOnConnectionMs: Percentiles
+  /** 2xx only, ms the request waited for a free connection at the cap (0 for most). */
+  acceptedConnectionWaitMs: Percentiles
   /** ms from the scheduled instant, 503 responses only (shed work). */
   shedLatencyMs: Percentiles
   /** Recorded responses per HTTP status. */
@@ -199,6 +206,8 @@ export async function runOpenModel(
   const acceptedLatency = newHistogram()
   const shedLatency = newHistogram()
   const acceptedFromIssue = newHistogram()
+  const acceptedOnConnection = newHistogram()
+  const acceptedConnectionWait = newHistogram()
   const lateness = newHistogram()
   const statuses: Record<string, number> = {}
   let shedWithRetryAfter = 0
@@ -240,10 +249,10 @@ export async function runOpenModel(
       const i = waitIndex[waitHead]!
       const at = waitAt[waitHead]!
       const issuedAt = waitIssued[waitHead++]!
-      dispatch(client, i, at, issuedAt)
+      dispatch(client, i, at, issuedAt, performance.now())
     } else idle.push(client)
   }
-  const dispatch = (client: Client, i: number, at: number, issuedAt: number) => {
+  const dispatch = (client: Client, i: number, at: number, issuedAt: number, dispatchedAt: number) => {
     const req = mix[i % mix.length]!
     const recorded = i >= warmN
     if (recorded) sent++
@@ -269,6 +278,8 @@ export async function runOpenModel(
           if (status >= 200 && status <= 299) {
             recordMs(acceptedLatency, end - at)
             recordMs(acceptedFromIssue, end - issuedAt)
+            recordMs(acceptedOnConnection, end - dispatchedAt)
+            recordMs(acceptedConnectionWait, dispatchedAt - issuedAt)
             if (idPattern) for (const m of body.matchAll(idPattern)) if (m[1]) acceptedIds.push(m[1])
           } else {
             non2xx++
@@ -304,7 +315,7 @@ export async function runOpenModel(
       recordMs(lateness, lastIssueAt - at)
     }
     const client = idle.pop() ?? (clients.length < o.maxConnections ? openClient() : undefined)
-    if (client) return dispatch(client, i, at, issuedAt)
+    if (client) return dispatch(client, i, at, issuedAt, issuedAt)
     if (i >= warmN) queued++
     waitIndex.push(i)
     waitAt.push(at)
@@ -378,6 +389,8 @@ export async function runOpenModel(
     latencyMs: summarize(latency),
     acceptedLatencyMs: summarize(acceptedLatency),
     acceptedFromIssueMs: summarize(acceptedFromIssue),
+    acceptedOnConnectionMs: summarize(acceptedOnConnection),
+    acceptedConnectionWaitMs: summarize(acceptedConnectionWait),
     shedLatencyMs: summarize(shedLatency),
     statuses,
     shedWithRetryAfter,
