@@ -122,8 +122,11 @@ export interface OpenModelResult {
   latenessMs: Percentiles
   /** The generator's CPU time over wall time in the recorded window (near 100 % = saturated). */
   generatorCpuPercent: number
-  /** Warm-up latency (not in the figures above) and how long its backlog took to drain before recording. */
-  warmup: { latencyMs: Percentiles; settleMs: number }
+  /**
+   * Warm-up latency (not in the figures above), how long its backlog took to drain before
+   * recording, and the `acceptedIdPattern` matches of its 2xx bodies.
+   */
+  warmup: { latencyMs: Percentiles; settleMs: number; acceptedIds: string[] }
   /** ms from the first recorded scheduled instant to the last recorded issue (≥ (scheduled − 1) / rate). */
   issueSpanMs: number
 }
@@ -215,6 +218,7 @@ export async function runOpenModel(
   const idPattern = o.acceptedIdPattern ? new RegExp(o.acceptedIdPattern, 'g') : undefined
 
   const warmLatency = newHistogram()
+  const warmAcceptedIds: string[] = []
   const clients: Client[] = []
   const idle: Client[] = []
   // Requests waiting for a connection (cap hit): index and scheduled instant, a FIFO.
@@ -268,6 +272,8 @@ export async function runOpenModel(
       const end = performance.now()
       if (!recorded) {
         if (!failed) recordMs(warmLatency, end - at)
+        if (!failed && idPattern && status >= 200 && status <= 299)
+          for (const m of body.matchAll(idPattern)) if (m[1]) warmAcceptedIds.push(m[1])
       } else {
         lastEndAt = end
         if (failed) errors++
@@ -300,7 +306,7 @@ export async function runOpenModel(
         retryAfter = headers['retry-after'] !== undefined
       },
       onResponseData: (_c, chunk) => {
-        if (idPattern && recorded && status >= 200 && status <= 299) body += chunk.toString()
+        if (idPattern && status >= 200 && status <= 299) body += chunk.toString()
       },
       onResponseEnd: () => finish(false),
       onResponseError: () => finish(true),
@@ -397,7 +403,11 @@ export async function runOpenModel(
     acceptedIds,
     latenessMs: summarize(lateness),
     generatorCpuPercent,
-    warmup: { latencyMs: summarize(warmLatency), settleMs: Math.round(settleMs) },
+    warmup: {
+      latencyMs: summarize(warmLatency),
+      settleMs: Math.round(settleMs),
+      acceptedIds: warmAcceptedIds,
+    },
     issueSpanMs: Math.round((lastIssueAt - firstRecordedAt) * 100) / 100,
   }
 }
