@@ -55,7 +55,9 @@ export interface PressureReport {
    * before the read is not visible here).
    */
   serverMs: LatencySummary
+  /** Turns that read requests: ms from a turn's first read to its end (setImmediate). */
   turnMs: LatencySummary
+  /** The same turns: requests admitted per turn (a count, not ms). */
   turnAdmitted: LatencySummary
 }
 
@@ -185,7 +187,7 @@ export const overloadPlugin = fp(
     let admittedInTurn = 0
     const endTurn = () => {
       turnTime.record(performance.now() - turnStart)
-      turnAdmitted.record(admittedInTurn / 1000)
+      turnAdmitted.record(admittedInTurn) // a count, read back as is
       admittedInTurn = 0
       lastTurnStart = turnStart
       lastTurnEnd = performance.now()
