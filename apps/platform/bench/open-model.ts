@@ -100,6 +100,13 @@ export interface OpenModelResult {
    * connection and the server's queue included.
    */
   acceptedFromIssueMs: Percentiles
+  /**
+   * 2xx only, ms from the moment the request was written to a connection to the end of the
+   * response: loopback and the server (its socket queue included), no wait for a connection.
+   */
+  acceptedOnConnectionMs: Percentiles
+  /** 2xx only, ms the request waited for a free connection at the cap (0 for most). */
+  acceptedConnectionWaitMs: Percentiles
   /** ms from the scheduled instant, 503 responses only (shed work). */
   shedLatencyMs: Percentiles
   /** Recorded responses per HTTP status. */
@@ -115,8 +122,11 @@ export interface OpenModelResult {
   latenessMs: Percentiles
   /** The generator's CPU time over wall time in the recorded window (near 100 % = saturated). */
   generatorCpuPercent: number
-  /** Warm-up latency (not in the figures above) and how long its backlog took to drain before recording. */
-  warmup: { latencyMs: Percentiles; settleMs: number }
+  /**
+   * Warm-up latency (not in the figures above), how long its backlog took to drain before
+   * recording, and the `acceptedIdPattern` matches of its 2xx bodies.
+   */
+  warmup: { latencyMs: Percentiles; settleMs: number; acceptedIds: string[] }
   /** ms from the first recorded scheduled instant to the last recorded issue (≥ (scheduled − 1) / rate). */
   issueSpanMs: number
 }
@@ -199,6 +209,8 @@ export async function runOpenModel(
   const acceptedLatency = newHistogram()
   const shedLatency = newHistogram()
   const acceptedFromIssue = newHistogram()
+  const acceptedOnConnection = newHistogram()
+  const acceptedConnectionWait = newHistogram()
   const lateness = newHistogram()
   const statuses: Record<string, number> = {}
   let shedWithRetryAfter = 0
@@ -206,6 +218,7 @@ export async function runOpenModel(
   const idPattern = o.acceptedIdPattern ? new RegExp(o.acceptedIdPattern, 'g') : undefined
 
   const warmLatency = newHistogram()
+  const warmAcceptedIds: string[] = []
   const clients: Client[] = []
   const idle: Client[] = []
   // Requests waiting for a connection (cap hit): index and scheduled instant, a FIFO.
@@ -240,10 +253,10 @@ export async function runOpenModel(
       const i = waitIndex[waitHead]!
       const at = waitAt[waitHead]!
       const issuedAt = waitIssued[waitHead++]!
-      dispatch(client, i, at, issuedAt)
+      dispatch(client, i, at, issuedAt, performance.now())
     } else idle.push(client)
   }
-  const dispatch = (client: Client, i: number, at: number, issuedAt: number) => {
+  const dispatch = (client: Client, i: number, at: number, issuedAt: number, dispatchedAt: number) => {
     const req = mix[i % mix.length]!
     const recorded = i >= warmN
     if (recorded) sent++
@@ -259,6 +272,8 @@ export async function runOpenModel(
       const end = performance.now()
       if (!recorded) {
         if (!failed) recordMs(warmLatency, end - at)
+        if (!failed && idPattern && status >= 200 && status <= 299)
+          for (const m of body.matchAll(idPattern)) if (m[1]) warmAcceptedIds.push(m[1])
       } else {
         lastEndAt = end
         if (failed) errors++
@@ -269,6 +284,8 @@ export async function runOpenModel(
           if (status >= 200 && status <= 299) {
             recordMs(acceptedLatency, end - at)
             recordMs(acceptedFromIssue, end - issuedAt)
+            recordMs(acceptedOnConnection, end - dispatchedAt)
+            recordMs(acceptedConnectionWait, dispatchedAt - issuedAt)
             if (idPattern) for (const m of body.matchAll(idPattern)) if (m[1]) acceptedIds.push(m[1])
           } else {
             non2xx++
@@ -289,7 +306,7 @@ export async function runOpenModel(
         retryAfter = headers['retry-after'] !== undefined
       },
       onResponseData: (_c, chunk) => {
-        if (idPattern && recorded && status >= 200 && status <= 299) body += chunk.toString()
+        if (idPattern && status >= 200 && status <= 299) body += chunk.toString()
       },
       onResponseEnd: () => finish(false),
       onResponseError: () => finish(true),
@@ -304,7 +321,7 @@ export async function runOpenModel(
       recordMs(lateness, lastIssueAt - at)
     }
     const client = idle.pop() ?? (clients.length < o.maxConnections ? openClient() : undefined)
-    if (client) return dispatch(client, i, at, issuedAt)
+    if (client) return dispatch(client, i, at, issuedAt, issuedAt)
     if (i >= warmN) queued++
     waitIndex.push(i)
     waitAt.push(at)
@@ -378,13 +395,19 @@ export async function runOpenModel(
     latencyMs: summarize(latency),
     acceptedLatencyMs: summarize(acceptedLatency),
     acceptedFromIssueMs: summarize(acceptedFromIssue),
+    acceptedOnConnectionMs: summarize(acceptedOnConnection),
+    acceptedConnectionWaitMs: summarize(acceptedConnectionWait),
     shedLatencyMs: summarize(shedLatency),
     statuses,
     shedWithRetryAfter,
     acceptedIds,
     latenessMs: summarize(lateness),
     generatorCpuPercent,
-    warmup: { latencyMs: summarize(warmLatency), settleMs: Math.round(settleMs) },
+    warmup: {
+      latencyMs: summarize(warmLatency),
+      settleMs: Math.round(settleMs),
+      acceptedIds: warmAcceptedIds,
+    },
     issueSpanMs: Math.round((lastIssueAt - firstRecordedAt) * 100) / 100,
   }
 }

@@ -37,9 +37,15 @@ if (mode === 'bare') {
 await app.listen({ port: 0, host: '127.0.0.1' })
 const addr = app.server.address()
 process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0 })
-// 'cpu' → this process's CPU time so far; anything else stops the server.
+// 'cpu' → this process's CPU time so far; 'stats' → the platform's server-side latency figures
+// (socket read to reply, group-commit wait); anything else stops the server.
 process.on('message', async (m) => {
   if (m === 'cpu') return void process.send?.({ cpu: process.cpuUsage() })
+  if (m === 'stats') {
+    const stats =
+      mode === 'bare' ? {} : { ...app.pressure(), commitWaitMs: app.d11.sink.commitWait.summary() }
+    return void process.send?.({ stats })
+  }
   await app.close()
   process.exit(0)
 })

@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks'
 import type { EventRow, PayoutRow, SlaVerdictRow } from '@d11/store/spool'
+import { latencyHistogram } from './plugins/overload.ts'
 
 /** The part of `@d11/store/spool`'s SpoolWriter the platform uses. */
 export interface SpoolLike {
@@ -39,6 +41,8 @@ export class EventSink {
   /** Rows handed to the spool, and how many of them a finished commit covers. */
   private appended = 0
   private committed = 0
+  /** ms each `commit()` caller waited (group commit: its batch's write and fsync, and the one before). */
+  readonly commitWait = latencyHistogram()
 
   private readonly timer: NodeJS.Timeout | undefined
 
@@ -119,7 +123,9 @@ export class EventSink {
   async commit(sync: boolean): Promise<void> {
     const target = this.appended
     if (!this.spool || this.committed >= target) return
+    const start = performance.now()
     await (this.spool.commit ? this.spool.commit(sync) : this.spool.flush())
+    this.commitWait.record(performance.now() - start)
     if (target > this.committed) this.committed = target
   }
 

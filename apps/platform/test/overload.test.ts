@@ -10,24 +10,31 @@ import autocannon from 'autocannon'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type OpenModelRequest, runOpenModelInChild } from '../bench/open-model.ts'
 
-// Issue 17: the platform in its own process (durable acceptance on), the open-model generator in
-// a third, at a rate set from the order capacity measured a moment before. The shared 2-core box
-// cannot give a server and a generator enough CPU to go far past the real capacity and still
-// measure latency (bench/index.ts reports 1×, 2×, 4× where the cores are free), so the test lowers
-// the platform's own limit instead: a request queued more than 1 ms behind the first of its
-// event-loop turn is shed (and from the turn's second request on, not its ninth). The sheds are real queueing (bursts that arrive together), not the
-// fault header. The excess gets 503 + Retry-After and the coded body, accepted orders stay under
-// the stated bound, and every order answered 201 is in the store once the spool is loaded.
+// Issue 17: the platform in its own process (default overload thresholds, durable acceptance on),
+// the open-model generator in a third, offered OVERLOAD_FACTOR × the order capacity measured a
+// moment before in this test. Orders carry ITEMS SKUs (split into as many orders) so the
+// capacity is ~1 200 requests/s on the 2-core box and 2× stays within one generator core's reach
+// (~6 000 requests/s). The excess gets 503 + Retry-After and the coded body, accepted orders stay
+// under the stated bound, and every order answered 201 is in the store once the spool is loaded.
+// Robust on a busy CI box: the bound is on the accepted p99 from the moment the generator issued
+// the request (its own lateness when starved is not the platform's queue), and it holds a wide
+// margin over what the box measures (see ACCEPTED_P99_BOUND_MS). It shares the box with the other
+// test files vitest runs at once; it does not need to run alone: the capacity is measured under the
+// same contention, and the shed share and p99 bound only assume it does not change tenfold.
 
-/** Offered rate as a share of the measured capacity. */
-const LOAD_FACTOR = 0.75
-/** The platform's queueing limits for this test (defaults: 25 ms, 40 ms, 8 requests). */
-const PRESSURE = { maxQueueMs: 1, maxEventLoopDelayMs: 5, minTurnRequests: 1 }
+/** Offered rate as a multiple of the capacity measured in this test. */
+const OVERLOAD_FACTOR = 2
+/** SKUs per order request (each becomes an order of its own). */
+const ITEMS = 20
 /**
- * Stated bound on the accepted-order p99, from the moment the generator issued the request (its
- * own lateness on a shared box is not the server's queue; waits for a connection count).
+ * Stated bound on the accepted-order p99 at 2×, ms from the moment the generator issued the
+ * request (waits for a connection included). With the defaults (25 ms queue limit) this test
+ * measured 0.21–0.44 s alone on the 2-core box at load 8–10 and 0.80 s inside the platform's full
+ * suite at load 30 (other sessions' work; the server then gets a fraction of a core, and requests
+ * wait in the kernel whatever the gate does). 1.5 s leaves room for a CI box running the other
+ * test files at once; the bench (README, Overload figures) reports the figure on free cores.
  */
-const ACCEPTED_P99_BOUND_MS = 1000
+const ACCEPTED_P99_BOUND_MS = 1500
 const dir = mkdtempSync(join(tmpdir(), 'd11-overload-'))
 const children: ChildProcess[] = []
 afterAll(() => {
@@ -60,7 +67,11 @@ async function stopPlatform(child: ChildProcess): Promise<void> {
 
 // bench/server.ts loads 1 000 SKUs s-b0 … s-b999 with ample stock; buyer b-1 ships to Zhejiang.
 const order = (i: number) =>
-  JSON.stringify({ buyerId: 'b-1', kind: 'spot', items: [{ skuId: `s-b${i % 1000}`, quantity: 1 }] })
+  JSON.stringify({
+    buyerId: 'b-1',
+    kind: 'spot',
+    items: Array.from({ length: ITEMS }, (_, k) => ({ skuId: `s-b${(i * ITEMS + k) % 1000}`, quantity: 1 })),
+  })
 const requests: OpenModelRequest[] = Array.from({ length: 1000 }, (_, i) => ({
   method: 'POST',
   path: '/buyer/orders',
@@ -69,43 +80,44 @@ const requests: OpenModelRequest[] = Array.from({ length: 1000 }, (_, i) => ({
 }))
 
 describe('overload: shed the excess, keep accepted orders fast and stored', () => {
-  it('past the queueing limit: 503 + Retry-After on the excess, accepted p99 bounded, accepted ids = stored ids', async () => {
+  it('at 2× capacity: 503 + Retry-After on the excess, accepted p99 bounded, accepted ids = stored ids', async () => {
     // 1) Capacity of order placement on this machine now (closed model, its own server).
-    const probe = await startPlatform({ spoolDir: join(dir, 'probe-spool'), runId: 'probe' })
+    // Shedding off: a closed model resends every shed request at once, and the storm of sheds
+    // would leave fewer orders per second than the platform can place.
+    const probe = await startPlatform({
+      spoolDir: join(dir, 'probe-spool'),
+      runId: 'probe',
+      maxQueueMs: 0,
+      maxEventLoopDelayMs: 0,
+    })
     const closed = await autocannon({
       url: probe.url,
-      connections: 16,
+      connections: 128, // enough that each connection's wait for the group commit does not bound it
       duration: 2,
-      requests: [
-        {
-          method: 'POST',
-          path: '/buyer/orders',
-          body: order(0),
-          headers: { 'content-type': 'application/json' },
-        },
-      ],
+      requests,
     })
     await stopPlatform(probe.child)
-    // Answers other than 201 are shed ones: a shared box's CPU starvation delays the loop too.
     const capacity = (closed as unknown as { '2xx': number })['2xx'] / 2
     expect(capacity).toBeGreaterThan(100)
 
-    // 2) LOAD_FACTOR × capacity for 3 s, open model, in a process of its own.
+    // 2) OVERLOAD_FACTOR × capacity for 3 s after 1 s of warm-up (a cold server's first second is
+    //    JIT, not queueing), open model, its own process.
     const runId = `overload-${process.pid}`
     const spoolDir = join(dir, 'spool')
-    const platform = await startPlatform({ spoolDir, runId, ...PRESSURE })
+    const platform = await startPlatform({ spoolDir, runId })
     const r = await runOpenModelInChild({
       url: platform.url,
-      rate: Math.round(capacity * LOAD_FACTOR),
+      rate: Math.round(capacity * OVERLOAD_FACTOR),
       seconds: 3,
+      warmupSeconds: 1,
       requests,
       connections: 64,
-      maxConnections: 256,
+      maxConnections: 1024,
       drainMs: 10_000,
-      acceptedIdPattern: '"orders":\\[\\{"id":"([^"]+)"',
+      acceptedIdPattern: '"id":"(o-[^"]+)"',
     })
     const health = (await (await fetch(`${platform.url}/admin/health`)).json()) as {
-      pressure: { shed: number; limits: { maxEventLoopDelayMs: number } }
+      pressure: { shed: number }
     }
     await stopPlatform(platform.child)
     const accepted = r.statuses['201'] ?? 0
@@ -120,12 +132,16 @@ describe('overload: shed the excess, keep accepted orders fast and stored', () =
     expect(accepted + shed).toBe(r.scheduled) // nothing else: no 500, no refused connection
     expect(shed).toBeGreaterThan(0)
     expect(r.shedWithRetryAfter).toBe(shed)
-    expect(health.pressure.shed).toBe(shed)
-    expect(accepted).toBeGreaterThan(0)
+    expect(health.pressure.shed).toBeGreaterThanOrEqual(shed) // the warm-up's sheds count there too
+    // Past capacity: part of the offered load is shed (about half when the capacity probe and this
+    // run see the same box; less when the box was busier during the probe), and the platform keeps
+    // accepting.
+    expect(shed / r.scheduled).toBeGreaterThan(0.05)
+    expect(accepted).toBeGreaterThan(capacity * 3 * 0.3)
     expect(r.acceptedFromIssueMs.p99).toBeLessThan(ACCEPTED_P99_BOUND_MS)
 
     // 3) Accepted ids = stored ids, nothing stored twice.
-    expect(r.acceptedIds.length).toBe(accepted)
+    expect(r.acceptedIds.length).toBe(accepted * ITEMS) // one id per order, ITEMS orders per 201
     const lines = readdirSync(spoolDir).flatMap((f) =>
       readFileSync(join(spoolDir, f), 'utf8').split('\n').filter(Boolean),
     )
@@ -144,7 +160,7 @@ describe('overload: shed the excess, keep accepted orders fast and stored', () =
       )
       const storedIds = stored.map((s) => s.order_id).sort()
       expect(new Set(storedIds).size).toBe(storedIds.length)
-      expect(storedIds).toEqual([...r.acceptedIds].sort())
+      expect(storedIds).toEqual([...r.acceptedIds, ...r.warmup.acceptedIds].sort())
     } finally {
       await cleanup()
     }
