@@ -27,7 +27,7 @@ describe('docs/rules.md', () => {
     expect([...(graph.get('@d11/rules/calendar#getCalendar') ?? [])]).toContain(
       '@d11/rules/calendar#loadCalendarFile',
     )
-    expect([...(graph.get('@d11/rules/shipping#pickupDeadline') ?? [])]).toContain(
+    expect([...(graph.get('@d11/rules/shipping#pickupDeadlineInfo') ?? [])]).toContain(
       '@d11/rules/calendar#paymentWave',
     )
     const uncalled = uncalledRuleFunctions()
