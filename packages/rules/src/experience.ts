@@ -204,21 +204,6 @@ export function consultationMix(rs: Pick<Ruleset, 'experience'>): MixCategory[] 
 }
 
 /**
- * EXP-4: picks a category from a uniform number `u` in [0, 1) (the caller's seeded random), by
- * cumulative share in file order. Deterministic; `u` outside [0, 1) is clamped.
- */
-export function pickConsultationCategory(u: number, rs: Pick<Ruleset, 'experience'>): string {
-  const mix = rs.experience.consultationMix
-  const target = Math.min(9999, Math.max(0, Math.floor(u * 10000)))
-  let acc = 0
-  for (const c of mix) {
-    acc += c.shareBp
-    if (target < acc) return c.id
-  }
-  return mix[mix.length - 1]!.id
-}
-
-/**
  * EXP-4 (003): at a burst merchants divert to bot-only reception: `true` within
  * `experience.botOnlyBurstMinutes` after a launch moment (CAL-3).
  */

@@ -1,7 +1,7 @@
 import { simTime } from '@d11/time/shanghai'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { activeLaunchMoment, getCalendar, inLaunchBurst, listCalendars } from '../src/calendar.ts'
+import { getCalendar, inLaunchBurst, listCalendars } from '../src/calendar.ts'
 import {
   botOnlyReception,
   type Consultation,
@@ -10,7 +10,6 @@ import {
   experienceScoreVerdict,
   manualResponseTimeMs,
   manualResponseVerdict,
-  pickConsultationCategory,
   replyRate,
   replyRateVerdict,
 } from '../src/experience.ts'
@@ -144,26 +143,16 @@ describe('EXP-4 consultation mix', () => {
     expect(mix.reduce((s, c) => s + c.shareBp, 0)).toBe(10_000)
     expect(mix.find((c) => c.id === 'after-sale')!.subtypes).toHaveLength(13)
   })
-  it('picks categories deterministically by cumulative share', () => {
-    expect(pickConsultationCategory(0, rs)).toBe('presale')
-    expect(pickConsultationCategory(0.3499, rs)).toBe('presale')
-    expect(pickConsultationCategory(0.35, rs)).toBe('payment-reminder')
-    expect(pickConsultationCategory(0.9999, rs)).toBe('price-complaint')
-  })
   it('at a burst merchants go bot-only for the configured minutes after a launch moment (CAL-3)', () => {
     const cal = getCalendar('2022')
     const peak = simTime('2022-11-11T00:00:00+08:00')
-    expect(activeLaunchMoment(peak + 60_000, cal)).toMatchObject({
-      id: 'wave2-spot-open',
-      kind: 'spot-open',
-      wave: 2,
-      minutesSince: 1,
-    })
-    expect(activeLaunchMoment(peak + 60 * 60_000, cal)).toBeUndefined()
+    expect(cal.launchMoments.find((m) => m.at === peak)).toMatchObject({ id: 'wave2-spot-open', wave: 2 })
+    expect(inLaunchBurst(peak + 60_000, cal)).toBe(true)
+    expect(inLaunchBurst(peak + 60 * 60_000, cal)).toBe(false)
     expect(botOnlyReception(peak + 59 * 60_000, cal, rs)).toBe(true)
     expect(botOnlyReception(peak - 1, cal, rs)).toBe(false)
   })
-  it('inLaunchBurst answers exactly when activeLaunchMoment finds a moment, in every calendar', () => {
+  it('inLaunchBurst answers exactly when a launch moment lies in (t - decay, t], in every calendar', () => {
     for (const id of listCalendars()) {
       const cal = getCalendar(id)
       const moments = cal.launchMoments.map((m) => m.at)
@@ -174,7 +163,8 @@ describe('EXP-4 consultation mix', () => {
       fc.assert(
         fc.property(near, fc.integer({ min: 1, max: 180 }), ([at, offset], minutes) => {
           const t = at + offset
-          expect(inLaunchBurst(t, cal, minutes)).toBe(activeLaunchMoment(t, cal, minutes) !== undefined)
+          const expected = moments.some((m) => m <= t && t < m + minutes * 60_000)
+          expect(inLaunchBurst(t, cal, minutes)).toBe(expected)
         }),
         { numRuns: 2000 },
       )
