@@ -10,6 +10,7 @@ import {
   experienceScoreVerdict,
   manualResponseTimeMs,
   manualResponseVerdict,
+  replyCounts,
   replyRate,
   replyRateVerdict,
 } from '../src/experience.ts'
@@ -56,13 +57,24 @@ describe('EXP-1 reply rate per natural day (Asia/Shanghai)', () => {
   })
 
   it('verdict against the configured minimum', () => {
-    expect(replyRateVerdict(consultations, to, rs)).toMatchObject({
+    const window = { to, windowDays: rs.experience.windowDays }
+    expect(replyRateVerdict(replyRate(consultations, window), rs)).toMatchObject({
       ok: false,
       ruleId: 'EXP-1',
       value: 0.5,
       threshold: 0.8,
     })
-    expect(replyRateVerdict(consultations.slice(0, 1), to, rs).ok).toBe(true)
+    expect(replyRateVerdict(replyRate(consultations.slice(0, 1), window), rs).ok).toBe(true)
+    expect(replyRateVerdict({ consulted: 0, answered: 0 }, rs)).toMatchObject({ ok: true, value: 1 })
+    expect(replyRateVerdict({ consulted: 10, answered: 8 }, rs).ok).toBe(true)
+    expect(replyRateVerdict({ consulted: 10, answered: 7 }, rs).ok).toBe(false)
+  })
+
+  it('which replies answer the buyer (EXP-1) and which are timed manual turns (EXP-2)', () => {
+    expect(replyCounts('human')).toEqual({ effective: true, manual: true })
+    expect(replyCounts('bot-assisted')).toEqual({ effective: true, manual: true })
+    expect(replyCounts('bot')).toEqual({ effective: true, manual: false })
+    expect(replyCounts('auto')).toEqual({ effective: false, manual: false })
   })
 })
 
@@ -76,14 +88,18 @@ describe('EXP-2 manual response time', () => {
       { askedAt: base, repliedAt: base + 500, by: 'auto' as const },
     ]
     expect(manualResponseTimeMs(turns, { to })).toEqual({ turns: 2, averageMs: 30_000 })
-    expect(manualResponseVerdict(turns, to, rs)).toMatchObject({
+    const window = { to, windowDays: rs.experience.windowDays }
+    expect(manualResponseVerdict(manualResponseTimeMs(turns, window), rs)).toMatchObject({
       ok: true,
       ruleId: 'EXP-2',
       value: 30,
       threshold: 30,
     })
     expect(
-      manualResponseVerdict([...turns, { askedAt: base, repliedAt: base + 40_000, by: 'human' }], to, rs).ok,
+      manualResponseVerdict(
+        manualResponseTimeMs([...turns, { askedAt: base, repliedAt: base + 40_000, by: 'human' }], window),
+        rs,
+      ).ok,
     ).toBe(false)
   })
 })
