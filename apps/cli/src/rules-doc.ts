@@ -38,7 +38,18 @@ function otherSourceDirs(): string[] {
 }
 
 /** Why a rule function that nothing calls is kept anyway (one line each, printed in the doc). */
-const KEPT_UNCALLED: Readonly<Record<string, string>> = {}
+export const KEPT_UNCALLED: Readonly<Record<string, string>> = {
+  '@d11/rules/compensation#lateShipmentPayout':
+    "PAY-2 in one call, for readers and the rules' tests (source 000's 167,500 yuan); the engines meet it over time: order-flow's deadlinePassed at the deadline, complaintOutcome when a complaint is upheld",
+  '@d11/rules/experience#replyRate':
+    "EXP-1's figure over a list of consultations, the definition the platform's running (buyer, day) counts follow; both are judged by replyRateVerdict",
+  '@d11/rules/experience#manualResponseTimeMs':
+    "EXP-2's figure over a list of turns, the definition the platform's running window follows; both are judged by manualResponseVerdict",
+  '@d11/rules/price#toHandFloorFen':
+    "a merchant's planning figure (the lowest to-hand unit price the cross-store coupon allows); no order decision depends on it",
+  '@d11/rules/shipping#shipmentVerdict':
+    'SHIP-1/3 judged after the fact; the engines schedule the deadline from pickupDeadlineInfo and act when it passes',
+}
 
 function sourceFiles(dir: string): string[] {
   const abs = join(REPO, dir)

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { RULE_CATALOGUE } from '@d11/rules/catalogue'
 import { describe, expect, it } from 'vitest'
-import { REPO, renderRulesDoc, rulesCallGraph, uncalledRuleFunctions } from '../src/rules-doc.ts'
+import {
+  KEPT_UNCALLED,
+  REPO,
+  renderRulesDoc,
+  rulesCallGraph,
+  uncalledRuleFunctions,
+} from '../src/rules-doc.ts'
 
 describe('docs/rules.md', () => {
   it('is current with the code (regenerate with pnpm docs:rules)', () => {
@@ -34,5 +40,9 @@ describe('docs/rules.md', () => {
     expect(uncalled).not.toContain('@d11/rules/calendar#loadCalendarFile')
     expect(uncalled).not.toContain('@d11/rules/calendar#paymentWave')
     expect(uncalled).not.toContain('@d11/rules/registration#eligibilityVerdict')
+  })
+
+  it('gives every rule function nothing calls a reason, and no reason to a function that is called', () => {
+    expect(uncalledRuleFunctions()).toEqual(Object.keys(KEPT_UNCALLED).sort())
   })
 })
