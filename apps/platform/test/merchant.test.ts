@@ -409,7 +409,6 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     expect(await reviews()).toEqual([])
     await failedAppeals(2)
     expect(await reviews()).toEqual(['s-phone'])
-    await app.close()
     app = await worldApp({ at: SPOT })
     await failedAppeals(6)
     expect(await reviews()).toEqual([])
