@@ -20,14 +20,36 @@ export const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
 const DECIDER = 'packages/order-flow/src'
 const PLATFORM = 'apps/platform/src'
 const SIMULATOR = 'packages/sim/src'
-/** Other places that call rule functions directly (generator, curve, merchant model, CLI). */
-const OTHERS = [
-  'packages/generator/src',
-  'packages/curve/src',
-  'packages/store/src',
-  'apps/merchant/src',
-  'apps/cli/src',
-]
+/** The rules package itself: its functions count as called when a called rule function calls them. */
+const RULES = 'packages/rules/src'
+/** Every other workspace package and app (generator, curve, store, report, merchant, CLI …): found, not listed. */
+function otherSourceDirs(): string[] {
+  const known = new Set([DECIDER, PLATFORM, SIMULATOR, RULES])
+  return ['packages', 'apps']
+    .flatMap((root) =>
+      existsSync(join(REPO, root))
+        ? readdirSync(join(REPO, root), { withFileTypes: true })
+            .filter((e) => e.isDirectory())
+            .map((e) => `${root}/${e.name}/src`)
+        : [],
+    )
+    .filter((d) => !known.has(d) && existsSync(join(REPO, d)))
+    .sort()
+}
+
+/** Why a rule function that nothing calls is kept anyway (one line each, printed in the doc). */
+export const KEPT_UNCALLED: Readonly<Record<string, string>> = {
+  '@d11/rules/compensation#lateShipmentPayout':
+    "PAY-2 in one call, for readers and the rules' tests (source 000's 167,500 yuan); the engines meet it over time: order-flow's deadlinePassed at the deadline, complaintOutcome when a complaint is upheld",
+  '@d11/rules/experience#replyRate':
+    "EXP-1's figure over a list of consultations, the definition the platform's running (buyer, day) counts follow; both are judged by replyRateVerdict",
+  '@d11/rules/experience#manualResponseTimeMs':
+    "EXP-2's figure over a list of turns, the definition the platform's running window follows; both are judged by manualResponseVerdict",
+  '@d11/rules/price#toHandFloorFen':
+    "a merchant's planning figure (the lowest to-hand unit price the cross-store coupon allows); no order decision depends on it",
+  '@d11/rules/shipping#shipmentVerdict':
+    'SHIP-1/3 judged after the fact; the engines schedule the deadline from pickupDeadlineInfo and act when it passes',
+}
 
 function sourceFiles(dir: string): string[] {
   const abs = join(REPO, dir)
@@ -130,7 +152,7 @@ export function ruleWiring(): RuleWiring[] {
   const decider = callsUnder([DECIDER])
   const platform = callsUnder([PLATFORM])
   const simulator = callsUnder([SIMULATOR])
-  const others = callsUnder(OTHERS)
+  const others = callsUnder(otherSourceDirs())
   const moduleOf = (file: string) => `@d11/order-flow/${file.slice(DECIDER.length + 1).replace(/\.ts$/, '')}`
   return RULE_CATALOGUE.map((r) => {
     const functions = ruleFunctions(r.id)
@@ -156,9 +178,62 @@ export function ruleWiring(): RuleWiring[] {
   })
 }
 
-/** @d11/rules functions of the rule index that no code outside the rules package calls. */
+/**
+ * Calls between the rules package's own functions, as caller -> callees (`@d11/rules/<module>#<fn>`):
+ * imports of sibling modules (`./calendar.ts`) and calls of the module's own top-level functions,
+ * attributed to the top-level function they sit in.
+ */
+export function rulesCallGraph(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>()
+  for (const file of sourceFiles(RULES)) {
+    const moduleOf = (f: string) => `@d11/rules/${f.replace(/^\.\//, '').replace(/\.ts$/, '')}`
+    const self = moduleOf(`./${relative(join(REPO, RULES), file)}`)
+    const src = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
+    const known = new Map<string, string>()
+    for (const st of src.statements) {
+      if (ts.isFunctionDeclaration(st) && st.name) known.set(st.name.text, `${self}#${st.name.text}`)
+      if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue
+      const from = st.moduleSpecifier.text
+      const named = st.importClause?.namedBindings
+      if (!from.startsWith('./') || !named || !ts.isNamedImports(named)) continue
+      for (const el of named.elements)
+        if (!el.isTypeOnly) known.set(el.name.text, `${moduleOf(from)}#${(el.propertyName ?? el.name).text}`)
+    }
+    for (const st of src.statements) {
+      if (!ts.isFunctionDeclaration(st) || !st.name) continue
+      const callees = new Set<string>()
+      const visit = (node: ts.Node) => {
+        if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
+          const callee = known.get(node.expression.text)
+          if (callee) callees.add(callee)
+        }
+        ts.forEachChild(node, visit)
+      }
+      visit(st)
+      graph.set(`${self}#${st.name.text}`, callees)
+    }
+  }
+  return graph
+}
+
+/**
+ * @d11/rules functions of the rule index that nothing calls: not a workspace package or app (by
+ * import and call; tests do not count), nor a rule function that is itself called.
+ */
 export function uncalledRuleFunctions(): string[] {
-  const called = new Set(callsUnder([DECIDER, PLATFORM, SIMULATOR, ...OTHERS]).map((c) => c.callee))
+  const called = new Set(
+    callsUnder([DECIDER, PLATFORM, SIMULATOR, ...otherSourceDirs()]).map((c) => c.callee),
+  )
+  const graph = rulesCallGraph()
+  const queue = [...called]
+  for (let f = queue.pop(); f !== undefined; f = queue.pop()) {
+    for (const callee of graph.get(f) ?? []) {
+      if (!called.has(callee)) {
+        called.add(callee)
+        queue.push(callee)
+      }
+    }
+  }
   const all = uniq(Object.keys(RULE_INDEX).flatMap(ruleFunctions))
   return all.filter((f) => !called.has(f)).sort()
 }
@@ -203,7 +278,10 @@ ${rows.join('\n')}
 
 ## Rule functions nothing calls
 
-${uncalled.length ? uncalled.map((f) => `- ${short(f)}`).join('\n') : 'None: every function of the rule index is called outside `@d11/rules`.'}
+A function of the rule index counts as called when a workspace package or app imports and calls it
+(tests do not count), or when a rule function that is itself called does.
+
+${uncalled.length ? uncalled.map((f) => `- ${short(f)}${KEPT_UNCALLED[f] ? ` — ${KEPT_UNCALLED[f]}` : ''}`).join('\n') : 'None: every function of the rule index is called.'}
 `
 }
 

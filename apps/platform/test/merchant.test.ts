@@ -391,6 +391,29 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     expect(late.body.code).not.toBe('PLAT_ERR_APPEAL')
   })
 
+  it('PAY-7 (2024): five failed appeals on one SKU put it under review, once; not in 2020', async () => {
+    const failedAppeals = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const id = await paidOrder(app)
+        // an "other" complaint stands on its own: accepted, its appeal fails
+        const c = await post(app, `/buyer/orders/${id}/complaints`, { reason: 'other' })
+        await post(app, `/merchant/m-1/complaints/${c.body.id}/handle`, { action: 'accept' })
+        const a = await post(app, `/merchant/m-1/complaints/${c.body.id}/appeal`, { reason: 'x' })
+        expect(a.body).toMatchObject({ overturned: false, status: 'upheld' })
+      }
+    }
+    const reviews = async () =>
+      (await rows(app, 'ruleId=PAY-7')).filter((r) => r.kind === 'product.review').map((r) => r.sku_id)
+    app = await worldApp2024({ at: SPOT_2024 })
+    await failedAppeals(4)
+    expect(await reviews()).toEqual([])
+    await failedAppeals(2)
+    expect(await reviews()).toEqual(['s-phone'])
+    app = await worldApp({ at: SPOT })
+    await failedAppeals(6)
+    expect(await reviews()).toEqual([])
+  })
+
   it('PRICE-5: a price cut during spot on a presale+spot SKU owes every presale buyer', async () => {
     app = await worldApp({ at: REG })
     await post(app, '/merchant/m-1/registrations', reg('s-pre', 'wave1Presale', 90_000))

@@ -1,4 +1,9 @@
-import { appealVerdict, instantRefundVerdict } from '@d11/rules/compensation'
+import {
+  appealReviewVerdict,
+  appealVerdict,
+  instantRefundVerdict,
+  refundDisputeRate,
+} from '@d11/rules/compensation'
 import { presaleSpotPriceProtection, priceProtectionClaim } from '@d11/rules/price'
 import { type Decision, decide } from './decision.ts'
 import { type FlowRules, rulesAt } from './rules-context.ts'
@@ -23,6 +28,36 @@ export function refundRequest(
     rulesAt(at, rules),
   )
   return decide(out, v.ok, v.ok ? REFUND_INSTANT : REFUND_TO_MERCHANT, v.ruleId, input.paidFen, v.reason)
+}
+
+/**
+ * PAY-7 (002, 2024), the two consequences of appeals, with the ruleset in force at `at`: a shop's
+ * refund-dispute rate (bp) counts each failed appeal over a small dispute as one more dispute, and
+ * a product with frequent low-success appeals is put under review. Without PAY-7 the rate counts
+ * the disputes alone and no product is reviewed.
+ */
+export function appealConsequences(
+  shop: { orders: number; disputes: number; failedAppealDisputesFen: readonly number[] },
+  product: { appeals: number; appealSuccesses: number },
+  at: number,
+  rules: FlowRules,
+): { ruleId: string; disputeRateBp: number; abusiveAppeals: number; productReview: boolean } {
+  const rs = rulesAt(at, rules)
+  const rate = refundDisputeRate(
+    {
+      orders: shop.orders,
+      disputes: shop.disputes,
+      failedAppeals: shop.failedAppealDisputesFen.map((disputeFen) => ({ disputeFen })),
+    },
+    rs,
+  )
+  const review = appealReviewVerdict(product, rs)
+  return {
+    ruleId: review.ruleId,
+    disputeRateBp: rate.rateBp,
+    abusiveAppeals: rate.abusiveAppeals,
+    productReview: review.review,
+  }
 }
 
 /** Outcome codes of {@link appeal}. */

@@ -5,6 +5,7 @@ import {
   pickupDeadlineInfo,
   pickupDeadline as rulesPickupDeadline,
   traceDeadline,
+  traceVerdict,
 } from '@d11/rules/shipping'
 import { type Decision, decide } from './decision.ts'
 import { compensationFor } from './payout-amounts.ts'
@@ -59,6 +60,19 @@ export function negotiatedDeadline(
 /** SHIP-2: when the first logistics trace update is due after a pickup at `pickedUpAt`. */
 export function traceDue(pickedUpAt: number, rules: FlowRules): number {
   return traceDeadline(pickedUpAt, rulesAt(pickedUpAt, rules))
+}
+
+/**
+ * SHIP-2: was a first trace update at `tracedAt` in time for a pickup at `pickedUpAt` (deadline
+ * inclusive, ruleset in force at pickup)?
+ */
+export function traceUpdate(
+  pickedUpAt: number,
+  tracedAt: number,
+  rules: FlowRules,
+): { onTime: boolean; deadline: number } {
+  const v = traceVerdict({ pickedUpAt, firstTraceAt: tracedAt, now: tracedAt }, rulesAt(pickedUpAt, rules))
+  return { onTime: v.ok, deadline: v.deadline }
 }
 
 /** PAY-2: is a late order compensated automatically at `at` (outside the no-auto-compensation window)? */

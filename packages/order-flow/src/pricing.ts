@@ -1,11 +1,5 @@
 import type { Calendar } from '@d11/rules/calendar'
-import {
-  apportionCoupon,
-  crossStoreDiscountFen,
-  DAILY,
-  type PricePoint,
-  validateCampaignPrice,
-} from '@d11/rules/price'
+import { DAILY, type PricePoint, toHandPrice, validateCampaignPrice } from '@d11/rules/price'
 import { freeShippingClaimVerdict } from '@d11/rules/shipping'
 import { DAY_MS, shanghaiDayStart } from '@d11/time/shanghai'
 import { type FlowRules, rulesAt } from './rules-context.ts'
@@ -19,25 +13,31 @@ export interface CouponLine {
 
 /**
  * PRICE-3 / PRICE-4 at `at`: the cross-store discount over the eligible lines of one checkout,
- * apportioned over them by price (`@d11/rules` apportionCoupon). `perLine` maps a line's key to its
- * share; the to-hand amount of a line is its amount less that share.
+ * apportioned over them by price, read off `@d11/rules` toHandPrice (each line one item of its
+ * amount: the platform's carts carry no item discounts or shop coupons). `perLine` maps a line's
+ * key to its share; the to-hand amount of a line is its amount less that share.
  */
 export function crossStoreShares(
   lines: readonly CouponLine[],
   at: number,
   rules: FlowRules,
 ): { discountFen: number; perLine: Map<string, number> } {
-  const eligible = lines.filter((l) => l.couponEligible)
-  const base = eligible.reduce((sum, l) => sum + l.amountFen, 0)
-  const discountFen = crossStoreDiscountFen(base, rulesAt(at, rules))
-  const perLine = new Map<string, number>()
-  if (discountFen === 0) return { discountFen, perLine }
-  const shares = apportionCoupon(
-    eligible.map((l) => ({ id: l.key, amountFen: l.amountFen })),
-    discountFen,
+  const priced = toHandPrice(
+    {
+      lines: lines.map((l) => ({
+        id: l.key,
+        shopId: '',
+        unitPriceFen: l.amountFen,
+        quantity: 1,
+        couponEligible: l.couponEligible,
+      })),
+    },
+    rulesAt(at, rules),
   )
-  for (const s of shares) perLine.set(s.id, s.shareFen)
-  return { discountFen, perLine }
+  if (!priced.ok) throw new RangeError(`${priced.reason} (${priced.ruleId})`)
+  const perLine = new Map<string, number>()
+  for (const l of priced.lines) if (l.crossStoreFen > 0) perLine.set(l.id, l.crossStoreFen)
+  return { discountFen: priced.listFen - priced.payFen, perLine }
 }
 
 /** A SKU's earlier prices as PRICE-2 price points: one daily price per Shanghai day, then its campaign prices. */

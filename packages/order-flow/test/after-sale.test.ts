@@ -4,6 +4,7 @@ import {
   APPEAL_OVERTURNED,
   APPEAL_REFUSED,
   appeal,
+  appealConsequences,
   priceProtection,
   REFUND_INSTANT,
   REFUND_TO_MERCHANT,
@@ -116,5 +117,32 @@ describe('refundRequest (PAY-8, 002: 2024 only)', () => {
     expect(refundRequest({ shipped: true, paidFen: 700 }, decidedAt, rules2024, newDecision()).code).toBe(
       REFUND_TO_MERCHANT,
     )
+  })
+})
+
+describe('appealConsequences (PAY-7, 002: 2024 only)', () => {
+  const t2024 = at('2024-11-20T00:00:00+08:00')
+  const shop = { orders: 100, disputes: 2, failedAppealDisputesFen: [1_000, 1_001, 500] }
+  it('failed appeals over disputes of at most 10 yuan count as disputes; frequent low-success appeals mean review', () => {
+    expect(appealConsequences(shop, { appeals: 5, appealSuccesses: 0 }, t2024, rules2024)).toEqual({
+      ruleId: 'PAY-7',
+      disputeRateBp: 400,
+      abusiveAppeals: 2,
+      productReview: true,
+    })
+    expect(appealConsequences(shop, { appeals: 4, appealSuccesses: 0 }, t2024, rules2024).productReview).toBe(
+      false,
+    )
+    expect(appealConsequences(shop, { appeals: 5, appealSuccesses: 1 }, t2024, rules2024).productReview).toBe(
+      false,
+    )
+  })
+  it('without PAY-7 (2020) the rate counts the disputes alone and nothing is reviewed', () => {
+    const t2020 = at('2020-11-20T00:00:00+08:00')
+    expect(appealConsequences(shop, { appeals: 9, appealSuccesses: 0 }, t2020, rules2020)).toMatchObject({
+      disputeRateBp: 200,
+      abusiveAppeals: 0,
+      productReview: false,
+    })
   })
 })

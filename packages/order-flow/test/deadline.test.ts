@@ -11,6 +11,8 @@ import {
   delayReport,
   negotiatedDeadline,
   pickupDeadline,
+  traceDue,
+  traceUpdate,
 } from '../src/deadline.ts'
 import { newDecision } from '../src/decision.ts'
 import { at, rules2020, rules2024, twoVersions } from './helpers.ts'
@@ -88,6 +90,16 @@ describe('ship deadlines (SHIP-1, SHIP-3)', () => {
       deadline: agreed,
       ruleId: 'SHIP-3',
     })
+  })
+})
+
+describe('traceUpdate (SHIP-2)', () => {
+  it('a first trace update is in time up to 24 h after pickup, deadline inclusive', () => {
+    const pickedUpAt = at('2020-11-12T10:00:00+08:00')
+    const due = traceDue(pickedUpAt, rules2020)
+    expect(due).toBe(pickedUpAt + 24 * HOUR)
+    expect(traceUpdate(pickedUpAt, due, rules2020)).toEqual({ onTime: true, deadline: due })
+    expect(traceUpdate(pickedUpAt, due + 1, rules2020)).toEqual({ onTime: false, deadline: due })
   })
 })
 

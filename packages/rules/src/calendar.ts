@@ -280,23 +280,9 @@ const PHASES = ([1, 2] as const).map((wave) => ({
 }))
 
 /**
- * CAL-3: the launch moment whose burst is under way at `at`: the latest moment with
- * `moment.at <= at < moment.at + decayMinutes`. The traffic curve (@d11/curve) puts its spikes
- * here and lets them decay over the following hour; EXP-4 uses it for bot-only reception.
- */
-export function activeLaunchMoment(
-  at: number,
-  cal: Pick<Calendar, 'launchMoments'>,
-  decayMinutes = 60,
-): (LaunchMoment & { minutesSince: number }) | undefined {
-  let found: LaunchMoment | undefined
-  for (const m of cal.launchMoments) if (m.at <= at && at < m.at + decayMinutes * 60_000) found = m
-  return found ? { ...found, minutesSince: (at - found.at) / 60_000 } : undefined
-}
-
-/**
- * CAL-3: whether a launch moment's burst is under way at `at` (`activeLaunchMoment` is defined),
- * without building the answer: the generator asks for each of millions of consultations.
+ * CAL-3: whether a launch moment's burst is under way at `at` (a moment `m` with
+ * `m.at <= at < m.at + decayMinutes`), answered without allocating: the generator asks for each
+ * of millions of consultations.
  */
 export function inLaunchBurst(at: number, cal: Pick<Calendar, 'launchMoments'>, decayMinutes = 60): boolean {
   const decay = decayMinutes * 60_000

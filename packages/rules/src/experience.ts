@@ -43,21 +43,32 @@ export function replyRate(
   return { consulted, answered, rate: consulted === 0 ? 1 : answered / consulted }
 }
 
-/** EXP-1 against the ruleset's `experience.replyRate.minRateBp`. `ok` = at or above it. */
+/**
+ * EXP-1 against the ruleset's `experience.replyRate.minRateBp`, on the window's counts (from
+ * {@link replyRate}, or kept as they come by an engine). `ok` = at or above it; `value` is 1 when
+ * nobody consulted.
+ */
 export function replyRateVerdict(
-  consultations: ReadonlyArray<Consultation>,
-  to: number,
+  figures: { consulted: number; answered: number },
   rs: Pick<Ruleset, 'experience'>,
 ): Verdict & { value: number; threshold: number; consulted: number; answered: number } {
-  const r = replyRate(consultations, { to, windowDays: rs.experience.windowDays })
+  const { consulted, answered } = figures
   const threshold = rs.experience.replyRate.minRateBp / 10000
-  const ok = r.answered * 10000 >= rs.experience.replyRate.minRateBp * r.consulted
-  return verdict(ok, 'EXP-1', `reply rate ${r.answered}/${r.consulted} vs minimum ${threshold}`, {
-    value: r.rate,
+  const ok = answered * 10000 >= rs.experience.replyRate.minRateBp * consulted
+  return verdict(ok, 'EXP-1', `reply rate ${answered}/${consulted} vs minimum ${threshold}`, {
+    value: consulted === 0 ? 1 : answered / consulted,
     threshold,
-    consulted: r.consulted,
-    answered: r.answered,
+    consulted,
+    answered,
   })
+}
+
+/**
+ * EXP-1 / EXP-2: whether a reply by `by` answers the buyer (`effective`, EXP-1) and whether it is
+ * a timed manual turn (`manual`, EXP-2).
+ */
+export function replyCounts(by: ReplyBy): { effective: boolean; manual: boolean } {
+  return { effective: EFFECTIVE.has(by), manual: MANUAL.has(by) }
 }
 
 export interface Turn {
@@ -85,24 +96,23 @@ export function manualResponseTimeMs(
   return { turns: n, averageMs: n === 0 ? undefined : sum / n }
 }
 
-/** EXP-2 against `experience.manualResponse.maxSeconds`. `ok` = at or below it (or no manual turns). */
+/**
+ * EXP-2 against `experience.manualResponse.maxSeconds`, on the window's figures (from
+ * {@link manualResponseTimeMs}, or kept as they come by an engine). `ok` = at or below it (or no
+ * manual turns; `value` is then 0).
+ */
 export function manualResponseVerdict(
-  turns: ReadonlyArray<Turn>,
-  to: number,
+  figures: { turns: number; averageMs: number | undefined },
   rs: Pick<Ruleset, 'experience'>,
 ): Verdict & { value: number; threshold: number } {
-  const r = manualResponseTimeMs(turns, { to, windowDays: rs.experience.windowDays })
   const threshold = rs.experience.manualResponse.maxSeconds
-  const value = (r.averageMs ?? 0) / 1000
+  const value = (figures.averageMs ?? 0) / 1000
   const ok = value <= threshold
   return verdict(
     ok,
     'EXP-2',
-    `manual response ${value.toFixed(1)} s over ${r.turns} turns vs maximum ${threshold} s`,
-    {
-      value,
-      threshold,
-    },
+    `manual response ${value.toFixed(1)} s over ${figures.turns} turns vs maximum ${threshold} s`,
+    { value, threshold },
   )
 }
 
@@ -201,21 +211,6 @@ export function consultationMix(rs: Pick<Ruleset, 'experience'>): MixCategory[] 
     shareBp: c.shareBp,
     subtypes: [...c.subtypes],
   }))
-}
-
-/**
- * EXP-4: picks a category from a uniform number `u` in [0, 1) (the caller's seeded random), by
- * cumulative share in file order. Deterministic; `u` outside [0, 1) is clamped.
- */
-export function pickConsultationCategory(u: number, rs: Pick<Ruleset, 'experience'>): string {
-  const mix = rs.experience.consultationMix
-  const target = Math.min(9999, Math.max(0, Math.floor(u * 10000)))
-  let acc = 0
-  for (const c of mix) {
-    acc += c.shareBp
-    if (target < acc) return c.id
-  }
-  return mix[mix.length - 1]!.id
 }
 
 /**

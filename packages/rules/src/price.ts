@@ -26,37 +26,6 @@ export function validates(checker: string, checked: string, rs: Pick<Ruleset, 't
   return RANK[a] > RANK[b] || (rs.price.sameTierValidates && RANK[a] === RANK[b])
 }
 
-/** PRICE-1 as a verdict: `ok` is the answer to "does `checker` validate `checked`?". */
-export function tierVerdict(
-  checker: string,
-  checked: string,
-  rs: Pick<Ruleset, 'tierOf' | 'price' | 'version'>,
-): Verdict & { checkerTier?: Tier; checkedTier?: Tier | 'daily' } {
-  const a = tierOf(checker, rs)
-  const b = checked === DAILY ? DAILY : tierOf(checked, rs)
-  if (!a) return verdict(false, 'PRICE-1', `unknown campaign "${checker}" in ruleset ${rs.version}`)
-  if (!b) return verdict(false, 'PRICE-1', `unknown campaign "${checked}" in ruleset ${rs.version}`)
-  const ok = validates(checker, checked, rs)
-  let why: string
-  if (!rs.price.priceRequirement[a]) why = `${a}-tier campaigns have no price requirement`
-  else if (b === DAILY) why = 'every campaign with a price requirement validates daily prices'
-  else if (a === b)
-    why = rs.price.sameTierValidates ? 'same tier validates itself' : 'same tier never validates itself'
-  else if (RANK[a] > RANK[b]) why = 'higher tier validates lower tiers'
-  else
-    why =
-      b === 'S1' ? 'S1 is never validated by another campaign' : 'a lower tier never validates a higher tier'
-  return verdict(
-    ok,
-    'PRICE-1',
-    `${checker} (${a}) ${ok ? 'validates' : 'does not validate'} ${checked} (${b}): ${why} [ruleset ${rs.version}]`,
-    {
-      checkerTier: a,
-      checkedTier: b,
-    },
-  )
-}
-
 export interface PricePoint {
   /** Campaign id, or {@link DAILY} for the daily price. */
   kind: string

@@ -13,12 +13,12 @@ export const RULE_INDEX: Readonly<Record<string, readonly string[]>> = {
     'calendar#loadCalendarFile',
     'ruleset#rulesetAt',
   ],
-  'CAL-3': ['calendar#activeLaunchMoment', 'calendar#inLaunchBurst'],
+  'CAL-3': ['calendar#inLaunchBurst'],
   'REG-1': ['registration#registrationWindowVerdict', 'registration#checkRegistration'],
   'REG-2': ['registration#waveConflictVerdict', 'registration#checkRegistration'],
   'REG-3': ['registration#eligibilityVerdict', 'registration#checkRegistration'],
   'REG-4': ['registration#mandatoryCouponVerdict', 'registration#checkRegistration'],
-  'PRICE-1': ['price#tierOf', 'price#validates', 'price#tierVerdict'],
+  'PRICE-1': ['price#tierOf', 'price#validates'],
   'PRICE-2': ['price#validateCampaignPrice'],
   'PRICE-3': ['price#apportionCoupon', 'price#crossStoreDiscountFen', 'price#crossStoreCoupon'],
   'PRICE-4': ['price#toHandPrice', 'price#toHandFloorFen'],
@@ -49,11 +49,7 @@ export const RULE_INDEX: Readonly<Record<string, readonly string[]>> = {
   'EXP-1': ['experience#replyRate', 'experience#replyRateVerdict'],
   'EXP-2': ['experience#manualResponseTimeMs', 'experience#manualResponseVerdict'],
   'EXP-3': ['experience#experienceScore', 'experience#experienceScoreVerdict'],
-  'EXP-4': [
-    'experience#consultationMix',
-    'experience#pickConsultationCategory',
-    'experience#botOnlyReception',
-  ],
+  'EXP-4': ['experience#consultationMix', 'experience#botOnlyReception'],
 }
 
 /** Rule IDs implemented by this package, sorted. */

@@ -1,7 +1,7 @@
 import { simTime } from '@d11/time/shanghai'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { activeLaunchMoment, getCalendar, inLaunchBurst, listCalendars } from '../src/calendar.ts'
+import { getCalendar, inLaunchBurst, listCalendars } from '../src/calendar.ts'
 import {
   botOnlyReception,
   type Consultation,
@@ -10,7 +10,7 @@ import {
   experienceScoreVerdict,
   manualResponseTimeMs,
   manualResponseVerdict,
-  pickConsultationCategory,
+  replyCounts,
   replyRate,
   replyRateVerdict,
 } from '../src/experience.ts'
@@ -57,13 +57,24 @@ describe('EXP-1 reply rate per natural day (Asia/Shanghai)', () => {
   })
 
   it('verdict against the configured minimum', () => {
-    expect(replyRateVerdict(consultations, to, rs)).toMatchObject({
+    const window = { to, windowDays: rs.experience.windowDays }
+    expect(replyRateVerdict(replyRate(consultations, window), rs)).toMatchObject({
       ok: false,
       ruleId: 'EXP-1',
       value: 0.5,
       threshold: 0.8,
     })
-    expect(replyRateVerdict(consultations.slice(0, 1), to, rs).ok).toBe(true)
+    expect(replyRateVerdict(replyRate(consultations.slice(0, 1), window), rs).ok).toBe(true)
+    expect(replyRateVerdict({ consulted: 0, answered: 0 }, rs)).toMatchObject({ ok: true, value: 1 })
+    expect(replyRateVerdict({ consulted: 10, answered: 8 }, rs).ok).toBe(true)
+    expect(replyRateVerdict({ consulted: 10, answered: 7 }, rs).ok).toBe(false)
+  })
+
+  it('which replies answer the buyer (EXP-1) and which are timed manual turns (EXP-2)', () => {
+    expect(replyCounts('human')).toEqual({ effective: true, manual: true })
+    expect(replyCounts('bot-assisted')).toEqual({ effective: true, manual: true })
+    expect(replyCounts('bot')).toEqual({ effective: true, manual: false })
+    expect(replyCounts('auto')).toEqual({ effective: false, manual: false })
   })
 })
 
@@ -77,14 +88,18 @@ describe('EXP-2 manual response time', () => {
       { askedAt: base, repliedAt: base + 500, by: 'auto' as const },
     ]
     expect(manualResponseTimeMs(turns, { to })).toEqual({ turns: 2, averageMs: 30_000 })
-    expect(manualResponseVerdict(turns, to, rs)).toMatchObject({
+    const window = { to, windowDays: rs.experience.windowDays }
+    expect(manualResponseVerdict(manualResponseTimeMs(turns, window), rs)).toMatchObject({
       ok: true,
       ruleId: 'EXP-2',
       value: 30,
       threshold: 30,
     })
     expect(
-      manualResponseVerdict([...turns, { askedAt: base, repliedAt: base + 40_000, by: 'human' }], to, rs).ok,
+      manualResponseVerdict(
+        manualResponseTimeMs([...turns, { askedAt: base, repliedAt: base + 40_000, by: 'human' }], window),
+        rs,
+      ).ok,
     ).toBe(false)
   })
 })
@@ -144,26 +159,16 @@ describe('EXP-4 consultation mix', () => {
     expect(mix.reduce((s, c) => s + c.shareBp, 0)).toBe(10_000)
     expect(mix.find((c) => c.id === 'after-sale')!.subtypes).toHaveLength(13)
   })
-  it('picks categories deterministically by cumulative share', () => {
-    expect(pickConsultationCategory(0, rs)).toBe('presale')
-    expect(pickConsultationCategory(0.3499, rs)).toBe('presale')
-    expect(pickConsultationCategory(0.35, rs)).toBe('payment-reminder')
-    expect(pickConsultationCategory(0.9999, rs)).toBe('price-complaint')
-  })
   it('at a burst merchants go bot-only for the configured minutes after a launch moment (CAL-3)', () => {
     const cal = getCalendar('2022')
     const peak = simTime('2022-11-11T00:00:00+08:00')
-    expect(activeLaunchMoment(peak + 60_000, cal)).toMatchObject({
-      id: 'wave2-spot-open',
-      kind: 'spot-open',
-      wave: 2,
-      minutesSince: 1,
-    })
-    expect(activeLaunchMoment(peak + 60 * 60_000, cal)).toBeUndefined()
+    expect(cal.launchMoments.find((m) => m.at === peak)).toMatchObject({ id: 'wave2-spot-open', wave: 2 })
+    expect(inLaunchBurst(peak + 60_000, cal)).toBe(true)
+    expect(inLaunchBurst(peak + 60 * 60_000, cal)).toBe(false)
     expect(botOnlyReception(peak + 59 * 60_000, cal, rs)).toBe(true)
     expect(botOnlyReception(peak - 1, cal, rs)).toBe(false)
   })
-  it('inLaunchBurst answers exactly when activeLaunchMoment finds a moment, in every calendar', () => {
+  it('inLaunchBurst answers exactly when a launch moment lies in (t - decay, t], in every calendar', () => {
     for (const id of listCalendars()) {
       const cal = getCalendar(id)
       const moments = cal.launchMoments.map((m) => m.at)
@@ -174,7 +179,8 @@ describe('EXP-4 consultation mix', () => {
       fc.assert(
         fc.property(near, fc.integer({ min: 1, max: 180 }), ([at, offset], minutes) => {
           const t = at + offset
-          expect(inLaunchBurst(t, cal, minutes)).toBe(activeLaunchMoment(t, cal, minutes) !== undefined)
+          const expected = moments.some((m) => m <= t && t < m + minutes * 60_000)
+          expect(inLaunchBurst(t, cal, minutes)).toBe(expected)
         }),
         { numRuns: 2000 },
       )

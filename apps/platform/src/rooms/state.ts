@@ -57,6 +57,11 @@ export interface SkuState {
   publishedAt: number
   /** node → accepted registration */
   registrations: Map<RegistrationNode, { campaignPriceFen: number; at: number; id: string }>
+  /** PAY-7: appeals against complaints on this SKU's orders, and those that overturned the complaint */
+  appeals: number
+  appealSuccesses: number
+  /** PAY-7: put under review for frequent low-success appeals */
+  underReview: boolean
 }
 
 export interface MerchantState {
@@ -82,6 +87,9 @@ export interface MerchantState {
   manualLog: number[]
   /** index in `manualLog` of the oldest turn still counted */
   manualHead: number
+  /** PAY-7: complaints filed on the merchant's orders (disputes), and the order amounts of failed appeals */
+  disputes: number
+  failedAppealDisputesFen: number[]
 }
 
 export interface ConsultationState {

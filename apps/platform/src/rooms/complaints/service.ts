@@ -1,4 +1,4 @@
-import { APPEAL_OVERTURNED, appeal } from '@d11/order-flow/after-sale'
+import { APPEAL_OVERTURNED, appeal, appealConsequences } from '@d11/order-flow/after-sale'
 import {
   COMPLAINT_UPHELD_PAID,
   complaintDeadline,
@@ -41,6 +41,7 @@ export class ComplaintsService {
       deadline: undefined,
     }
     this.state.complaints.set(c.id, c)
+    this.state.merchant(o.merchantId).disputes += 1
     this.scheduleHandlingDeadline(c, at)
     this.deps.sink.event({
       kind: 'complaint.filed',
@@ -185,14 +186,52 @@ export class ComplaintsService {
     c.appealed = true
     const overturned = d.code === APPEAL_OVERTURNED
     if (overturned) c.status = 'rejected'
+    const consequences = this.appealCounted(c.orderId, merchantId, overturned, at)
     this.deps.sink.event({
       kind: 'appeal.decided',
       simTime: at,
       merchantId,
       orderId: c.orderId,
       ruleId: d.ruleId,
-      detail: { complaintId, overturned },
+      detail: { complaintId, overturned, disputeRateBp: consequences.disputeRateBp },
     })
     return { complaintId, overturned, status: c.status }
+  }
+
+  /**
+   * PAY-7's consequences (@d11/order-flow appealConsequences): the appeal counts toward its SKU's
+   * success rate and, failed, toward the merchant's refund-dispute rate; a SKU newly put under
+   * review is announced once (`product.review`).
+   */
+  private appealCounted(orderId: string, merchantId: string, overturned: boolean, at: number) {
+    const o = this.state.order(orderId)
+    const m = this.state.merchant(merchantId)
+    const s = this.state.skus.get(o.skuId)
+    if (!overturned) m.failedAppealDisputesFen.push(o.paidFen)
+    const product = { appeals: 0, appealSuccesses: 0 }
+    if (s) {
+      s.appeals += 1
+      if (overturned) s.appealSuccesses += 1
+      product.appeals = s.appeals
+      product.appealSuccesses = s.appealSuccesses
+    }
+    const shop = {
+      orders: m.orderIds.length,
+      disputes: m.disputes,
+      failedAppealDisputesFen: m.failedAppealDisputesFen,
+    }
+    const consequences = appealConsequences(shop, product, at, flowRules(this.deps))
+    if (s && consequences.productReview && !s.underReview) {
+      s.underReview = true
+      this.deps.sink.event({
+        kind: 'product.review',
+        simTime: at,
+        merchantId,
+        skuId: o.skuId,
+        ruleId: consequences.ruleId,
+        detail: { appeals: s.appeals, appealSuccesses: s.appealSuccesses },
+      })
+    }
+    return consequences
   }
 }

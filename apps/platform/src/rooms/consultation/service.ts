@@ -1,15 +1,9 @@
-import { experienceScoreAt, slaFigures } from '@d11/order-flow/sla'
+import { type ReplyMode, replyKind, type SlaCounts, slaFigures, slaJudgements } from '@d11/order-flow/sla'
 import { toShanghaiIsoSeconds as formatSimInstant, shanghaiDay } from '@d11/time/shanghai'
 import { fail } from '../../errors.ts'
-import {
-  type FlowRules,
-  flowRules,
-  type MerchantState,
-  type PlatformState,
-  type ServiceDeps,
-} from '../state.ts'
+import { flowRules, type MerchantState, type PlatformState, type ServiceDeps } from '../state.ts'
 
-export type ReplyMode = 'bot' | 'bot-assisted' | 'human' | 'auto-reply'
+export type { ReplyMode }
 
 /** Consultations (EXP-1 reply rate, EXP-2 manual response time) and the SLA dashboard (EXP-3). */
 export class ConsultationService {
@@ -72,7 +66,7 @@ export class ConsultationService {
         `consultation ${consultationId} belongs to another merchant`,
       )
     const m = this.state.merchant(merchantId)
-    const { effective, manual } = replyCounts(mode)
+    const { effective, manual } = replyKind(mode)
     let responseMs = 0
     if (effective && c.pendingSince > 0) {
       responseMs = at - c.pendingSince
@@ -98,78 +92,79 @@ export class ConsultationService {
 
   /**
    * EXP-1 and EXP-2 are judged over a sliding 30-day window of simulated time: EXP-1 over the 30
-   * natural days (Asia/Shanghai) ending with the day of `at`, EXP-2 over the 30 × 24 h before `at`.
+   * natural days (Asia/Shanghai) ending with the day of `at`, EXP-2 over the 30 × 24 h before `at`;
+   * the figures and their verdicts come from @d11/order-flow (slaFigures, slaJudgements).
    */
   sla(merchantId: string, at: number) {
+    return this.judge(merchantId, at).view
+  }
+
+  /** The SLA view of one merchant at `at`, and the EXP-1/2/3 verdicts it rests on. */
+  private judge(merchantId: string, at: number) {
     const m = this.state.merchant(merchantId)
-    // EXP-1/2's window from the ruleset in force (@d11/order-flow slaFigures)
-    const window = slaFigures(at, flowRules(this.deps))
-    const replyRate = replyRateInWindow(m, window.firstDayAt, at)
+    const rules = flowRules(this.deps)
+    const window = slaFigures(at, rules)
+    const reply = replyCountsInWindow(m, window.firstDayAt, at)
     dropManualTurnsBefore(m, window.windowStart)
-    const manualResponseSec = m.manualTurns ? m.manualResponseMsSum / m.manualTurns / 1000 : 0
+    const counts: SlaCounts = {
+      ...reply,
+      manualTurns: m.manualTurns,
+      manualResponseMsSum: m.manualResponseMsSum,
+    }
     const pickup48hRate = m.pickupJudged ? m.pickupOnTime / m.pickupJudged : 1
-    return {
+    const manualResponseSec = m.manualTurns ? m.manualResponseMsSum / m.manualTurns / 1000 : 0
+    const judged = slaJudgements(counts, experienceMetrics(m, pickup48hRate, manualResponseSec), at, rules)
+    const view = {
       merchantId,
       simTime: formatSimInstant(at),
-      replyRate,
-      manualResponseSec,
+      replyRate: judged.replyRate.value,
+      manualResponseSec: judged.manualResponse.value,
       pickup48hRate,
-      experienceScore: experienceScore(m, pickup48hRate, manualResponseSec, at, flowRules(this.deps)),
+      experienceScore: judged.experienceScore?.value ?? null,
       lateOrders: m.lateOrders,
       payoutsFen: m.payoutsFen,
       warned: m.warned,
       removed: m.removed,
       ruleIds: ['EXP-1', 'EXP-2', 'EXP-3', 'SHIP-1', 'PAY-6'],
     }
+    return { view, judged }
   }
 
-  /** Write EXP-1/2/3 verdict rows for every merchant (thresholds of the ruleset in force at `at`). */
+  /** Write EXP-1/2/3 verdict rows for every merchant (verdicts of the ruleset in force at `at`). */
   evaluateSla(at: number): number {
-    const t = slaFigures(at, flowRules(this.deps))
     let n = 0
     for (const id of this.state.merchants.keys()) {
-      const d = this.sla(id, at)
+      const { judged } = this.judge(id, at)
       const base = { merchant_id: id, sim_time: at }
-      this.deps.sink.verdict({
-        ...base,
-        rule_id: 'EXP-1',
-        metric: 'reply_rate',
-        ok: d.replyRate >= t.replyRate ? 1 : 0,
-        value: d.replyRate,
-        threshold: t.replyRate,
-      })
-      this.deps.sink.verdict({
-        ...base,
-        rule_id: 'EXP-2',
-        metric: 'manual_response_time',
-        ok: d.manualResponseSec <= t.manualResponseSec ? 1 : 0,
-        value: d.manualResponseSec,
-        threshold: t.manualResponseSec,
-      })
-      n += 2
-      // EXP-3 only where the ruleset in force has it (002, 2024)
-      if (d.experienceScore === null || t.experienceScore === null) continue
-      this.deps.sink.verdict({
-        ...base,
-        rule_id: 'EXP-3',
-        metric: 'experience_score',
-        ok: d.experienceScore >= t.experienceScore ? 1 : 0,
-        value: d.experienceScore,
-        threshold: t.experienceScore,
-      })
-      n += 1
+      const rows = [
+        ['EXP-1', 'reply_rate', judged.replyRate],
+        ['EXP-2', 'manual_response_time', judged.manualResponse],
+        // EXP-3 only where the ruleset in force has it (002, 2024)
+        ['EXP-3', 'experience_score', judged.experienceScore],
+      ] as const
+      for (const [ruleId, metric, j] of rows) {
+        if (!j) continue
+        this.deps.sink.verdict({
+          ...base,
+          rule_id: ruleId,
+          metric,
+          ok: j.ok ? 1 : 0,
+          value: j.value,
+          threshold: j.threshold,
+        })
+        n += 1
+      }
     }
     return n
   }
 }
 
-/** Decision EXP-1/2: which reply modes answer the buyer, and which are manual (timed) turns. */
-function replyCounts(mode: ReplyMode): { effective: boolean; manual: boolean } {
-  return { effective: mode !== 'auto-reply', manual: mode === 'human' || mode === 'bot-assisted' }
-}
-
-/** EXP-1: the share of (day, buyer) consultations answered over the window's natural days ending with `at`'s day. */
-function replyRateInWindow(m: MerchantState, firstDayAt: number, at: number): number {
+/** EXP-1: the (day, buyer) consultations, and those answered, over the window's natural days ending with `at`'s day. */
+function replyCountsInWindow(
+  m: MerchantState,
+  firstDayAt: number,
+  at: number,
+): { consulted: number; answered: number } {
   const fromDay = shanghaiDay(firstDayAt)
   const toDay = shanghaiDay(at)
   let consulted = 0
@@ -180,7 +175,7 @@ function replyRateInWindow(m: MerchantState, firstDayAt: number, at: number): nu
     consulted += 1
     if (ok) answered += 1
   }
-  return consulted ? answered / consulted : 1
+  return { consulted, answered }
 }
 
 /** EXP-2: drop the turns that left the window (the clock only moves forward between world loads). */
@@ -196,26 +191,16 @@ function dropManualTurnsBefore(m: MerchantState, since: number): void {
   }
 }
 
-/** EXP-3 from the ruleset: the world's window inputs, with live pickup and response figures; null where not in force. */
-function experienceScore(
-  m: MerchantState,
-  pickup48hRate: number,
-  manualResponseSec: number,
-  at: number,
-  rules: FlowRules,
-): number | null {
+/** EXP-3's inputs: the world's window figures, with live pickup and response figures once there are any. */
+function experienceMetrics(m: MerchantState, pickup48hRate: number, manualResponseSec: number) {
   const e = m.merchant.experience
-  return experienceScoreAt(
-    {
-      firstReturnRate: e.firstReturnRate,
-      negativeReviewRate: e.negativeReviewRate,
-      pickup48hRate: m.pickupJudged ? pickup48hRate : e.pickup48hRate,
-      deliveryHours: e.deliveryHours,
-      manualResponseSeconds: m.manualTurns ? manualResponseSec : e.manualResponseSec,
-      refundProcessingHours: e.refundProcessingHours,
-      disputeLiabilityRate: e.disputeLiabilityRate,
-    },
-    at,
-    rules,
-  )
+  return {
+    firstReturnRate: e.firstReturnRate,
+    negativeReviewRate: e.negativeReviewRate,
+    pickup48hRate: m.pickupJudged ? pickup48hRate : e.pickup48hRate,
+    deliveryHours: e.deliveryHours,
+    manualResponseSeconds: m.manualTurns ? manualResponseSec : e.manualResponseSec,
+    refundProcessingHours: e.refundProcessingHours,
+    disputeLiabilityRate: e.disputeLiabilityRate,
+  }
 }

@@ -8,6 +8,7 @@ import {
   delayReport,
   negotiatedDeadline,
   traceDue,
+  traceUpdate,
 } from '@d11/order-flow/deadline'
 import { newDecision } from '@d11/order-flow/decision'
 import { toShanghaiIsoSeconds as formatSimInstant } from '@d11/time/shanghai'
@@ -231,9 +232,8 @@ export class FulfilmentService {
       fail('PLAT_ERR_ORDER_STATE', 'orderId', `order ${o.id} is ${o.status}, not picked up`)
     if (o.tracedAt === 0) {
       o.tracedAt = at
-      const traceBy = traceDue(o.pickedUpAt, flowRules(this.deps))
+      const { onTime, deadline: traceBy } = traceUpdate(o.pickedUpAt, at, flowRules(this.deps))
       const traceHours = (traceBy - o.pickedUpAt) / HOUR
-      const onTime = at <= traceBy
       if (onTime) {
         if (o.trace) o.trace.cancelled = true
         o.trace = undefined

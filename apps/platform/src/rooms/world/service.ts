@@ -59,6 +59,8 @@ export class WorldService {
       manualResponseMsSum: 0,
       manualLog: [],
       manualHead: 0,
+      disputes: 0,
+      failedAppealDisputesFen: [],
     })
     this.state.addRegions([m.region, ...REGIONS])
     this.state.loaded = true
@@ -78,6 +80,9 @@ export class WorldService {
       sellable: s.stock,
       publishedAt: 0,
       registrations: new Map(),
+      appeals: 0,
+      appealSuccesses: 0,
+      underReview: false,
     })
     this.state.addRegions([...s.restrictedRegions, ...s.shippingTemplate.freeRegions])
     const v = this.listingVerdict(s)
