@@ -1,6 +1,6 @@
 /**
  * The one registry of coded platform errors. Every rejection the platform sends carries
- * `{ code, ruleId, field, message }`; `ruleId` is a rule of shared/domain/rules.md ('' when the
+ * `{ code, ruleId, field, message }`; `ruleId` is a rule of the rule catalogue (docs/rules.md) ('' when the
  * error is about the request itself rather than a Double 11 rule). ERRORS.md documents each code
  * (test/errors.test.ts keeps the two in step).
  */

@@ -1,6 +1,6 @@
 /**
- * The one registry of coded merchant-service errors. Each code carries the rule of
- * shared/domain/rules.md it concerns ('' when it is about configuration or the request itself);
+ * The one registry of coded merchant-service errors. Each code carries the rule of the
+ * rule catalogue (docs/rules.md) it concerns ('' when it is about configuration or the request itself);
  * README.md documents every code (test/errors.test.ts keeps the two in step).
  */
 export const MERCHANT_ERROR_CODES = {
