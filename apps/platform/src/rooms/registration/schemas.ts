@@ -1,31 +1,10 @@
+import { CampaignSchema, RegistrationNodeSchema } from '@d11/generator/entities'
 import Type from 'typebox'
 import { Fen, Id } from '../../schemas.ts'
 
-export const Node = Type.Union([
-  Type.Literal('wave1Presale'),
-  Type.Literal('wave1Spot'),
-  Type.Literal('wave2Presale'),
-  Type.Literal('wave2Spot'),
-])
-
-export const Campaign = Type.Union(
-  [
-    'double11',
-    '618',
-    'double12',
-    '38',
-    '88',
-    '99',
-    'nianhuo',
-    'juhuasuan',
-    'billion-subsidy',
-    'tiantian-temai',
-    '55',
-    '520',
-    'bu-da-yang',
-    'qinzi',
-  ].map((c) => Type.Literal(c)),
-)
+// The world's own row schemas (@d11/generator/entities): one list of nodes and campaigns.
+export const Node = RegistrationNodeSchema
+export const Campaign = CampaignSchema
 
 export const RegistrationBody = Type.Object({
   skuId: Id,
