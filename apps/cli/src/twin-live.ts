@@ -38,6 +38,8 @@ export interface LiveOptions {
 
 export interface LiveResult extends TwinTotals {
   placed: number
+  /** placed orders the platform marked oversold (sold beyond physical stock) */
+  oversold: number
   rejected: number
   rejectedBy: Record<string, number>
   complaintsFiled: number
@@ -259,6 +261,7 @@ export async function liveRun(
       late,
       payouts,
       placed: unitOf.size,
+      oversold: oversold.size,
       rejected,
       rejectedBy,
       complaintsFiled,
@@ -296,8 +299,11 @@ function clockOf(served: { merchant: { merchant: { queue: { clock: { now(): numb
  *   daily price) less the cross-store coupon share (PRICE-3/4); PAY-1 pays 30 % of that, clamped
  *   5..500 yuan. No fixed relative bound holds here: measured 0 % to 27 % on tiny slices, all of it
  *   price (a handful of payouts on a SKU whose registration the platform refused).
+ * - **Oversold orders: exact** (`oversold: 0`). Both engines apply @d11/order-flow's stock policy to
+ *   the same units in the same order against the world's stock, so the orders sold beyond stock are
+ *   the same ones (the `oversell` slice: `strict` with a signed `oversellShare` of +0.2).
  */
-export const TWIN_TOLERANCE = { late: 0.02, payouts: 0.02 } as const
+export const TWIN_TOLERANCE = { late: 0.02, payouts: 0.02, oversold: 0 } as const
 
 export interface TwinOptions {
   world: string
@@ -332,19 +338,27 @@ export interface TwinReport {
 }
 
 /**
- * True when the late counts agree within `tol.late` (or one order), the payouts at the platform's
+ * True when the oversold orders agree within `tol.oversold`, the late counts within `tol.late` (or one order), the payouts at the platform's
  * prices within `tol.payouts` (or `oneOrderFen`, the largest single payout), and the raw payout
  * difference is no more than the price gap.
  */
 export function twinAgrees(
-  r: { diff: EngineDiff; diffAtLivePrices: EngineDiff; priceGapFen: number; oneOrderFen: number },
-  tol: { late: number; payouts: number } = TWIN_TOLERANCE,
+  r: {
+    diff: EngineDiff
+    diffAtLivePrices: EngineDiff
+    priceGapFen: number
+    oneOrderFen: number
+    oversold?: { sim: number; live: number }
+  },
+  tol: { late: number; payouts: number; oversold?: number } = TWIN_TOLERANCE,
 ): boolean {
+  const oversoldOk =
+    r.oversold === undefined || Math.abs(r.oversold.sim - r.oversold.live) <= (tol.oversold ?? 0)
   const lateOk = Object.values(r.diff.late).every((x) => Math.abs(x.delta) <= 1 || x.rel <= tol.late)
   const pricedOk = Object.values(r.diffAtLivePrices.payouts).every(
     (x) => Math.abs(x.deltaFen) <= r.oneOrderFen || x.rel <= tol.payouts,
   )
-  return lateOk && pricedOk && Math.abs(r.diff.payouts.total.deltaFen) <= r.priceGapFen
+  return oversoldOk && lateOk && pricedOk && Math.abs(r.diff.payouts.total.deltaFen) <= r.priceGapFen
 }
 
 /** Runs one world slice and profile through both engines and diffs them. */
@@ -399,6 +413,12 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     diff,
     diffAtLivePrices,
     tolerance: TWIN_TOLERANCE,
-    agrees: twinAgrees({ diff, diffAtLivePrices, priceGapFen: live.priceGapFen, oneOrderFen }),
+    agrees: twinAgrees({
+      diff,
+      diffAtLivePrices,
+      priceGapFen: live.priceGapFen,
+      oneOrderFen,
+      oversold: { sim: sim.orders.oversold, live: live.oversold },
+    }),
   }
 }

@@ -8,6 +8,7 @@ import { loadProfile } from '@d11/merchant-model/profile'
 import { profileToScenario, worldSlice } from '@d11/sim/twin'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runTwin, TWIN_TOLERANCE, twinAgrees } from '../src/twin-live.ts'
+import { sliceWindow, TWIN_SLICES } from '../src/twin-slices.ts'
 
 // The tiny world's busiest merchant over the first three hours of Nov 11 (about 210 units, the
 // 00:00 burst), through the simulator and through platform + merchant on a paused clock.
@@ -86,6 +87,34 @@ describe('one scenario, two engines (tiny world slice)', () => {
     expect(r.agrees).toBe(true)
   }, 60_000)
 
+  it('oversell slice (+0.2 oversellShare): the same orders oversold, never shipped and paid PAY-3 on both sides', async () => {
+    const named = TWIN_SLICES.oversell
+    const win = sliceWindow(named, '2020')
+    const r = await runTwin({
+      world,
+      profile: loadProfile(named.profile, { set: [...named.set] }),
+      merchantId: named.merchantId,
+      from: new Date(win.from).toISOString(),
+      to: new Date(win.to).toISOString(),
+      horizonDays: 5,
+    })
+    expect(r.scenario.oversell).toMatchObject({ policy: 'strict', oversellShare: 0.2 })
+    expect(r.live.placed).toBe(r.units)
+    // the slice really oversells: s-00000021 sells 28 units on a stock of 25
+    expect(r.sim.orders.oversold).toBeGreaterThan(0)
+    expect(r.live.oversold).toBe(r.sim.orders.oversold)
+    expect(r.sim.late.oversell).toBeGreaterThan(0)
+    expect(Math.abs(r.diff.late.oversell.delta)).toBeLessThanOrEqual(
+      Math.max(1, Math.ceil(TWIN_TOLERANCE.late * r.sim.late.oversell)),
+    )
+    expect(r.live.payouts.oversell.count).toBeGreaterThan(0)
+    expect(r.live.payouts.oversell.count).toBe(r.sim.payouts.oversell.count)
+    expect(Math.abs(r.diff.payouts.total.deltaFen)).toBeLessThanOrEqual(r.live.priceGapFen)
+    for (const k of ['late_shipment', 'oversell', 'price_protection', 'total'] as const)
+      expect(r.diffAtLivePrices.payouts[k].rel).toBeLessThanOrEqual(TWIN_TOLERANCE.payouts)
+    expect(r.agrees).toBe(true)
+  }, 60_000)
+
   it('twinAgrees: a payout gap that price does not explain, or a late count off by more than the slack, fails', async () => {
     const { diffResults } = await import('@d11/sim/compare')
     const zero = { count: 0, amountFen: 0 }
@@ -110,6 +139,9 @@ describe('one scenario, two engines (tiny world slice)', () => {
     // two orders off on 100 late ones is within 2 %, ten are not
     expect(twinAgrees({ ...ok, diff: diffResults(res(100, 10_000), res(102, 10_000)) })).toBe(true)
     expect(twinAgrees({ ...ok, diff: diffResults(res(100, 10_000), res(110, 10_000)) })).toBe(false)
+    // oversold orders must match exactly
+    expect(twinAgrees({ ...ok, oversold: { sim: 3, live: 3 } })).toBe(true)
+    expect(twinAgrees({ ...ok, oversold: { sim: 3, live: 2 } })).toBe(false)
   })
 })
 
@@ -118,6 +150,7 @@ describe('d11 twin', () => {
     for (const [args, flag] of [
       [['--world', world, '--complain-rate', '2'], '--complain-rate'],
       [['--world', join(world, 'missing')], '--world'],
+      [['--world', world, '--slice', 'bogus'], '--slice'],
     ] as const) {
       const r = d11(...args)
       expect(r.status, args.join(' ')).toBe(2)
