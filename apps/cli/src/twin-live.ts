@@ -6,7 +6,15 @@ import { diffResults, type EngineDiff } from '@d11/sim/compare'
 import { type CellResult, orderDraw, scenarioRules, simulate } from '@d11/sim/engine'
 import { SimError } from '@d11/sim/errors'
 import type { Scenario } from '@d11/sim/scenario'
-import { profileToScenario, type Slice, sliceArrivals, type TwinTotals, worldSlice } from '@d11/sim/twin'
+import {
+  profileToScenario,
+  type Slice,
+  type SliceKind,
+  sliceArrivals,
+  sliceOrderedAt,
+  type TwinTotals,
+  worldSlice,
+} from '@d11/sim/twin'
 import { DAY_MS as DAY, HOUR_MS as HOUR, toShanghaiIso as iso, shanghaiDayStart } from '@d11/time/shanghai'
 
 /**
@@ -90,7 +98,7 @@ export async function liveRun(
   let priceGapFen = 0
   const charged = new Map<string, { sum: number; n: number }>()
   const { serve } = await import('@d11/merchant/serve')
-  const start = slice.from - HOUR
+  const start = Math.min(slice.from, ...slice.units.map((u) => u.orderedAt)) - HOUR
   const end = slice.to + opts.horizonDays * DAY
   const served = await serve({
     profile,
@@ -143,6 +151,7 @@ export async function liveRun(
   }
 
   const unitOf = new Map<string, number>()
+  const idOfUnit = new Map<number, string>()
   const oversold = new Set<string>()
   const rejectedBy: Record<string, number> = {}
   let rejected = 0
@@ -187,9 +196,12 @@ export async function liveRun(
   }
 
   // stops: unit payments, carrier waves, an hourly grid, the end
-  type Stop = { at: number; kind: 0 | 1 | 2; unit?: number }
+  // a presale unit also stops at its order instant (placed with its deposit, kind 3)
+  type Stop = { at: number; kind: 0 | 1 | 2 | 3; unit?: number }
   const stops: Stop[] = []
+  const presale = slice.kind === 'presale'
   slice.units.forEach((u, i) => {
+    if (presale) stops.push({ at: u.orderedAt, kind: 3, unit: i })
     stops.push({ at: u.paidAt, kind: 1, unit: i })
   })
   for (const w of waveInstants(profile.warehouse.carrierWaves, slice.from, end))
@@ -203,11 +215,11 @@ export async function liveRun(
     pickupsBefore = service.snapshot().pickups
     for (const [n, s] of stops.entries()) {
       await advance(s.at)
-      if (s.kind === 1) {
+      if (s.kind === 3 || (s.kind === 1 && !presale)) {
         const u = slice.units[s.unit!]!
         const o = await call('POST', '/buyer/orders', {
           buyerId: u.buyerId,
-          kind: 'spot',
+          kind: presale ? 'presale' : 'spot',
           region: u.region,
           items: [{ skuId: u.skuId, quantity: 1 }],
         })
@@ -220,8 +232,19 @@ export async function liveRun(
         }
         const id = String(order.id)
         unitOf.set(id, s.unit!)
+        idOfUnit.set(s.unit!, id)
         if (order.oversold === true) oversold.add(id)
-        const p = await call('POST', `/buyer/orders/${id}/pay`, { stage: 'spot' })
+        if (presale) {
+          const d = await call('POST', `/buyer/orders/${id}/pay`, { stage: 'deposit' })
+          if (d.status !== 200) throw new SimError('SIM_ERR_TWIN', `deposit ${id}: ${JSON.stringify(d.body)}`)
+          continue
+        }
+      }
+      if (s.kind === 1) {
+        const u = slice.units[s.unit!]!
+        const id = idOfUnit.get(s.unit!)
+        if (id === undefined) continue // refused at checkout (counted there)
+        const p = await call('POST', `/buyer/orders/${id}/pay`, { stage: presale ? 'final' : 'spot' })
         if (p.status !== 200) throw new SimError('SIM_ERR_TWIN', `pay ${id}: ${JSON.stringify(p.body)}`)
         paid++
         // the merchant's FIFO picker plans in push arrival order: let this push land before the next payment
@@ -311,6 +334,8 @@ export interface TwinOptions {
   merchantId: string
   from: string
   to: string
+  /** spot orders paid in the window, or presale ones whose final payment is @default 'spot' */
+  kind?: SliceKind
   calendar?: CalendarId
   horizonDays?: number
   complainRate?: number
@@ -324,6 +349,7 @@ export interface TwinReport {
   scenario: Scenario
   units: number
   refusedShip5: number
+  refusedRegistration: number
   sim: CellResult
   live: LiveResult
   diff: EngineDiff
@@ -368,6 +394,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     merchantId: o.merchantId,
     from: o.from,
     to: o.to,
+    kind: o.kind ?? 'spot',
     ...(o.maxUnits !== undefined ? { maxUnits: o.maxUnits } : {}),
   })
   const calendar = o.calendar ?? '2020'
@@ -376,7 +403,8 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     horizonDays: o.horizonDays ?? 7,
     complainRate: o.complainRate ?? 0.67,
   })
-  const sim = simulate(scenario, { arrivals: sliceArrivals(slice, scenario) })
+  const orderedAt = sliceOrderedAt(slice)
+  const sim = simulate(scenario, { arrivals: sliceArrivals(slice, scenario), orderedAt })
   const live = await liveRun(o.profile, slice, scenario, {
     world: o.world,
     calendar,
@@ -395,7 +423,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
       return fen !== undefined && fen > 0 ? { ...k, priceYuan: fen / 100 } : k
     }),
   }
-  const simAtLivePrices = simulate(repriced, { arrivals: sliceArrivals(slice, repriced) })
+  const simAtLivePrices = simulate(repriced, { arrivals: sliceArrivals(slice, repriced), orderedAt })
   const diffAtLivePrices = diffResults(simAtLivePrices, live)
   const rs = rulesAt(slice.from, scenarioRules(calendar))
   const oneOrderFen = Math.max(
@@ -408,6 +436,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     scenario,
     units: slice.units.length,
     refusedShip5: slice.refusedShip5,
+    refusedRegistration: slice.refusedRegistration,
     sim,
     live,
     diff,

@@ -20,6 +20,8 @@ const d11 = (...args: string[]) =>
     env: { ...process.env, TZ: 'America/New_York' },
   })
 let world = ''
+/** a tiny 2024 world: the 002 rules (PAY-4's presale amount) are in force */
+let world2024 = ''
 // 5 days past the slice: SHIP-1 deadlines (48 h), then complaints and their PAY-5 deadline (48 h)
 const slice = {
   merchantId: 'm-000001',
@@ -31,8 +33,13 @@ const slice = {
 beforeAll(async () => {
   world = mkdtempSync(join(tmpdir(), 'd11-twin-'))
   await generateWorld({ seed: 1, scale: 'tiny', calendar: '2020', out: world })
+  world2024 = mkdtempSync(join(tmpdir(), 'd11-twin-2024-'))
+  await generateWorld({ seed: 1, scale: 'tiny', calendar: '2024', out: world2024 })
 }, 60_000)
-afterAll(() => rmSync(world, { recursive: true, force: true }))
+afterAll(() => {
+  rmSync(world, { recursive: true, force: true })
+  rmSync(world2024, { recursive: true, force: true })
+})
 
 describe('profileToScenario: the profile mapped onto the simulator', () => {
   it('splits shifts at midnight, keeps each shift rate and the daily complaint capacity', async () => {
@@ -92,6 +99,7 @@ describe('one scenario, two engines (tiny world slice)', () => {
     const win = sliceWindow(named, '2020')
     const r = await runTwin({
       world,
+      kind: named.kind,
       profile: loadProfile(named.profile, { set: [...named.set] }),
       merchantId: named.merchantId,
       from: new Date(win.from).toISOString(),
@@ -109,6 +117,37 @@ describe('one scenario, two engines (tiny world slice)', () => {
     )
     expect(r.live.payouts.oversell.count).toBeGreaterThan(0)
     expect(r.live.payouts.oversell.count).toBe(r.sim.payouts.oversell.count)
+    expect(Math.abs(r.diff.payouts.total.deltaFen)).toBeLessThanOrEqual(r.live.priceGapFen)
+    for (const k of ['late_shipment', 'oversell', 'price_protection', 'total'] as const)
+      expect(r.diffAtLivePrices.payouts[k].rel).toBeLessThanOrEqual(TWIN_TOLERANCE.payouts)
+    expect(r.agrees).toBe(true)
+  }, 60_000)
+
+  it('presale slice (2020): deposits and final payments live, real presale flags and ship hours in the simulator', async () => {
+    const named = TWIN_SLICES.presale
+    const win = sliceWindow(named, '2020')
+    const r = await runTwin({
+      world,
+      kind: named.kind,
+      profile: loadProfile(named.profile),
+      merchantId: named.merchantId,
+      from: new Date(win.from).toISOString(),
+      to: new Date(win.to).toISOString(),
+      horizonDays: 5,
+    })
+    // the slice really is presale: every unit a presale order on a presale SKU, ordered before it was paid
+    expect(r.units).toBeGreaterThan(20)
+    expect(r.live.placed).toBe(r.units)
+    const presaleSkus = r.scenario.skus.filter((k) => k.presale)
+    expect(presaleSkus.length).toBeGreaterThan(0)
+    expect(presaleSkus.every((k) => k.presaleShipHours > 0)).toBe(true)
+    // ship hours count from the order: some presale orders are late, on both sides
+    expect(r.sim.late.total).toBeGreaterThan(0)
+    expect(Math.abs(r.diff.late.total.delta)).toBeLessThanOrEqual(
+      Math.max(1, Math.ceil(TWIN_TOLERANCE.late * r.sim.late.total)),
+    )
+    expect(r.live.complaintsFiled).toBe(r.sim.complaints.filed)
+    expect(r.live.payouts.late_shipment.count).toBe(r.sim.payouts.late_shipment.count)
     expect(Math.abs(r.diff.payouts.total.deltaFen)).toBeLessThanOrEqual(r.live.priceGapFen)
     for (const k of ['late_shipment', 'oversell', 'price_protection', 'total'] as const)
       expect(r.diffAtLivePrices.payouts[k].rel).toBeLessThanOrEqual(TWIN_TOLERANCE.payouts)
@@ -146,6 +185,23 @@ describe('one scenario, two engines (tiny world slice)', () => {
 })
 
 describe('d11 twin', () => {
+  it('--slice presale on a 2024 world: PAY-4 presale payouts agree at the platform prices', () => {
+    const json = join(world2024, 'twin-presale.json')
+    const r = d11('--world', world2024, '--slice', 'presale', '--horizon-days', '5', '--json', json)
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toContain('presale slice')
+    expect(r.stdout).toContain('±2% or 1 order')
+    expect(r.stdout).toContain('AGREE')
+    const report = JSON.parse(readFileSync(json, 'utf8'))
+    expect(report.units).toBeGreaterThan(20)
+    expect(report.live.placed).toBe(report.units)
+    expect(report.live.late.total).toBeGreaterThan(0)
+    expect(report.live.payouts.late_shipment.count).toBeGreaterThan(0)
+    expect(report.diff.late.total.delta).toBe(0)
+    // priced alike, the simulator's presale amount (PAY-4, 2024) is the platform's to the fen
+    expect(report.diffAtLivePrices.payouts.total.deltaFen).toBe(0)
+  }, 60_000)
+
   it('bad input exits 2 with one line naming the flag', () => {
     for (const [args, flag] of [
       [['--world', world, '--complain-rate', '2'], '--complain-rate'],

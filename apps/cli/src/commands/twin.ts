@@ -70,11 +70,11 @@ export function register(program: Command): void {
     )
     .option(
       '--from <iso>',
-      "slice start (payments from; default: the slice's, 00:00 of Nov 11 in the world's calendar), e.g. --from 2020-11-11T00:00:00+08:00",
+      "slice start (payments from, a presale's final payment; default: the slice's, e.g. 00:00 of Nov 11 in the world's calendar), e.g. --from 2020-11-11T00:00:00+08:00",
     )
     .option(
       '--to <iso>',
-      "slice end (payments before; default: the slice's length after --from, 3 h for spot, 12 h for oversell), e.g. --to 2020-11-11T06:00:00+08:00",
+      "slice end (payments before; default: the slice's length after --from, 3 h spot, 12 h oversell, 1 h presale), e.g. --to 2020-11-11T06:00:00+08:00",
     )
     .option(
       '--calendar <id>',
@@ -140,6 +140,7 @@ export function register(program: Command): void {
           merchantId: flags.merchant,
           from: flags.from,
           to: flags.to,
+          kind: named.kind,
           calendar: flags.calendar,
           horizonDays,
           complainRate,
@@ -158,14 +159,14 @@ export function register(program: Command): void {
       if (process.stderr.isTTY) process.stderr.write('\n')
       if (r.units === 0) {
         failInput(
-          `--from/--to: no paid spot orders of ${flags.merchant} in [${flags.from}, ${flags.to}) of this ${worldCalendar} world`,
+          `--from/--to: no paid ${named.kind} orders of ${flags.merchant} in [${flags.from}, ${flags.to}) of this ${worldCalendar} world`,
         )
       }
       const yuan = (f: number) => (f / 100).toFixed(2)
       const lateTol = `±${r.tolerance.late * 100}% or 1 order`
       const payTol = `±${r.tolerance.payouts * 100}% or 1 order at platform prices; raw ≤ price gap`
       const out = [
-        `twin ${flags.slice} slice · ${profile.name} · ${flags.merchant} · ${r.units} units (${r.refusedShip5} left out, SHIP-5 region) · live placed ${r.live.placed}, rejected ${r.live.rejected}`,
+        `twin ${flags.slice} slice · ${profile.name} · ${flags.merchant} · ${r.units} ${named.kind} units (left out: ${r.refusedShip5} SHIP-5 region, ${r.refusedRegistration} unregistered) · live placed ${r.live.placed}, rejected ${r.live.rejected}`,
         '',
         'late shipments (SHIP-1)     sim     live   delta   tolerance',
         ...(['oversell', 'capacity', 'total'] as const).map(
