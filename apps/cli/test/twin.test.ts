@@ -5,7 +5,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateWorld } from '@d11/generator/generate'
 import { loadProfile } from '@d11/merchant-model/profile'
+import { compensationFor } from '@d11/order-flow/payout-amounts'
+import { rulesAt } from '@d11/order-flow/rules-context'
+import { scenarioRules } from '@d11/sim/engine'
 import { profileToScenario, worldSlice } from '@d11/sim/twin'
+import { toShanghaiIso as iso } from '@d11/time/shanghai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runTwin, TWIN_TOLERANCE, twinAgrees } from '../src/twin-live.ts'
 import { sliceWindow, TWIN_SLICES } from '../src/twin-slices.ts'
@@ -58,6 +62,35 @@ describe('profileToScenario: the profile mapped onto the simulator', () => {
     expect(under.service.complaintsPerHour).toBeCloseTo(1.875, 9)
     expect(under.warehouse.pickupWaves).toEqual(['17:00'])
     expect(profileToScenario(loadProfile('oversell-prone'), s).oversell.policy).toBe('lagging')
+  })
+
+  it('uses the SKUs real presale flags and ship hours in a presale slice only (PAY-4 pays them more in 2024)', async () => {
+    const named = TWIN_SLICES.presale
+    const win = sliceWindow(named, '2024')
+    const o = { world: world2024, merchantId: named.merchantId, from: iso(win.from), to: iso(win.to) }
+    const presale = await worldSlice({ ...o, kind: 'presale' })
+    expect(presale.units.length).toBeGreaterThan(20)
+    // ordered (deposit) before paid (final payment)
+    expect(presale.units.every((u) => u.orderedAt < u.paidAt)).toBe(true)
+    const scenario = profileToScenario(loadProfile('prepared'), presale, { calendar: '2024' })
+    const sold = new Set(presale.units.map((u) => u.skuId))
+    for (const k of scenario.skus) {
+      const world = presale.skus.find((w) => w.id === k.id)!
+      expect(k.presale).toBe(world.presale)
+      expect(k.presaleShipHours).toBe(world.contractShipHours ?? 0)
+    }
+    const soldPresale = scenario.skus.filter((k) => sold.has(k.id))
+    expect(soldPresale.length).toBeGreaterThan(0)
+    expect(soldPresale.every((k) => k.presale)).toBe(true)
+    // PAY-4 (2024): a late presale order pays more than a spot one of the same price
+    const rs = rulesAt(win.from, scenarioRules('2024'))
+    const fen = Math.round(soldPresale[0]!.priceYuan * 100)
+    expect(compensationFor(fen, true, false, rs).amountFen).toBeGreaterThan(
+      compensationFor(fen, false, false, rs).amountFen,
+    )
+    // a spot slice of the same window keeps every SKU non-presale (the platform pays by order kind)
+    const spot = profileToScenario(loadProfile('prepared'), await worldSlice(o), { calendar: '2024' })
+    expect(spot.skus.some((k) => k.presale)).toBe(false)
   })
 })
 
