@@ -6,7 +6,15 @@ import { diffResults, type EngineDiff } from '@d11/sim/compare'
 import { type CellResult, orderDraw, scenarioRules, simulate } from '@d11/sim/engine'
 import { SimError } from '@d11/sim/errors'
 import type { Scenario } from '@d11/sim/scenario'
-import { profileToScenario, type Slice, sliceArrivals, type TwinTotals, worldSlice } from '@d11/sim/twin'
+import {
+  profileToScenario,
+  type Slice,
+  type SliceKind,
+  sliceArrivals,
+  sliceOrderedAt,
+  type TwinTotals,
+  worldSlice,
+} from '@d11/sim/twin'
 import { DAY_MS as DAY, HOUR_MS as HOUR, toShanghaiIso as iso, shanghaiDayStart } from '@d11/time/shanghai'
 
 /**
@@ -38,6 +46,8 @@ export interface LiveOptions {
 
 export interface LiveResult extends TwinTotals {
   placed: number
+  /** placed orders the platform marked oversold (sold beyond physical stock) */
+  oversold: number
   rejected: number
   rejectedBy: Record<string, number>
   complaintsFiled: number
@@ -88,7 +98,7 @@ export async function liveRun(
   let priceGapFen = 0
   const charged = new Map<string, { sum: number; n: number }>()
   const { serve } = await import('@d11/merchant/serve')
-  const start = slice.from - HOUR
+  const start = Math.min(slice.from, ...slice.units.map((u) => u.orderedAt)) - HOUR
   const end = slice.to + opts.horizonDays * DAY
   const served = await serve({
     profile,
@@ -141,6 +151,7 @@ export async function liveRun(
   }
 
   const unitOf = new Map<string, number>()
+  const idOfUnit = new Map<number, string>()
   const oversold = new Set<string>()
   const rejectedBy: Record<string, number> = {}
   let rejected = 0
@@ -185,9 +196,12 @@ export async function liveRun(
   }
 
   // stops: unit payments, carrier waves, an hourly grid, the end
-  type Stop = { at: number; kind: 0 | 1 | 2; unit?: number }
+  // a presale unit also stops at its order instant (placed with its deposit, kind 3)
+  type Stop = { at: number; kind: 0 | 1 | 2 | 3; unit?: number }
   const stops: Stop[] = []
+  const presale = slice.kind === 'presale'
   slice.units.forEach((u, i) => {
+    if (presale) stops.push({ at: u.orderedAt, kind: 3, unit: i })
     stops.push({ at: u.paidAt, kind: 1, unit: i })
   })
   for (const w of waveInstants(profile.warehouse.carrierWaves, slice.from, end))
@@ -201,11 +215,11 @@ export async function liveRun(
     pickupsBefore = service.snapshot().pickups
     for (const [n, s] of stops.entries()) {
       await advance(s.at)
-      if (s.kind === 1) {
+      if (s.kind === 3 || (s.kind === 1 && !presale)) {
         const u = slice.units[s.unit!]!
         const o = await call('POST', '/buyer/orders', {
           buyerId: u.buyerId,
-          kind: 'spot',
+          kind: presale ? 'presale' : 'spot',
           region: u.region,
           items: [{ skuId: u.skuId, quantity: 1 }],
         })
@@ -218,8 +232,19 @@ export async function liveRun(
         }
         const id = String(order.id)
         unitOf.set(id, s.unit!)
+        idOfUnit.set(s.unit!, id)
         if (order.oversold === true) oversold.add(id)
-        const p = await call('POST', `/buyer/orders/${id}/pay`, { stage: 'spot' })
+        if (presale) {
+          const d = await call('POST', `/buyer/orders/${id}/pay`, { stage: 'deposit' })
+          if (d.status !== 200) throw new SimError('SIM_ERR_TWIN', `deposit ${id}: ${JSON.stringify(d.body)}`)
+          continue
+        }
+      }
+      if (s.kind === 1) {
+        const u = slice.units[s.unit!]!
+        const id = idOfUnit.get(s.unit!)
+        if (id === undefined) continue // refused at checkout (counted there)
+        const p = await call('POST', `/buyer/orders/${id}/pay`, { stage: presale ? 'final' : 'spot' })
         if (p.status !== 200) throw new SimError('SIM_ERR_TWIN', `pay ${id}: ${JSON.stringify(p.body)}`)
         paid++
         // the merchant's FIFO picker plans in push arrival order: let this push land before the next payment
@@ -259,6 +284,7 @@ export async function liveRun(
       late,
       payouts,
       placed: unitOf.size,
+      oversold: oversold.size,
       rejected,
       rejectedBy,
       complaintsFiled,
@@ -296,8 +322,11 @@ function clockOf(served: { merchant: { merchant: { queue: { clock: { now(): numb
  *   daily price) less the cross-store coupon share (PRICE-3/4); PAY-1 pays 30 % of that, clamped
  *   5..500 yuan. No fixed relative bound holds here: measured 0 % to 27 % on tiny slices, all of it
  *   price (a handful of payouts on a SKU whose registration the platform refused).
+ * - **Oversold orders: exact** (`oversold: 0`). Both engines apply @d11/order-flow's stock policy to
+ *   the same units in the same order against the world's stock, so the orders sold beyond stock are
+ *   the same ones (the `oversell` slice: `strict` with a signed `oversellShare` of +0.2).
  */
-export const TWIN_TOLERANCE = { late: 0.02, payouts: 0.02 } as const
+export const TWIN_TOLERANCE = { late: 0.02, payouts: 0.02, oversold: 0 } as const
 
 export interface TwinOptions {
   world: string
@@ -305,6 +334,8 @@ export interface TwinOptions {
   merchantId: string
   from: string
   to: string
+  /** spot orders paid in the window, or presale ones whose final payment is @default 'spot' */
+  kind?: SliceKind
   calendar?: CalendarId
   horizonDays?: number
   complainRate?: number
@@ -318,6 +349,7 @@ export interface TwinReport {
   scenario: Scenario
   units: number
   refusedShip5: number
+  refusedRegistration: number
   sim: CellResult
   live: LiveResult
   diff: EngineDiff
@@ -332,19 +364,27 @@ export interface TwinReport {
 }
 
 /**
- * True when the late counts agree within `tol.late` (or one order), the payouts at the platform's
+ * True when the oversold orders agree within `tol.oversold`, the late counts within `tol.late` (or one order), the payouts at the platform's
  * prices within `tol.payouts` (or `oneOrderFen`, the largest single payout), and the raw payout
  * difference is no more than the price gap.
  */
 export function twinAgrees(
-  r: { diff: EngineDiff; diffAtLivePrices: EngineDiff; priceGapFen: number; oneOrderFen: number },
-  tol: { late: number; payouts: number } = TWIN_TOLERANCE,
+  r: {
+    diff: EngineDiff
+    diffAtLivePrices: EngineDiff
+    priceGapFen: number
+    oneOrderFen: number
+    oversold?: { sim: number; live: number }
+  },
+  tol: { late: number; payouts: number; oversold?: number } = TWIN_TOLERANCE,
 ): boolean {
+  const oversoldOk =
+    r.oversold === undefined || Math.abs(r.oversold.sim - r.oversold.live) <= (tol.oversold ?? 0)
   const lateOk = Object.values(r.diff.late).every((x) => Math.abs(x.delta) <= 1 || x.rel <= tol.late)
   const pricedOk = Object.values(r.diffAtLivePrices.payouts).every(
     (x) => Math.abs(x.deltaFen) <= r.oneOrderFen || x.rel <= tol.payouts,
   )
-  return lateOk && pricedOk && Math.abs(r.diff.payouts.total.deltaFen) <= r.priceGapFen
+  return oversoldOk && lateOk && pricedOk && Math.abs(r.diff.payouts.total.deltaFen) <= r.priceGapFen
 }
 
 /** Runs one world slice and profile through both engines and diffs them. */
@@ -354,6 +394,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     merchantId: o.merchantId,
     from: o.from,
     to: o.to,
+    kind: o.kind ?? 'spot',
     ...(o.maxUnits !== undefined ? { maxUnits: o.maxUnits } : {}),
   })
   const calendar = o.calendar ?? '2020'
@@ -362,7 +403,8 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     horizonDays: o.horizonDays ?? 7,
     complainRate: o.complainRate ?? 0.67,
   })
-  const sim = simulate(scenario, { arrivals: sliceArrivals(slice, scenario) })
+  const orderedAt = sliceOrderedAt(slice)
+  const sim = simulate(scenario, { arrivals: sliceArrivals(slice, scenario), orderedAt })
   const live = await liveRun(o.profile, slice, scenario, {
     world: o.world,
     calendar,
@@ -381,7 +423,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
       return fen !== undefined && fen > 0 ? { ...k, priceYuan: fen / 100 } : k
     }),
   }
-  const simAtLivePrices = simulate(repriced, { arrivals: sliceArrivals(slice, repriced) })
+  const simAtLivePrices = simulate(repriced, { arrivals: sliceArrivals(slice, repriced), orderedAt })
   const diffAtLivePrices = diffResults(simAtLivePrices, live)
   const rs = rulesAt(slice.from, scenarioRules(calendar))
   const oneOrderFen = Math.max(
@@ -394,11 +436,18 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     scenario,
     units: slice.units.length,
     refusedShip5: slice.refusedShip5,
+    refusedRegistration: slice.refusedRegistration,
     sim,
     live,
     diff,
     diffAtLivePrices,
     tolerance: TWIN_TOLERANCE,
-    agrees: twinAgrees({ diff, diffAtLivePrices, priceGapFen: live.priceGapFen, oneOrderFen }),
+    agrees: twinAgrees({
+      diff,
+      diffAtLivePrices,
+      priceGapFen: live.priceGapFen,
+      oneOrderFen,
+      oversold: { sim: sim.orders.oversold, live: live.oversold },
+    }),
   }
 }

@@ -12,7 +12,7 @@ import { validateScenario } from './scenario.ts'
  * "One scenario, two engines": the same world slice and merchant profile through the simulator and
  * through a live compressed run (platform + reference merchant, `@d11/merchant/serve`).
  *
- * A slice is one merchant's spot order lines paid inside a window, one unit per entry (both engines
+ * A slice is one merchant's spot (or presale, by final payment) order lines paid inside a window, one unit per entry (both engines
  * see the same units: the live driver places each unit as its own quantity-1 order, so one pick and
  * one compensation per unit on both sides, as in the simulator). Units whose SKU is not sold to the
  * buyer's region are left out of both (SHIP-5: the platform refuses them; the simulator has no regions).
@@ -24,8 +24,10 @@ export interface SliceUnit {
   buyerId: string
   region: string
   skuId: string
-  /** payment instant (epoch ms) */
+  /** payment instant (epoch ms): a presale's final payment */
   paidAt: number
+  /** order instant (epoch ms): a presale's deposit order, where its ship hours count from (SHIP-1) */
+  orderedAt: number
   /** unit price the world recorded for the line (fen) */
   unitPriceFen: number
 }
@@ -38,16 +40,22 @@ export interface SliceOptions {
   to: string
   /** at most this many units (the earliest) @default no limit */
   maxUnits?: number
+  /** which orders: spot ones paid in the window, or presale ones whose final payment is @default 'spot' */
+  kind?: SliceKind
 }
+
+export type SliceKind = 'spot' | 'presale'
 
 export interface WorldSku {
   id: string
   stock: number
   listPriceFen: number
   contractShipHours: number | null
+  presale: boolean
 }
 
 export interface Slice {
+  kind: SliceKind
   merchantId: string
   from: number
   to: number
@@ -55,12 +63,17 @@ export interface Slice {
   skus: WorldSku[]
   /** units left out because the SKU is not sold to the buyer's region (SHIP-5: the platform refuses them) */
   refusedShip5: number
+  /**
+   * presale units left out because their SKU has no registration for the wave's presale node that
+   * the world expects to stand (the platform refuses unregistered presale lines; the simulator has
+   * no registrations)
+   */
+  refusedRegistration: number
 }
 
 /**
- * The merchant's spot order lines paid inside [from, to), one entry per unit, sorted by payment
- * time (the world's order kept for equal instants). Presale orders are left out: replaying them live
- * needs the deposit and final-payment phases and accepted registrations on the platform.
+ * The merchant's order lines of one kind paid inside [from, to) (a presale by its final payment),
+ * one entry per unit, sorted by payment time (the world's order kept for equal instants).
  */
 export async function worldSlice(o: SliceOptions): Promise<Slice> {
   const from = Date.parse(o.from)
@@ -69,12 +82,20 @@ export async function worldSlice(o: SliceOptions): Promise<Slice> {
     throw new SimError('SIM_ERR_SCENARIO', `--from: not an ISO instant: "${o.from}"`)
   if (!Number.isFinite(to) || to <= from)
     throw new SimError('SIM_ERR_SCENARIO', `--to: must be an ISO instant after --from, got "${o.to}"`)
+  const kind = o.kind ?? 'spot'
   const { readWorld } = await import('@d11/generator/read-world')
   const units: SliceUnit[] = []
   const skus: WorldSku[] = []
   const restricted = new Map<string, string[]>()
   let refusedShip5 = 0
+  let refusedRegistration = 0
+  /** `sku node` of the registrations the world expects to stand */
+  const registered = new Set<string>()
   try {
+    if (kind === 'presale')
+      for await (const g of readWorld(o.world, 'registrations'))
+        if (g.merchantId === o.merchantId && g.expectedRejection === null)
+          registered.add(`${g.skuId} ${g.node}`)
     for await (const k of readWorld(o.world, 'skus')) {
       if (k.merchantId !== o.merchantId) continue
       restricted.set(k.id, k.restrictedRegions)
@@ -83,16 +104,21 @@ export async function worldSlice(o: SliceOptions): Promise<Slice> {
         stock: k.stock,
         listPriceFen: k.listPriceFen,
         contractShipHours: k.contractShipHours ?? null,
+        presale: k.presale,
       })
     }
     for await (const r of readWorld(o.world, 'orders')) {
-      if (r.kind !== 'spot' || r.paidAt === null) continue
+      if (r.kind !== kind || r.paidAt === null) continue
       const paid = Date.parse(r.paidAt)
       if (!(paid >= from && paid < to)) continue
       for (const it of r.items) {
         if (it.merchantId !== o.merchantId) continue
         if (restricted.get(it.skuId)?.includes(r.region)) {
           refusedShip5 += it.quantity
+          continue
+        }
+        if (kind === 'presale' && !registered.has(`${it.skuId} wave${r.wave}Presale`)) {
+          refusedRegistration += it.quantity
           continue
         }
         for (let q = 0; q < it.quantity; q++) {
@@ -102,6 +128,8 @@ export async function worldSlice(o: SliceOptions): Promise<Slice> {
             region: r.region,
             skuId: it.skuId,
             paidAt: paid,
+            // the live driver places a spot order at its payment, a presale at the world's order
+            orderedAt: kind === 'presale' ? Date.parse(r.createdAt) : paid,
             unitPriceFen: it.unitPriceFen,
           })
         }
@@ -115,7 +143,7 @@ export async function worldSlice(o: SliceOptions): Promise<Slice> {
   // stable sort by payment time
   const sorted = units.map((u, i) => [u, i] as const).sort((a, b) => a[0].paidAt - b[0].paidAt || a[1] - b[1])
   const limited = sorted.map(([u]) => u).slice(0, o.maxUnits ?? Number.POSITIVE_INFINITY)
-  return { merchantId: o.merchantId, from, to, units: limited, skus, refusedShip5 }
+  return { kind, merchantId: o.merchantId, from, to, units: limited, skus, refusedShip5, refusedRegistration }
 }
 
 export interface TwinSettings {
@@ -160,7 +188,9 @@ function sameDaySpans<T extends { from: string; to: string }>(shifts: readonly T
  *   upheld either way (the merchant disputes, the platform judges the facts; unhandled ones are
  *   upheld at the PAY-5 deadline), so this moves PAY-5 verdicts, not payouts.
  * - **Buyers**: `complainRate` from the settings, `refundRate` 0, `upheldRate` 1 (the facts decide).
- * - **SKUs**: world stock and contract ship hours; price = the mean unit price the world's order lines
+ * - **SKUs**: world stock and contract ship hours (SHIP-1 counts them from the order, as the platform
+ *   does for any order of such a SKU); the presale flag (PAY-4's presale amount in 2024) as the world
+ *   has it in a presale slice, off in a spot slice (the platform pays by the order's kind); price = the mean unit price the world's order lines
  *   recorded for the SKU inside the slice (list price when the slice has none).
  */
 export function profileToScenario(profile: Profile, slice: Slice, settings: TwinSettings = {}): Scenario {
@@ -194,7 +224,7 @@ export function profileToScenario(profile: Profile, slice: Slice, settings: Twin
           priceYuan: (p ? Math.round(p.sum / p.n) : k.listPriceFen) / 100 || 0.01,
           stock: k.stock,
           share: 1,
-          presale: false,
+          presale: slice.kind === 'presale' && k.presale,
           presaleShipHours: k.contractShipHours ?? 0,
         }
       }),
@@ -232,6 +262,11 @@ export function sliceArrivals(slice: Slice, scenario: Scenario): Arrivals {
     sku[i] = idx.get(u.skuId) ?? 0
   })
   return { times, sku }
+}
+
+/** Each unit's order instant, for the simulator's SHIP-1 (`SimulateOptions.orderedAt`). */
+export function sliceOrderedAt(slice: Slice): (orderIndex: number) => number {
+  return (i) => slice.units[i]!.orderedAt
 }
 
 export type TwinTotals = Pick<CellResult, 'late' | 'payouts'>

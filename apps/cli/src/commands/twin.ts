@@ -1,4 +1,4 @@
-import { HOUR_MS, toShanghaiIsoSeconds } from '@d11/time/shanghai'
+import { toShanghaiIsoSeconds } from '@d11/time/shanghai'
 import type { Command } from 'commander'
 
 /**
@@ -9,9 +9,10 @@ import type { Command } from 'commander'
 
 interface TwinFlags {
   world?: string
-  profile: string
+  slice: string
+  profile?: string
   set: string[]
-  merchant: string
+  merchant?: string
   from?: string
   to?: string
   calendar?: string
@@ -34,8 +35,9 @@ Examples:
   $ d11 gen --scale tiny --out data/
   $ d11 twin --world data/ --profile prepared
   $ d11 twin --world data/ --profile understaffed --set warehouse.picksPerHour=20 --json twin.json
+  $ d11 twin --world data/ --slice oversell
 
-Tolerance: late-shipment counts within 2 % (or one order); payouts, with the simulator repriced at
+Tolerance (every slice, printed beside each figure): late-shipment counts within 2 % (or one order); payouts, with the simulator repriced at
 what the platform charged, within 2 % (or one order's payout); the raw payout gap no more than the
 price gap the live run measures (the platform's price and coupon versus the world's recorded price).
 See packages/sim/README.md, "One scenario, two engines".`
@@ -48,9 +50,13 @@ export function register(program: Command): void {
     )
     .option('--world <dir>', 'world directory from `d11 gen` (required), e.g. --world data/')
     .option(
+      '--slice <name>',
+      'named slice: spot (m-000001, 00:00-03:00, prepared) | oversell (m-000002, 00:00-12:00, oversell-prone at a +0.2 oversellShare); its merchant, window and profile are defaults the other flags replace, e.g. --slice oversell',
+      'spot',
+    )
+    .option(
       '--profile <name|file>',
-      'merchant profile: prepared | understaffed | oversell-prone | a YAML file, e.g. --profile understaffed',
-      'prepared',
+      "merchant profile: prepared | understaffed | oversell-prone | a YAML file (default: the slice's), e.g. --profile understaffed",
     )
     .option(
       '--set <path=value>',
@@ -58,14 +64,17 @@ export function register(program: Command): void {
       collect,
       [],
     )
-    .option('--merchant <id>', 'merchant whose orders are replayed, e.g. --merchant m-000002', 'm-000001')
+    .option(
+      '--merchant <id>',
+      "merchant whose orders are replayed (default: the slice's), e.g. --merchant m-000002",
+    )
     .option(
       '--from <iso>',
-      "slice start (payments from; default: 00:00 of Nov 11 in the world's calendar), e.g. --from 2020-11-11T00:00:00+08:00",
+      "slice start (payments from, a presale's final payment; default: the slice's, e.g. 00:00 of Nov 11 in the world's calendar), e.g. --from 2020-11-11T00:00:00+08:00",
     )
     .option(
       '--to <iso>',
-      'slice end (payments before; default: three hours after --from), e.g. --to 2020-11-11T06:00:00+08:00',
+      "slice end (payments before; default: the slice's length after --from, 3 h spot, 12 h oversell, 1 h presale), e.g. --to 2020-11-11T06:00:00+08:00",
     )
     .option(
       '--calendar <id>',
@@ -102,13 +111,22 @@ export function register(program: Command): void {
       const { CALENDAR_IDS, isCalendarId } = await import('@d11/rules/calendar')
       if (!isCalendarId(flags.calendar))
         failInput(`--calendar: must be ${CALENDAR_IDS.join(', ')}, got "${flags.calendar}"`)
-      // The global peak of the calendar's year unless a slice is given.
-      flags.from ??= `${flags.calendar}-11-11T00:00:00+08:00`
-      flags.to ??= toShanghaiIsoSeconds(Date.parse(flags.from) + 3 * HOUR_MS)
+      const { TWIN_SLICES, isTwinSliceName, sliceWindow } = await import('../twin-slices.ts')
+      if (!isTwinSliceName(flags.slice))
+        failInput(`--slice: must be ${Object.keys(TWIN_SLICES).join(', ')}, got "${flags.slice}"`)
+      const named = TWIN_SLICES[flags.slice]
+      // The slice's window on Nov 11 of the calendar's year unless one is given.
+      const win = sliceWindow(named, flags.calendar)
+      flags.from ??= toShanghaiIsoSeconds(win.from)
+      flags.to ??= toShanghaiIsoSeconds(Date.parse(flags.from) + (win.to - win.from))
+      flags.merchant ??= named.merchantId
+      // the slice's overrides apply to its own profile only; --set comes after them
+      const set = flags.profile === undefined ? [...named.set, ...flags.set] : flags.set
+      flags.profile ??= named.profile
       const { loadProfile } = await import('@d11/merchant-model/profile')
       let profile: ReturnType<typeof loadProfile>
       try {
-        profile = loadProfile(flags.profile, { set: flags.set })
+        profile = loadProfile(flags.profile, { set })
       } catch (err) {
         failInput(`--profile: ${(err as Error).message}`)
       }
@@ -122,6 +140,7 @@ export function register(program: Command): void {
           merchantId: flags.merchant,
           from: flags.from,
           to: flags.to,
+          kind: named.kind,
           calendar: flags.calendar,
           horizonDays,
           complainRate,
@@ -140,23 +159,26 @@ export function register(program: Command): void {
       if (process.stderr.isTTY) process.stderr.write('\n')
       if (r.units === 0) {
         failInput(
-          `--from/--to: no paid spot orders of ${flags.merchant} in [${flags.from}, ${flags.to}) of this ${worldCalendar} world`,
+          `--from/--to: no paid ${named.kind} orders of ${flags.merchant} in [${flags.from}, ${flags.to}) of this ${worldCalendar} world`,
         )
       }
       const yuan = (f: number) => (f / 100).toFixed(2)
+      const lateTol = `±${r.tolerance.late * 100}% or 1 order`
+      const payTol = `±${r.tolerance.payouts * 100}% or 1 order at platform prices; raw ≤ price gap`
       const out = [
-        `twin ${profile.name} · ${flags.merchant} · ${r.units} units (${r.refusedShip5} left out, SHIP-5 region) · live placed ${r.live.placed}, rejected ${r.live.rejected}`,
+        `twin ${flags.slice} slice · ${profile.name} · ${flags.merchant} · ${r.units} ${named.kind} units (left out: ${r.refusedShip5} SHIP-5 region, ${r.refusedRegistration} unregistered) · live placed ${r.live.placed}, rejected ${r.live.rejected}`,
         '',
-        'late shipments (SHIP-1)     sim     live   delta',
+        'late shipments (SHIP-1)     sim     live   delta   tolerance',
         ...(['oversell', 'capacity', 'total'] as const).map(
           (k) =>
-            `  ${k.padEnd(24)} ${String(r.diff.late[k].sim).padStart(6)} ${String(r.diff.late[k].live).padStart(8)} ${String(r.diff.late[k].delta).padStart(7)}`,
+            `  ${k.padEnd(24)} ${String(r.diff.late[k].sim).padStart(6)} ${String(r.diff.late[k].live).padStart(8)} ${String(r.diff.late[k].delta).padStart(7)}   ${lateTol}`,
         ),
-        'payouts (yuan)                    sim         live       delta     rel',
+        'payouts (yuan)                    sim         live       delta     rel   tolerance',
         ...(['late_shipment', 'oversell', 'price_protection', 'total'] as const).map(
           (k) =>
-            `  ${k.padEnd(20)} ${yuan(r.diff.payouts[k].simFen).padStart(12)} ${yuan(r.diff.payouts[k].liveFen).padStart(12)} ${yuan(r.diff.payouts[k].deltaFen).padStart(11)} ${(r.diff.payouts[k].rel * 100).toFixed(1).padStart(6)}%`,
+            `  ${k.padEnd(20)} ${yuan(r.diff.payouts[k].simFen).padStart(12)} ${yuan(r.diff.payouts[k].liveFen).padStart(12)} ${yuan(r.diff.payouts[k].deltaFen).padStart(11)} ${(r.diff.payouts[k].rel * 100).toFixed(1).padStart(6)}%   ${payTol}`,
         ),
+        `oversold orders: sim ${r.sim.orders.oversold}, live ${r.live.oversold}   tolerance: exact (same stock arithmetic, same unit order)`,
         `complaints filed: sim ${r.sim.complaints.filed}, live ${r.live.complaintsFiled} · price gap ${yuan(r.live.priceGapFen)} yuan`,
         `payout with the simulator at the platform's prices: sim ${yuan(r.diffAtLivePrices.payouts.total.simFen)}, live ${yuan(r.diffAtLivePrices.payouts.total.liveFen)} (${(r.diffAtLivePrices.payouts.total.rel * 100).toFixed(1)}%)`,
         `tolerance: late ${r.tolerance.late * 100}% (or 1 order); payouts at the platform's prices ${r.tolerance.payouts * 100}% (or one order's); raw payout gap within the price gap → ${r.agrees ? 'AGREE' : 'DIFFER'}`,
