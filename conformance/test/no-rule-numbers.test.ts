@@ -28,7 +28,8 @@ const ALLOWED: Record<string, string> = {
   'packages/sim/src/simulate-io.ts: 15': 'bit shift of the per-order hash (orderDraw)',
   'packages/sim/src/report.ts: 20': 'chart margin in pixels',
   'apps/platform/src/config.ts: 5': 'webhook delivery attempts (transport, not a rule)',
-  'apps/platform/src/plugins/overload.ts: 10': 'microseconds to hundredths of a ms (latency histogram rounding)',
+  'apps/platform/src/plugins/overload.ts: 10':
+    'microseconds to hundredths of a ms (latency histogram rounding)',
   'apps/platform/src/errors.ts: 500': 'HTTP status 500 of PLAT_ERR_INTERNAL',
   'apps/platform/src/fault.ts: 15': 'bit shift of the fault-injection PRNG hash',
   'apps/platform/src/server.ts: 3000': 'default TCP port',

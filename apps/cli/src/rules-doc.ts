@@ -39,8 +39,6 @@ function otherSourceDirs(): string[] {
 
 /** Why a rule function that nothing calls is kept anyway (one line each, printed in the doc). */
 export const KEPT_UNCALLED: Readonly<Record<string, string>> = {
-  '@d11/rules/compensation#lateShipmentPayout':
-    "PAY-2 in one call, for readers and the rules' tests (source 000's 167,500 yuan); the engines meet it over time: order-flow's deadlinePassed at the deadline, complaintOutcome when a complaint is upheld",
   '@d11/rules/experience#replyRate':
     "EXP-1's figure over a list of consultations, the definition the platform's running (buyer, day) counts follow; both are judged by replyRateVerdict",
   '@d11/rules/experience#manualResponseTimeMs':

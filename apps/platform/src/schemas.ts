@@ -4,7 +4,9 @@ import Type from 'typebox'
 export const ErrorReply = Type.Object(
   {
     code: Type.String({ description: 'registry code, e.g. PLAT_ERR_REG_WINDOW (ERRORS.md)' }),
-    ruleId: Type.String({ description: "rule ID of the rule catalogue (docs/rules.md), '' for request errors" }),
+    ruleId: Type.String({
+      description: "rule ID of the rule catalogue (docs/rules.md), '' for request errors",
+    }),
     field: Type.String({ description: 'the body/query/params field at fault' }),
     message: Type.String(),
   },

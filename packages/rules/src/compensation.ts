@@ -1,7 +1,7 @@
 import { DAY_MS, HOUR_MS } from '@d11/time/shanghai'
 import type { Calendar } from './calendar.ts'
 import type { Ruleset } from './ruleset.ts'
-import { isNonNegInt, isTime, notInForce, type Verdict, verdict, yuan } from './verdict.ts'
+import { isNonNegInt, notInForce, type Verdict, verdict, yuan } from './verdict.ts'
 
 type Amounts = Ruleset['compensation']['lateShipment']
 
@@ -105,63 +105,6 @@ export function oversellCompensation(
     'PAY-3',
     `oversold: refund ${yuan(input.paidFen)} and compensate ${yuan(c.amountFen)}${presaleNote(c.multiplied, rs)}`,
     { amountFen: c.amountFen, refundFen: input.paidFen },
-  )
-}
-
-export type PayoutMode = 'automatic' | 'on-complaint' | 'none'
-
-/**
- * PAY-2: is a late order paid out, and how? Judged at `lateAt` (the moment the ship deadline
- * passed). Outside the no-auto-compensation window the payout is automatic; inside it a payout
- * happens only when the buyer complained and the complaint was upheld. `ok` = a payout is due.
- */
-export function lateShipmentPayout(
-  input: { lateAt: number; paidFen: number; presale?: boolean; complaintUpheld?: boolean },
-  cal: Pick<Calendar, 'noAutoCompensationWindow'>,
-  rs: Pick<Ruleset, 'compensation'>,
-): Verdict & { mode: PayoutMode; amountFen: number; inWindow: boolean } {
-  if (!isTime(input.lateAt)) {
-    return verdict(false, 'PAY-2', `lateAt must be epoch ms, got ${input.lateAt}`, {
-      mode: 'none' as const,
-      amountFen: 0,
-      inWindow: false,
-    })
-  }
-  const amount = lateShipmentCompensation(input, rs)
-  const inWindow = inNoAutoCompensationWindow(input.lateAt, cal)
-  if (!inWindow) {
-    return verdict(
-      amount.ok,
-      'PAY-2',
-      `outside the no-auto-compensation window: automatic payout of ${yuan(amount.amountFen)}`,
-      {
-        mode: 'automatic' as const,
-        amountFen: amount.amountFen,
-        inWindow,
-      },
-    )
-  }
-  if (input.complaintUpheld) {
-    return verdict(
-      amount.ok,
-      'PAY-2',
-      `inside the no-auto-compensation window, complaint upheld: ${yuan(amount.amountFen)}`,
-      {
-        mode: 'on-complaint' as const,
-        amountFen: amount.amountFen,
-        inWindow,
-      },
-    )
-  }
-  return verdict(
-    false,
-    'PAY-2',
-    'inside the no-auto-compensation window and no upheld complaint: nothing paid',
-    {
-      mode: 'none' as const,
-      amountFen: 0,
-      inWindow,
-    },
   )
 }
 

@@ -35,7 +35,7 @@ export const RULE_INDEX: Readonly<Record<string, readonly string[]>> = {
   'SHIP-5': ['shipping#regionVerdict'],
   'SHIP-6': ['shipping#freeShippingClaimVerdict'],
   'PAY-1': ['compensation#lateShipmentCompensation', 'compensation#rateAmountFen'],
-  'PAY-2': ['compensation#inNoAutoCompensationWindow', 'compensation#lateShipmentPayout'],
+  'PAY-2': ['compensation#inNoAutoCompensationWindow'],
   'PAY-3': ['compensation#oversellCompensation'],
   'PAY-4': ['compensation#lateShipmentCompensation', 'compensation#oversellCompensation'],
   'PAY-5': ['compensation#complaintHandlingVerdict'],

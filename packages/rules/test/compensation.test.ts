@@ -5,9 +5,9 @@ import {
   appealReviewVerdict,
   appealVerdict,
   complaintHandlingVerdict,
+  inNoAutoCompensationWindow,
   instantRefundVerdict,
   lateShipmentCompensation,
-  lateShipmentPayout,
   massDelayVerdict,
   oversellCompensation,
   refundDisputeRate,
@@ -38,55 +38,26 @@ describe('PAY-1 late-shipment compensation', () => {
     const rs2020 = rulesetAt(lateAt)
     expect(rs2020.version).toBe('2009-11-11')
     const phonePaidFen = 599_900 // a high-priced phone: 30 % is above the 500-yuan cap
+    // inside PAY-2's window: nothing automatic, each upheld complaint pays PAY-1's clamped amount
+    expect(inNoAutoCompensationWindow(lateAt, cal2020)).toBe(true)
     const payouts = Array.from({ length: 335 }, () =>
-      lateShipmentPayout({ lateAt, paidFen: phonePaidFen, complaintUpheld: true }, cal2020, rs2020),
+      lateShipmentCompensation({ paidFen: phonePaidFen }, rs2020),
     )
-    expect(payouts.every((p) => p.ok && p.mode === 'on-complaint' && p.amountFen === 50_000)).toBe(true)
+    expect(payouts.every((p) => p.ok && p.ruleId === 'PAY-1' && p.amountFen === 50_000)).toBe(true)
     // the same figure whether the phone sold in presale or spot: PAY-4 is not in force in 2020
-    const presale = lateShipmentPayout(
-      { lateAt, paidFen: phonePaidFen, presale: true, complaintUpheld: true },
-      cal2020,
-      rs2020,
-    )
+    const presale = lateShipmentCompensation({ paidFen: phonePaidFen, presale: true }, rs2020)
     expect(presale.amountFen).toBe(50_000)
     const totalFen = payouts.reduce((s, p) => s + p.amountFen, 0)
     expect(totalFen).toBe(16_750_000)
     expect(totalFen / 100).toBe(167_500)
-    // the ~165 oversold orders without an upheld complaint cost nothing inside the window
-    expect(lateShipmentPayout({ lateAt, paidFen: phonePaidFen }, cal2020, rs2020)).toMatchObject({
-      ok: false,
-      amountFen: 0,
-    })
   })
 })
 
 describe('PAY-2 no-auto-compensation window', () => {
-  it('outside the window late orders are paid automatically', () => {
-    const v = lateShipmentPayout(
-      { lateAt: simTime('2020-11-19T00:00:00+08:00'), paidFen: 10_000 },
-      cal2020,
-      rs,
-    )
-    expect(v).toMatchObject({
-      ok: true,
-      ruleId: 'PAY-2',
-      mode: 'automatic',
-      amountFen: 3_000,
-      inWindow: false,
-    })
-  })
-  it('inside the window only an upheld complaint pays', () => {
-    const lateAt = simTime('2020-10-29T00:00:00+08:00')
-    expect(lateShipmentPayout({ lateAt, paidFen: 10_000 }, cal2020, rs)).toMatchObject({
-      mode: 'none',
-      amountFen: 0,
-    })
-    expect(lateShipmentPayout({ lateAt, paidFen: 10_000, complaintUpheld: true }, cal2020, rs)).toMatchObject(
-      {
-        mode: 'on-complaint',
-        amountFen: 3_000,
-      },
-    )
+  it('outside the window a late order is paid automatically; inside it only on an upheld complaint', () => {
+    expect(inNoAutoCompensationWindow(simTime('2020-11-19T00:00:00+08:00'), cal2020)).toBe(false)
+    expect(inNoAutoCompensationWindow(simTime('2020-10-29T00:00:00+08:00'), cal2020)).toBe(true)
+    expect(lateShipmentCompensation({ paidFen: 10_000 }, rs)).toMatchObject({ ok: true, amountFen: 3_000 })
   })
 })
 
@@ -126,20 +97,13 @@ describe('PAY-3 oversell and PAY-4 presale', () => {
   it('a 2020 presale order paid late pays 500 yuan; the same order in 2024 pays the multiplied 750 yuan', () => {
     const phone = 599_900
     const late2020 = simTime('2020-11-20T10:00:00+08:00') // outside the no-auto-compensation window
-    const p2020 = lateShipmentPayout(
-      { lateAt: late2020, paidFen: phone, presale: true },
-      cal2020,
-      rulesetAt(late2020),
-    )
-    expect(p2020).toMatchObject({ ok: true, mode: 'automatic', amountFen: 50_000 })
+    expect(inNoAutoCompensationWindow(late2020, cal2020)).toBe(false)
+    const p2020 = lateShipmentCompensation({ paidFen: phone, presale: true }, rulesetAt(late2020))
+    expect(p2020).toMatchObject({ ok: true, ruleId: 'PAY-1', amountFen: 50_000 })
     const late2024 = simTime('2024-11-20T10:00:00+08:00')
-    const cal2024 = getCalendar('2024')
-    const p2024 = lateShipmentPayout(
-      { lateAt: late2024, paidFen: phone, presale: true },
-      cal2024,
-      rulesetAt(late2024),
-    )
-    expect(p2024).toMatchObject({ ok: true, mode: 'automatic', amountFen: 75_000 })
+    expect(inNoAutoCompensationWindow(late2024, getCalendar('2024'))).toBe(false)
+    const p2024 = lateShipmentCompensation({ paidFen: phone, presale: true }, rulesetAt(late2024))
+    expect(p2024).toMatchObject({ ok: true, ruleId: 'PAY-4', amountFen: 75_000 })
   })
   it('PAY-4 settings: the clamp before the multiplier, and oversell payouts left out, where a ruleset says so', () => {
     const presale = { multiplierBp: 15_000, multiplyAfterClamp: false, appliesToOversell: false }
