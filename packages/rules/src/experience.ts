@@ -78,27 +78,8 @@ export interface Turn {
 }
 
 /**
- * EXP-2: manual response time over `[to - windowDays, to)` (by `askedAt`): the sum of response
- * times of manual turns (`human`, `bot-assisted`) ÷ their number, in ms. `undefined` without turns.
- */
-export function manualResponseTimeMs(
-  turns: ReadonlyArray<Turn>,
-  opts: { to: number; windowDays?: number },
-): { turns: number; averageMs: number | undefined } {
-  const from = opts.to - (opts.windowDays ?? 30) * DAY_MS
-  let n = 0
-  let sum = 0
-  for (const t of turns) {
-    if (!MANUAL.has(t.by) || t.askedAt < from || t.askedAt >= opts.to) continue
-    n++
-    sum += Math.max(0, t.repliedAt - t.askedAt)
-  }
-  return { turns: n, averageMs: n === 0 ? undefined : sum / n }
-}
-
-/**
- * EXP-2 against `experience.manualResponse.maxSeconds`, on the window's figures (from
- * {@link manualResponseTimeMs}, or kept as they come by an engine). `ok` = at or below it (or no
+ * EXP-2 against `experience.manualResponse.maxSeconds`, on the window's figures (manual turns and
+ * their mean response time, kept as they come by an engine). `ok` = at or below it (or no
  * manual turns; `value` is then 0).
  */
 export function manualResponseVerdict(

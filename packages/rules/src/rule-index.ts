@@ -47,7 +47,7 @@ export const RULE_INDEX: Readonly<Record<string, readonly string[]>> = {
   ],
   'PAY-8': ['compensation#instantRefundVerdict'],
   'EXP-1': ['experience#replyRate', 'experience#replyRateVerdict'],
-  'EXP-2': ['experience#manualResponseTimeMs', 'experience#manualResponseVerdict'],
+  'EXP-2': ['experience#manualResponseVerdict'],
   'EXP-3': ['experience#experienceScore', 'experience#experienceScoreVerdict'],
   'EXP-4': ['experience#consultationMix', 'experience#botOnlyReception'],
 }

@@ -8,7 +8,6 @@ import {
   consultationMix,
   experienceScore,
   experienceScoreVerdict,
-  manualResponseTimeMs,
   manualResponseVerdict,
   replyCounts,
   replyRate,
@@ -87,20 +86,25 @@ describe('EXP-2 manual response time', () => {
       { askedAt: base, repliedAt: base + 1_000, by: 'bot' as const },
       { askedAt: base, repliedAt: base + 500, by: 'auto' as const },
     ]
-    expect(manualResponseTimeMs(turns, { to })).toEqual({ turns: 2, averageMs: 30_000 })
-    const window = { to, windowDays: rs.experience.windowDays }
-    expect(manualResponseVerdict(manualResponseTimeMs(turns, window), rs)).toMatchObject({
+    // the figures an engine keeps as replies come: manual turns only (replyCounts), and their sum
+    const figures = (ts: typeof turns) => {
+      const manual = ts.filter((turn) => replyCounts(turn.by).manual)
+      const sum = manual.reduce((s, turn) => s + (turn.repliedAt - turn.askedAt), 0)
+      return { turns: manual.length, averageMs: manual.length ? sum / manual.length : undefined }
+    }
+    expect(figures(turns)).toEqual({ turns: 2, averageMs: 30_000 })
+    expect(manualResponseVerdict(figures(turns), rs)).toMatchObject({
       ok: true,
       ruleId: 'EXP-2',
       value: 30,
       threshold: 30,
     })
-    expect(
-      manualResponseVerdict(
-        manualResponseTimeMs([...turns, { askedAt: base, repliedAt: base + 40_000, by: 'human' }], window),
-        rs,
-      ).ok,
-    ).toBe(false)
+    const slower = [...turns, { askedAt: base, repliedAt: base + 40_000, by: 'human' as const }]
+    expect(manualResponseVerdict(figures(slower), rs).ok).toBe(false)
+    expect(manualResponseVerdict({ turns: 0, averageMs: undefined }, rs)).toMatchObject({
+      ok: true,
+      value: 0,
+    })
   })
 })
 
