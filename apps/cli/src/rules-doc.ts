@@ -39,8 +39,6 @@ function otherSourceDirs(): string[] {
 
 /** Why a rule function that nothing calls is kept anyway (one line each, printed in the doc). */
 export const KEPT_UNCALLED: Readonly<Record<string, string>> = {
-  '@d11/rules/experience#replyRate':
-    "EXP-1's figure over a list of consultations, the definition the platform's running (buyer, day) counts follow; both are judged by replyRateVerdict",
   '@d11/rules/price#toHandFloorFen':
     "a merchant's planning figure (the lowest to-hand unit price the cross-store coupon allows); no order decision depends on it",
   '@d11/rules/shipping#shipmentVerdict':

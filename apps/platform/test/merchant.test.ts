@@ -286,6 +286,23 @@ describe('merchant API: service, complaints, SLA (EXP, PAY)', () => {
     expect(await sla()).toMatchObject({ replyRate: 1, manualResponseSec: 0 })
   })
 
+  it('EXP-1 counts (buyer, Asia/Shanghai natural day) once; a reply after Shanghai midnight misses the day', async () => {
+    // 23:50 +08:00 is 10:50 in New York the same day, so a host-zone day would be wrong here
+    app = await worldApp({ at: '2020-11-11T23:50:00+08:00' })
+    const ask = async (buyerId: string) =>
+      (await post(app, '/buyer/consultations', { buyerId, merchantId: 'm-1', text: 'q' })).body
+        .consultationId as string
+    const c1 = await ask('b-1')
+    await post(app, '/admin/clock/advance', { ms: 20 * 60_000 }) // Nov 12 00:10
+    await post(app, `/merchant/m-1/consultations/${c1}/reply`, { mode: 'human', text: 'ok' })
+    expect((await get(app, '/merchant/m-1/sla')).body.replyRate).toBe(0)
+    // b-2 asks twice on Nov 12: one (buyer, day) pair, answered by the bot
+    await ask('b-2')
+    const c3 = await ask('b-2')
+    await post(app, `/merchant/m-1/consultations/${c3}/reply`, { mode: 'bot', text: 'answer' })
+    expect((await get(app, '/merchant/m-1/sla')).body.replyRate).toBe(1 / 2)
+  })
+
   it('EXP-1/EXP-2: auto-replies do not count; human and bot-assisted turns are timed', async () => {
     app = await worldApp({
       at: SPOT,

@@ -1,4 +1,3 @@
-import { DAY_MS, shanghaiDay } from '@d11/time/shanghai'
 import { type Calendar, inLaunchBurst } from './calendar.ts'
 import type { Ruleset } from './ruleset.ts'
 import { notInForce, type Verdict, verdict } from './verdict.ts'
@@ -13,40 +12,10 @@ export type ReplyBy = 'human' | 'bot' | 'bot-assisted' | 'auto'
 const EFFECTIVE: ReadonlySet<ReplyBy> = new Set(['human', 'bot', 'bot-assisted'])
 const MANUAL: ReadonlySet<ReplyBy> = new Set(['human', 'bot-assisted'])
 
-export interface Consultation {
-  buyerId: string
-  at: number
-  replies: ReadonlyArray<{ at: number; by: ReplyBy }>
-}
-
 /**
- * EXP-1: reply rate over `[to - windowDays, to)`: buyers answered effectively within the same
- * Asia/Shanghai natural day ÷ buyers who consulted that day (one count per buyer per day).
- * `rate` is 1 when nobody consulted.
- */
-export function replyRate(
-  consultations: ReadonlyArray<Consultation>,
-  opts: { to: number; windowDays?: number },
-): { consulted: number; answered: number; rate: number } {
-  const from = opts.to - (opts.windowDays ?? 30) * DAY_MS
-  const days = new Map<string, boolean>()
-  for (const c of consultations) {
-    if (c.at < from || c.at >= opts.to) continue
-    const day = shanghaiDay(c.at)
-    const key = `${c.buyerId}\u0000${day}`
-    const answered = c.replies.some((r) => EFFECTIVE.has(r.by) && r.at >= c.at && shanghaiDay(r.at) === day)
-    days.set(key, (days.get(key) ?? false) || answered)
-  }
-  const consulted = days.size
-  let answered = 0
-  for (const v of days.values()) if (v) answered++
-  return { consulted, answered, rate: consulted === 0 ? 1 : answered / consulted }
-}
-
-/**
- * EXP-1 against the ruleset's `experience.replyRate.minRateBp`, on the window's counts (from
- * {@link replyRate}, or kept as they come by an engine). `ok` = at or above it; `value` is 1 when
- * nobody consulted.
+ * EXP-1 against the ruleset's `experience.replyRate.minRateBp`, on the window's counts of
+ * (buyer, Asia/Shanghai natural day) pairs consulted and answered, kept as they come by an
+ * engine. `ok` = at or above it; `value` is 1 when nobody consulted.
  */
 export function replyRateVerdict(
   figures: { consulted: number; answered: number },

@@ -46,7 +46,7 @@ export const RULE_INDEX: Readonly<Record<string, readonly string[]>> = {
     'compensation#appealReviewVerdict',
   ],
   'PAY-8': ['compensation#instantRefundVerdict'],
-  'EXP-1': ['experience#replyRate', 'experience#replyRateVerdict'],
+  'EXP-1': ['experience#replyRateVerdict'],
   'EXP-2': ['experience#manualResponseVerdict'],
   'EXP-3': ['experience#experienceScore', 'experience#experienceScoreVerdict'],
   'EXP-4': ['experience#consultationMix', 'experience#botOnlyReception'],
