@@ -8,7 +8,7 @@ export interface Decision {
   ok: boolean
   /** Outcome, one of the decision's own code constants. */
   code: number
-  /** Rule ID from shared/domain/rules.md that decided. */
+  /** Rule ID (the rule catalogue, docs/rules.md) that decided. */
   ruleId: string
   /** Money the decision moves (payout, refund, difference), integer fen; 0 when none. */
   amountFen: number

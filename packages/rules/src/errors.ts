@@ -4,7 +4,7 @@
  */
 export class RulesError extends Error {
   readonly code = 'D11_RULES_CONFIG'
-  /** Rule ID from `shared/domain/rules.md` the bad value belongs to (e.g. `PRICE-1`). */
+  /** Rule ID (the rule catalogue, `docs/rules.md`) the bad value belongs to (e.g. `PRICE-1`). */
   readonly ruleId: string
   /** Data file (relative to the package root) the error was found in, when any. */
   readonly file: string | undefined

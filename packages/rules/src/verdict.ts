@@ -5,7 +5,7 @@
 export interface Verdict {
   /** `true` when the action is allowed / the obligation is met / the claim is valid (see each check). */
   ok: boolean
-  /** Rule ID from `shared/domain/rules.md`, e.g. `PAY-1`. */
+  /** Rule ID of the rule catalogue (`docs/rules.md`), e.g. `PAY-1`. */
   ruleId: string
   /** One sentence a planner can read, naming the figures compared. */
   reason: string
