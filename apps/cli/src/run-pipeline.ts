@@ -58,6 +58,8 @@ interface Validated {
   mix: string | undefined
   /** What the merchants run, for the header and the run row. */
   populationLabel: string
+  /** The mix the population is drawn from (the defaults when none given and no profile). */
+  mixText: string
   engine: string
   durationS: number
   peakRps: number
@@ -146,6 +148,7 @@ async function validate(flags: RunPipelineFlags): Promise<Validated> {
     profile: flags.profile,
     mix: flags.mix,
     populationLabel: flags.profile ?? `mix ${flags.mix ?? `${formatMix(DEFAULT_MIX)} (defaults)`}`,
+    mixText: flags.mix ?? formatMix(DEFAULT_MIX),
     engine: flags.engine,
     durationS: parseSeconds(flags.duration),
     peakRps,
@@ -325,6 +328,11 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
       engine: v.engine,
       durationS: v.durationS,
       peakRps: v.peakRps,
+      // what d11 whatif --from-run needs to rebuild the merchants and their buyers
+      population: v.profile !== undefined ? { profile: v.profile } : { mix: v.mixText },
+      complaintShare: (await import('./buyer-complaints.ts')).DEFAULT_COMPLAINT_SHARE,
+      chaseAfterH: CHASE_AFTER_H,
+      settleHours: v.settleHours,
       // the scenario's own latency SLOs, so the report judges the launch minute by them
       slos: (await import('@d11/scenarios/endpoint-slos')).ENDPOINT_SLOS[v.scenario] ?? {},
     } as Record<string, unknown>,
@@ -470,6 +478,7 @@ export async function runPipeline(flags: RunPipelineFlags): Promise<number> {
   const { ingestK6 } = await import('@d11/store/ingest-k6')
   const { loadSpool } = await import('@d11/store/spool')
   const world = await ingestWorld(store, worldDir)
+  runManifest.parameters.worldId = world.worldId
   const k6 = existsSync(k6File) ? await ingestK6(store, k6File, { runId: v.runId }) : undefined
   const spool = await loadSpool(store, spoolDir, { runId: v.runId, includeOpen: interrupted })
   display.done(

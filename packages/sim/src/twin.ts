@@ -270,3 +270,28 @@ export function sliceOrderedAt(slice: Slice): (orderIndex: number) => number {
 }
 
 export type TwinTotals = Pick<CellResult, 'late' | 'payouts'>
+
+/**
+ * Tolerances of the comparison (`twinAgrees`):
+ *
+ * - **Late-shipment counts: 2 %, or one order**, per cause. Both engines see the same units in the
+ *   same order, the same FIFO picker over the same shift arithmetic and the same carrier waves, and
+ *   the driver stops at every wave and lets the merchant's pickups land before the clock moves on,
+ *   so what is left is the picker's rounding (the merchant rounds each pick up to the millisecond,
+ *   the simulator works in fractional working minutes) and a deadline falling in the instant between
+ *   a wave and the merchant's call: each can flip an order sitting exactly on its deadline.
+ * - **Payouts at the platform's prices: 2 %, or one order's payout**, per cause. The payouts follow
+ *   the late orders and the buyers' complaint draws, which are shared (common random numbers), so
+ *   with each SKU priced at what the platform charged the only slack is the late-count slack above.
+ * - **Raw payouts: within the live run's `priceGapFen`** (Σ |live payout − the simulator's payout
+ *   for that SKU|). The simulator prices a SKU at the unit price the world recorded for the slice;
+ *   the platform charges its own price in force (the registered campaign price only where the
+ *   registration survives its re-judging, REG-3 rejects many tiny-world registrations, else the
+ *   daily price) less the cross-store coupon share (PRICE-3/4); PAY-1 pays 30 % of that, clamped
+ *   5..500 yuan. No fixed relative bound holds here: measured 0 % to 27 % on tiny slices, all of it
+ *   price (a handful of payouts on a SKU whose registration the platform refused).
+ * - **Oversold orders: exact** (`oversold: 0`). Both engines apply @d11/order-flow's stock policy to
+ *   the same units in the same order against the world's stock, so the orders sold beyond stock are
+ *   the same ones (the `oversell` slice: `strict` with a signed `oversellShare` of +0.2).
+ */
+export const TWIN_TOLERANCE = { late: 0.02, payouts: 0.02, oversold: 0 } as const

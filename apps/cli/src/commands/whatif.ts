@@ -10,6 +10,18 @@ Examples:
   $ d11 whatif examples/phone-oversell.yaml
   $ d11 whatif examples/phone-oversell.yaml --grid oversell.buffer=0,2,5% --grid warehouse.picksPerHour=400,1000,4000
   $ d11 whatif examples/phone-oversell-grid.yaml --workers 2 --out reports/phone.html --no-store
+  $ d11 run --run-id nightly-42 && d11 whatif --from-run nightly-42
+  $ d11 whatif --from-run nightly-42 --grid warehouse.picksPerHour=x1,x1.5,x2 --grid oversell.oversellShare=0,5% --out reports/nightly-42-whatif.html
+
+--from-run RUN rebuilds the simulator's scenario from a stored live run (d11 run): per merchant the
+orders the run accepted, its profile (the run's --profile or its --mix drawn by the run's seed), the
+picks per hour the run showed while orders waited (where lower than the profile's; printed) and the
+run's own complaining buyers. It prints the run's late pickups, payouts by cause and rule and
+oversold orders beside the simulator's baseline cell with the twin's tolerance (2 %, oversold exact)
+and says when they disagree, then the grid around it cheapest first with the saving against the
+run. Default grid: oversell.oversellShare=0,5% × warehouse.picksPerHour=x1,x1.5,x2 (xN multiplies
+each merchant's own rate, its shifts' too). Runs stored before --from-run existed lack the
+parameters it needs: the error names the run and the field.
 
 Grid paths are dotted scenario fields (oversell.buffer, oversell.syncLagSeconds, oversell.policy,
 warehouse.picksPerHour, service.complaintsPerHour, buyers.complainRate, skus[0].stock, …); a
@@ -33,6 +45,7 @@ function collect(v: string, prev: string[]): string[] {
 
 interface WhatIfFlags {
   grid: string[]
+  fromRun?: string
   workers?: number
   seed?: number
   seeding: 'common' | 'per-cell'
@@ -48,7 +61,9 @@ interface WhatIfFlags {
 function fail(err: unknown): never {
   const e = err as { code?: string; message?: string }
   process.stderr.write(`d11 whatif: ${e?.message ?? String(err)}\n`)
-  process.exit(typeof e?.code === 'string' && /^(SIM_ERR_(SCENARIO|GRID)|D11_ERR_)/.test(e.code) ? 2 : 1)
+  process.exit(
+    typeof e?.code === 'string' && /^(SIM_ERR_(SCENARIO|GRID)|D11_ERR_|STORE_ERR_RUN)/.test(e.code) ? 2 : 1,
+  )
 }
 
 async function progress(total: number) {
@@ -71,7 +86,19 @@ async function progress(total: number) {
   }
 }
 
-async function action(file: string, flags: WhatIfFlags): Promise<void> {
+async function action(file: string | undefined, flags: WhatIfFlags): Promise<void> {
+  if (flags.fromRun !== undefined) {
+    if (file !== undefined)
+      throw Object.assign(new Error(`give a scenario file or --from-run, not both (got "${file}")`), {
+        code: 'D11_ERR_INPUT',
+      })
+    const { whatIfFromRun } = await import('../from-run.ts')
+    return whatIfFromRun(flags.fromRun, flags, progress)
+  }
+  if (file === undefined)
+    throw Object.assign(new Error('<scenario>: give a scenario file, or --from-run RUN'), {
+      code: 'D11_ERR_INPUT',
+    })
   const { readFileSync, mkdirSync, writeFileSync } = await import('node:fs')
   const { dirname, resolve } = await import('node:path')
   const { parseScenario, parseGridFlag, gridAxesOf, expandGrid } = await import('@d11/sim/scenario')
@@ -188,7 +215,11 @@ export function register(program: Command): void {
     .description(
       'Simulate oversell and capacity what-ifs in virtual time (a grid of cells across worker threads)',
     )
-    .argument('<scenario>', 'scenario file (YAML or JSON), e.g. examples/phone-oversell.yaml')
+    .argument('[scenario]', 'scenario file (YAML or JSON), e.g. examples/phone-oversell.yaml')
+    .option(
+      '--from-run <run>',
+      'start from a stored live run of "d11 run" instead of a file: its orders, merchants, capacities and buyers, e.g. --from-run nightly-42',
+    )
     .option(
       '--grid <path=values>',
       'a grid axis, repeatable, e.g. --grid oversell.buffer=0,2,5%',
@@ -233,7 +264,7 @@ export function register(program: Command): void {
     .option('--data <dir>', 'embedded data folder (default: .d11/clickhouse), e.g. --data /tmp/d11-ch')
     .addHelpText('after', HELP)
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
-    .action(async (file: string, flags: WhatIfFlags) => {
+    .action(async (file: string | undefined, flags: WhatIfFlags) => {
       try {
         await action(file, flags)
       } catch (err) {
