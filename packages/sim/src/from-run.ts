@@ -3,7 +3,7 @@ import type { Profile } from '@d11/merchant-model/profile'
 import { compensationFor, type PayoutCause } from '@d11/order-flow/payout-amounts'
 import { rulesAt } from '@d11/order-flow/rules-context'
 import type { RunOrder, RunSku } from '@d11/store/from-run'
-import { DAY_MS, MINUTE_MS, shanghaiTimeOfDay } from '@d11/time/shanghai'
+import { DAY_MS, HOUR_MS, MINUTE_MS, shanghaiTimeOfDay } from '@d11/time/shanghai'
 import { type CauseTotals, type CellResult, orderDraw, scenarioRules, simulate } from './engine.ts'
 import { SimError } from './errors.ts'
 import { type GridValue, type Scenario, setPath, validateScenario } from './scenario.ts'
@@ -212,7 +212,7 @@ export function merchantModel(m: RunMerchant, setup: RunSetup): MerchantModel {
       calendar: setup.calendar,
       seed: setup.seed,
       // the live settle runs this long after the load; the buyers' draw decides (see simulateRun)
-      horizonDays: Math.max(setup.settleHours, 1) / 24,
+      horizonDays: (Math.max(setup.settleHours, 1) * HOUR_MS) / DAY_MS,
       complainRate: 0.5,
     }),
     capacity.factor,

@@ -116,7 +116,7 @@ export async function readStoredRun(store: Store, runId: string): Promise<Stored
   }
   if (run.kind !== 'load') {
     throw new StoreError(
-      'STORE_ERR_RUN_KIND',
+      'STORE_ERR_RUN_NOT_LIVE',
       `--from-run: run "${runId}" is a ${run.kind} run; give a live run of "d11 run" (kind load)`,
     )
   }

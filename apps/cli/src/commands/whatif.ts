@@ -62,7 +62,10 @@ function fail(err: unknown): never {
   const e = err as { code?: string; message?: string }
   process.stderr.write(`d11 whatif: ${e?.message ?? String(err)}\n`)
   process.exit(
-    typeof e?.code === 'string' && /^(SIM_ERR_(SCENARIO|GRID)|D11_ERR_|STORE_ERR_RUN)/.test(e.code) ? 2 : 1,
+    typeof e?.code === 'string' &&
+      /^(SIM_ERR_(SCENARIO|GRID)|D11_ERR_|STORE_ERR_RUN_(UNKNOWN|NOT_LIVE|PARAMETERS))/.test(e.code)
+      ? 2
+      : 1,
   )
 }
 
