@@ -41,7 +41,7 @@ const SKU: RunSku = {
 }
 
 function merchant(os: RunOrder[]): RunMerchant {
-  return { merchantId: 'm-1', profile: understaffed, orders: os, skus: [SKU], pickups: [] }
+  return { merchantId: 'm-1', profile: understaffed, orders: os, skus: [SKU], pickups: [], lateInRun: 0 }
 }
 const setup = (complained: (id: string) => boolean) => ({
   seed: 42,
@@ -67,6 +67,23 @@ describe('observedCapacity', () => {
     const c = observedCapacity(understaffed, paid, [...wave(0, 80), ...wave(1, 90), ...wave(2, 90)])
     expect(c).toMatchObject({ used: 'profile', factor: 1 })
     expect(c.observedPerHour).toBeCloseTo(10, 6)
+  })
+
+  it('a slower rate counts in the scenario only for a merchant that missed pickups in the run', () => {
+    const os = orders(300, () => 10_000)
+    const pickups = [...wave(0, 80), ...wave(1, 50), ...wave(2, 50)]
+    const missed = merchantModel(
+      { ...merchant(os), pickups, lateInRun: 3 },
+      setup(() => false),
+    )
+    expect(missed.capacity.used).toBe('observed')
+    expect(missed.scenario.warehouse.picksPerHour).toBeCloseTo(100 / 18, 6)
+    const kept = merchantModel(
+      { ...merchant(os), pickups, lateInRun: 0 },
+      setup(() => false),
+    )
+    expect(kept.capacity).toMatchObject({ used: 'profile', factor: 1, unbound: true })
+    expect(kept.scenario.warehouse.picksPerHour).toBe(10)
   })
 
   it('says so when no backlog waited', () => {

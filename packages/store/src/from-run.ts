@@ -56,7 +56,7 @@ export interface LiveFigures {
   lateByMerchant: Record<string, number>
   payouts: Array<{ cause: string; ruleId: string; count: number; amountFen: number }>
   payoutFen: number
-  /** accepted orders marked oversold */
+  /** paid orders the platform accepted beyond stock */
   oversold: number
   complaintsFiled: number
 }
@@ -64,6 +64,8 @@ export interface LiveFigures {
 export interface StoredRun {
   run: RunManifest
   params: FromRunParameters
+  /** every merchant of the run's world (the population was drawn over all of them) */
+  merchantIds: string[]
   /** paid orders, by payment time (then order id) */
   orders: RunOrder[]
   skus: RunSku[]
@@ -164,6 +166,12 @@ export async function readStoredRun(store: Store, runId: string): Promise<Stored
     contractShipHours: r.contract_ship_hours === null ? null : Number(r.contract_ship_hours),
     presale: Number(r.presale) === 1,
   }))
+  const merchantIds = (
+    await q<{ merchant_id: string }>(
+      `SELECT merchant_id FROM ${store.t('merchants')} FINAL WHERE world_id = {worldId:String} ORDER BY merchant_id`,
+      { worldId: params.worldId },
+    )
+  ).map((r) => r.merchant_id)
   const pickups: Record<string, number[]> = {}
   for (const r of await q<{ merchant_id: string; sim_time: number }>(
     `SELECT merchant_id, sim_time FROM ${store.t('events')} FINAL
@@ -173,7 +181,7 @@ export async function readStoredRun(store: Store, runId: string): Promise<Stored
     list.push(Number(r.sim_time))
     pickups[r.merchant_id] = list
   }
-  return { run, params, orders, skus, pickups, live: await liveFigures(store, runId) }
+  return { run, params, merchantIds, orders, skus, pickups, live: await liveFigures(store, runId) }
 }
 
 /** The run's own figures, as its report counts them. */
@@ -191,9 +199,11 @@ export async function liveFigures(store: Store, runId: string): Promise<LiveFigu
      WHERE run_id = {runId:String} GROUP BY cause, rule_id ORDER BY cause, rule_id`,
     { runId },
   )
+  // oversold among the paid orders: the ones fulfilment (and the simulator) deals with
   const counts = await queryRows<{ oversold: number; complaints: number }>(
     store,
-    `SELECT countIf(kind = 'order.placed' AND JSONExtractBool(detail, 'oversold')) AS oversold,
+    `SELECT countIf(kind = 'order.placed' AND JSONExtractBool(detail, 'oversold') AND order_id IN (
+              SELECT order_id FROM ${store.t('events')} WHERE run_id = {runId:String} AND kind = 'order.paid')) AS oversold,
             countIf(kind = 'complaint.filed') AS complaints
      FROM ${store.t('events')} FINAL WHERE run_id = {runId:String}`,
     { runId },
