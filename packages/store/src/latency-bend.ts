@@ -18,6 +18,9 @@ export const MIN_BIN_REQUESTS = 100
 /** p99 "bends" where it first exceeds this many times the p99 at the lowest rates. */
 export const BEND_FACTOR = 2
 
+/** The p99 at the lowest rates: the median p99 of this many lowest-rate bins (one noisy bin is not the baseline). */
+export const BASELINE_BINS = 3
+
 export interface RatePoint {
   /** Mean achieved arrivals/s of the bin's seconds. */
   rate: number
@@ -43,6 +46,13 @@ export interface Bend {
   reason: 'factor' | 'slo'
 }
 
+export interface Baseline {
+  /** Median p99 of the lowest-rate bins, ms. */
+  p99: number
+  /** Highest rate among those bins, arrivals/s. */
+  upToRate: number
+}
+
 export interface LatencyBend {
   /** This run first, then the others by peak rate. */
   runs: RunCurve[]
@@ -50,8 +60,8 @@ export interface LatencyBend {
   binWidth: number
   /** All the runs' requests binned together: what the verdict reads. */
   pooled: RatePoint[]
-  /** p99 of the lowest-rate pooled bin, the baseline the factor applies to. */
-  baseline: RatePoint | null
+  /** The p99 at the lowest rates ({@link BASELINE_BINS} lowest-rate pooled bins), the factor's base. */
+  baseline: Baseline | null
   /** The p99 SLO the bend also respects (the strictest the run recorded), null when none. */
   sloP99: number | null
   bend: Bend | null
@@ -65,16 +75,31 @@ export function niceStep(x: number): number {
   return 10 * p
 }
 
+/** The p99 at the lowest rates: the median p99 of the {@link BASELINE_BINS} lowest-rate bins. */
+export function baselineOf(pooled: readonly RatePoint[]): Baseline | null {
+  const low = [...pooled].sort((a, b) => a.rate - b.rate).slice(0, BASELINE_BINS)
+  if (low.length === 0) return null
+  const p99s = low.map((p) => p.p99).sort((a, b) => a - b)
+  const mid = Math.floor(p99s.length / 2)
+  const p99 = p99s.length % 2 ? p99s[mid]! : (p99s[mid - 1]! + p99s[mid]!) / 2
+  return { p99, upToRate: Math.max(...low.map((p) => p.rate)) }
+}
+
 /**
  * The bend of a pooled curve: the lowest-rate bin whose p99 exceeds {@link BEND_FACTOR} × the
- * p99 of the lowest-rate bin, or the SLO; null when none does.
+ * baseline ({@link baselineOf}) or the SLO, and whose next bin does too — a single slow bin
+ * (a busy machine's hiccup) is no bend; null when no two adjacent bins do.
  */
 export function findBend(pooled: readonly RatePoint[], sloP99: number | null): Bend | null {
-  const [first, ...rest] = [...pooled].sort((a, b) => a.rate - b.rate)
-  if (!first) return null
-  for (const p of [first, ...rest]) {
-    if (sloP99 !== null && p.p99 > sloP99) return { rate: p.rate, p99: p.p99, reason: 'slo' }
-    if (p !== first && p.p99 > BEND_FACTOR * first.p99) return { rate: p.rate, p99: p.p99, reason: 'factor' }
+  const sorted = [...pooled].sort((a, b) => a.rate - b.rate)
+  const base = baselineOf(sorted)
+  if (!base) return null
+  const crossed = (p: RatePoint): Bend['reason'] | null =>
+    sloP99 !== null && p.p99 > sloP99 ? 'slo' : p.p99 > BEND_FACTOR * base.p99 ? 'factor' : null
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const p = sorted[i]!
+    const reason = crossed(p)
+    if (reason && crossed(sorted[i + 1]!)) return { rate: p.rate, p99: p.p99, reason }
   }
   return null
 }
@@ -221,7 +246,7 @@ export async function latencyBend(store: Store, runId: string, binCount = 20): P
     })),
     binWidth,
     pooled,
-    baseline: pooled[0] ?? null,
+    baseline: baselineOf(pooled),
     sloP99,
     bend: findBend(pooled, sloP99),
   }

@@ -5,7 +5,7 @@ import { loadSummary, warmupSpan } from '../src/analysis.ts'
 import type { Store } from '../src/connection.ts'
 import { ingestK6 } from '../src/ingest-k6.ts'
 import { type K6SynthOptions, k6SynthLines } from '../src/k6-synth.ts'
-import { BEND_FACTOR, findBend, latencyBend, niceStep } from '../src/latency-bend.ts'
+import { BEND_FACTOR, baselineOf, findBend, latencyBend, niceStep } from '../src/latency-bend.ts'
 import { upsertRun } from '../src/runs.ts'
 import { openTestStore } from './helpers.ts'
 
@@ -105,28 +105,28 @@ describe('latency against the achieved arrival rate', () => {
     for (const p of before) expect(p.p99).toBeLessThanOrEqual(BEND_FACTOR * b.baseline!.p99)
   })
 
-  it('a single run at a flat latency does not bend', async () => {
+  it('a single run: no other world overlaid; the bend needs two adjacent slow bins over a robust baseline', async () => {
     const b = await latencyBend(store, 'run-300-other-seed')
     expect(b.runs.map((r) => r.runId)).toEqual(['run-300-other-seed'])
     expect(b.bend).not.toBeNull() // 300/s reaches the climbing part
+    const pt = (rate: number, p99: number) => ({ rate, seconds: 5, requests: 500, p50: p99 / 3, p99 })
+    // baseline: the median of the three lowest bins (one slow low bin does not set it)
+    expect(baselineOf([pt(10, 30), pt(20, 90), pt(30, 32)])).toEqual({ p99: 32, upToRate: 30 })
+    // a single slow bin is no bend; two adjacent ones are
     expect(
-      findBend(
-        [
-          { rate: 10, seconds: 5, requests: 500, p50: 10, p99: 30 },
-          { rate: 20, seconds: 5, requests: 500, p50: 11, p99: 50 },
-        ],
-        null,
-      ),
+      findBend([pt(10, 30), pt(20, 31), pt(30, 29), pt(40, 80), pt(50, 40), pt(60, 45)], null),
     ).toBeNull()
-    expect(
-      findBend(
-        [
-          { rate: 10, seconds: 5, requests: 500, p50: 10, p99: 30 },
-          { rate: 20, seconds: 5, requests: 500, p50: 11, p99: 50 },
-        ],
-        40,
-      ),
-    ).toEqual({ rate: 20, p99: 50, reason: 'slo' })
+    expect(findBend([pt(10, 30), pt(20, 31), pt(30, 29), pt(40, 80), pt(50, 70), pt(60, 45)], null)).toEqual({
+      rate: 40,
+      p99: 80,
+      reason: 'factor',
+    })
+    // past the SLO before twice the baseline
+    expect(findBend([pt(10, 30), pt(20, 50), pt(30, 50), pt(40, 52)], 45)).toEqual({
+      rate: 20,
+      p99: 50,
+      reason: 'slo',
+    })
   })
 
   it('the warm-up is found by its span and left out of the summary figures', async () => {
