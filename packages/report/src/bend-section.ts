@@ -28,7 +28,7 @@ export function bendVerdict(b: LatencyBend): string {
         : `exceeds ${BEND_FACTOR}× the p99 at the lowest rates (${ms(base.p99)} up to ${rate(base.upToRate)})`
     return `p99 bends at about ${rate(b.bend.rate)}: the lowest achieved rate whose p99 (${ms(b.bend.p99)}), and the next one's, ${crossed}; ${over}`
   }
-  return `p99 does not bend up to ${rate(top)}, the highest rate achieved: no two adjacent rates pass ${BEND_FACTOR}× its ${ms(base.p99)} at the lowest rates${b.sloP99 === null ? '' : ` and under the ${b.sloP99} ms SLO`}; ${over}${runs === 1 ? ' (run again with --peak-rps doubled to find the bend)' : ''}`
+  return `p99 does not bend up to ${rate(top)}, the highest rate achieved: no two adjacent rate bins pass ${BEND_FACTOR}× the ${ms(base.p99)} at the lowest rates${b.sloP99 === null ? '' : ` or the ${b.sloP99} ms SLO`}; ${over}${runs === 1 ? ' (run again with --peak-rps doubled to find the bend)' : ''}`
 }
 
 export function bendSection(b: LatencyBend): Section | undefined {
