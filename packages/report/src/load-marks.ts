@@ -31,18 +31,21 @@ export function marksOnAxis(
   if (first === undefined || last === undefined) return {}
   const width = bucketS * 1000
   const end = last + width
+  const index = (t: number) => Math.min(axis.ts.length - 1, Math.max(0, Math.floor((t - first) / width)))
   /** The label of the bucket holding `t`, clamped to the axis. */
-  const at = (t: number) =>
-    axis.labels[Math.min(axis.ts.length - 1, Math.max(0, Math.floor((t - first) / width)))]!
+  const at = (t: number) => axis.labels[index(t)]!
+  /** The label closing a span from `from` to `to`: at least the next bucket, so it never has zero width. */
+  const until = (from: number, to: number) =>
+    axis.labels[Math.min(axis.ts.length - 1, Math.max(index(to), index(from) + 1))]!
   const out: Required<ChartMarks> = { areas: [], lines: [] }
   const w = marks.warmup
   if (w && w.to >= first && w.from < end)
-    out.areas.push({ from: at(w.from), to: at(w.to), label: 'warm-up', color: WARMUP_COLOR })
+    out.areas.push({ from: at(w.from), to: until(w.from, w.to), label: 'warm-up', color: WARMUP_COLOR })
   const l = marks.launchAt
   if (l !== null && l >= first && l < end) {
     out.areas.push({
       from: at(l),
-      to: at(Math.min(l + marks.launchSpanMs - 1, end - 1)),
+      to: until(l, Math.min(l + marks.launchSpanMs - 1, end - 1)),
       label: 'launch minute',
       color: LAUNCH_COLOR,
     })

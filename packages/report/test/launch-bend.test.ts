@@ -9,7 +9,7 @@ import { ingestK6 } from '@d11/store/ingest-k6'
 import { type K6SynthOptions, k6SynthLines } from '@d11/store/k6-synth'
 import { upsertRun } from '@d11/store/runs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LAUNCH_LABEL } from '../src/load-marks.ts'
+import { LAUNCH_LABEL, marksOnAxis } from '../src/load-marks.ts'
 import { collectRunReport, runReportHtml, terminalSummary } from '../src/run-report.ts'
 import { withReportPage } from '../src/testing.ts'
 import { openTestStore } from './helpers.ts'
@@ -143,4 +143,23 @@ describe('launch minute and latency bend in the run report', () => {
       expect(problems).toEqual([])
     })
   }, 60_000)
+})
+
+describe('marks on the wall-clock axis', () => {
+  const ts = [0, 60_000, 120_000, 180_000]
+  const axis = { ts, labels: ['a', 'b', 'c', 'd'] }
+  it('a launch minute in one per-minute bucket still spans a bucket; marks outside the axis are dropped', () => {
+    const m = marksOnAxis(axis, 60, {
+      launchAt: 70_000,
+      launchSpanMs: 60_000,
+      warmup: { from: 1_000, to: 5_000 },
+    })
+    expect(m.areas).toEqual([
+      expect.objectContaining({ from: 'a', to: 'b', label: 'warm-up' }),
+      expect.objectContaining({ from: 'b', to: 'c', label: 'launch minute' }),
+    ])
+    expect(m.lines).toEqual([expect.objectContaining({ at: 'b', label: LAUNCH_LABEL })])
+    const outside = marksOnAxis(axis, 60, { launchAt: 400_000, launchSpanMs: 60_000 })
+    expect(outside).toEqual({ areas: [], lines: [] })
+  })
 })
