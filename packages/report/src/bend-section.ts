@@ -18,8 +18,9 @@ const runName = (r: RunCurve) => (r.peakRps === null ? r.runId : `--peak-rps ${r
 export function bendVerdict(b: LatencyBend): string {
   const base = b.baseline
   if (!base) return 'no second of the load had enough requests to place latency against its arrival rate'
-  const runs = b.runs.filter((r) => r.points.length > 0).length
-  const over = `${runs} run${runs === 1 ? '' : 's'} at ${b.runs.map(runName).join(', ')}`
+  const drawn = b.runs.filter((r) => r.points.length > 0)
+  const runs = drawn.length
+  const over = `${runs} run${runs === 1 ? '' : 's'} at ${drawn.map(runName).join(', ')}`
   const top = Math.max(...b.pooled.map((p) => p.rate))
   if (b.bend) {
     const crossed =

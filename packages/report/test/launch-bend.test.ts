@@ -9,6 +9,7 @@ import { ingestK6 } from '@d11/store/ingest-k6'
 import { type K6SynthOptions, k6SynthLines } from '@d11/store/k6-synth'
 import { upsertRun } from '@d11/store/runs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bendVerdict } from '../src/bend-section.ts'
 import { LAUNCH_LABEL, marksOnAxis } from '../src/load-marks.ts'
 import { collectRunReport, runReportHtml, terminalSummary } from '../src/run-report.ts'
 import { withReportPage } from '../src/testing.ts'
@@ -161,5 +162,37 @@ describe('marks on the wall-clock axis', () => {
     expect(m.lines).toEqual([expect.objectContaining({ at: 'b', label: LAUNCH_LABEL })])
     const outside = marksOnAxis(axis, 60, { launchAt: 400_000, launchSpanMs: 60_000 })
     expect(outside).toEqual({ areas: [], lines: [] })
+  })
+})
+
+describe('the bend verdict', () => {
+  const pt = (rate: number, p99: number) => ({ rate, seconds: 4, requests: 400, p50: p99 / 4, p99 })
+  const flat = [pt(20, 30), pt(40, 31), pt(60, 33), pt(80, 35)]
+  it('a lone flat run says it did not bend and asks for a doubled rate', () => {
+    const v = bendVerdict({
+      runs: [
+        { runId: 'a', peakRps: 80, startedAt: 1, points: flat },
+        { runId: 'b', peakRps: 160, startedAt: 2, points: [] }, // stored without samples: not drawn
+      ],
+      binWidth: 10,
+      pooled: flat,
+      baseline: { p99: 31, upToRate: 60 },
+      sloP99: 1000,
+      bend: null,
+    })
+    expect(v).toBe(
+      'p99 does not bend up to 80/s, the highest rate achieved: no two adjacent rate bins pass 2× the 31.0 ms at the lowest rates or the 1000 ms SLO; 1 run at --peak-rps 80 (run again with --peak-rps doubled to find the bend)',
+    )
+  })
+  it('names an SLO crossing as such', () => {
+    const v = bendVerdict({
+      runs: [{ runId: 'a', peakRps: 80, startedAt: 1, points: flat }],
+      binWidth: 10,
+      pooled: flat,
+      baseline: { p99: 31, upToRate: 60 },
+      sloP99: 32,
+      bend: { rate: 60, p99: 33, reason: 'slo' },
+    })
+    expect(v).toMatch(/^p99 bends at about 60\/s: .* exceeds the 32 ms p99 SLO; 1 run at --peak-rps 80$/)
   })
 })
