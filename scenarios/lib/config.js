@@ -9,6 +9,16 @@ function num(name, fallback) {
   return value
 }
 
+/** A number >= 0 (0 switches something off). */
+function nonNegative(name, fallback) {
+  const raw = __ENV[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`__ENV.${name} must be a number >= 0 (got "${raw}")`)
+  return value
+}
+
 function bool(name, fallback) {
   const raw = __ENV[name]
   if (raw === undefined || raw === '') return fallback
@@ -32,6 +42,8 @@ export const config = {
   merchantUrl: (__ENV.MERCHANT_URL || 'http://127.0.0.1:4000').replace(/\/$/, ''),
   /** arrival rate of the busiest stage, iterations/s (ignored with STAGES_FILE or REPLAY) */
   peakRps: num('PEAK_RPS', 50),
+  /** real seconds of low-rate warm-up before a measured window (peak-nov11; 0 = none) */
+  warmupS: nonNegative('WARMUP_S', 5),
   /** simulated seconds per real second: a 1 h window runs 60 s at COMPRESS=60 */
   compress: num('COMPRESS', 60),
   /** a curve stages file (`d11 curve ... --k6 > stages.json`), absolute path */

@@ -5,6 +5,7 @@ import { check } from 'k6'
 import http from 'k6/http'
 import { Counter } from 'k6/metrics'
 import { config, JSON_HEADERS } from './config.js'
+import { shanghaiIso } from './windows.js'
 
 export const ANSWERED = http.expectedStatuses({ min: 200, max: 299 }, 409, 422)
 
@@ -55,14 +56,17 @@ export function answered(res, what) {
   })
 }
 
-/** setup(): load the world (LOAD_WORLD) and start the simulated clock at the window, COMPRESS x. */
-export async function startWindow(window) {
+/**
+ * setup(): load the world (LOAD_WORLD) and start the simulated clock at the window, COMPRESS x;
+ * `leadS` real seconds earlier when a warm-up runs first, so the window still opens on time.
+ */
+export async function startWindow(window, leadS = 0) {
   if (config.loadWorld) {
     if (!config.dataDir) throw new Error('__ENV.DATA_DIR is required to load the world (or set LOAD_WORLD=0)')
     const res = await api('POST', '/admin/world', { dir: config.dataDir }, 'admin.world')
     if (res.status !== 200) throw new Error(`POST /admin/world answered ${res.status}: ${res.body}`)
   }
-  return setClock(window.fromIso, config.compress)
+  return setClock(shanghaiIso(window.from - leadS * 1000 * config.compress), config.compress)
 }
 
 /** POST /admin/clock: simulated time starts at `startIso` and runs `rate` x wall time. */

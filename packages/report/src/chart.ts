@@ -66,6 +66,43 @@ export function shanghaiDate(ms: number): string {
 /** Axis name under the x axis (centred) or beside the y axis. */
 const X_NAME = { nameLocation: 'middle' as const, nameGap: 28 }
 
+/**
+ * Spans and instants marked on a category x axis, by label: shaded areas (a warm-up greyed, the
+ * launch minute) and vertical lines (the 00:00 second).
+ */
+export interface ChartMarks {
+  areas?: Array<{ from: string; to: string; label: string; color: string }>
+  lines?: Array<{ at: string; label: string; color?: string }>
+}
+
+/** The ECharts markArea / markLine of `marks`, carried by one series. */
+function markOption(marks: ChartMarks): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (marks.areas?.length) {
+    out.markArea = {
+      silent: true,
+      label: { position: 'insideTop', color: '#495057', fontSize: 11 },
+      data: marks.areas.map((a) => [
+        { name: a.label, xAxis: a.from, itemStyle: { color: a.color } },
+        { xAxis: a.to },
+      ]),
+    }
+  }
+  if (marks.lines?.length) {
+    out.markLine = {
+      silent: true,
+      symbol: 'none',
+      label: { formatter: '{b}', position: 'end', fontSize: 11 },
+      data: marks.lines.map((l) => ({
+        name: l.label,
+        xAxis: l.at,
+        lineStyle: { color: l.color ?? '#c2255c', type: 'solid', width: 1.5 },
+      })),
+    }
+  }
+  return out
+}
+
 /** A time-series line chart: one line per series over shared x labels. */
 export function lineChart(opts: {
   title?: string
@@ -74,6 +111,8 @@ export function lineChart(opts: {
   yName?: string
   /** x axis name, e.g. `wall clock (UTC+8)`. */
   xName?: string
+  /** Areas and lines marked on the x axis (drawn with the first series). */
+  marks?: ChartMarks
 }): ChartOption {
   const top = (opts.title ? 40 : 16) + 24
   return {
@@ -84,7 +123,7 @@ export function lineChart(opts: {
     grid: { left: 60, right: 24, top: top + 8, bottom: opts.xName ? 48 : 32 },
     xAxis: { type: 'category', data: opts.x, boundaryGap: false, name: opts.xName, ...X_NAME },
     yAxis: { type: 'value', name: opts.yName },
-    series: opts.series.map((s) => ({
+    series: opts.series.map((s, i) => ({
       name: s.name,
       type: 'line',
       data: s.data,
@@ -92,6 +131,50 @@ export function lineChart(opts: {
       showSymbol: opts.x.length <= 30,
       lineStyle: s.dashed ? { type: 'dashed' } : undefined,
       areaStyle: s.area ? { opacity: 0.15 } : undefined,
+      ...(i === 0 && opts.marks ? markOption(opts.marks) : {}),
+    })),
+  }
+}
+
+/**
+ * Lines over a numeric x axis (points `[x, y]`), e.g. latency against arrival rate; `lines` marks
+ * vertical lines at x values. Series with the same `color` read as one family (p50 dashed, p99 solid).
+ */
+export function xyChart(opts: {
+  series: Array<{ name: string; data: Array<[number, number]>; dashed?: boolean; color?: string }>
+  xName: string
+  yName: string
+  lines?: Array<{ x: number; label: string }>
+}): ChartOption {
+  return {
+    color: PALETTE,
+    tooltip: { trigger: 'item' },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 60, right: 40, top: 48, bottom: 48 },
+    xAxis: { type: 'value', name: opts.xName, min: 0, ...X_NAME },
+    yAxis: { type: 'value', name: opts.yName },
+    series: opts.series.map((s, i) => ({
+      name: s.name,
+      type: 'line',
+      data: s.data,
+      showSymbol: true,
+      symbolSize: 5,
+      itemStyle: s.color ? { color: s.color } : undefined,
+      lineStyle: {
+        ...(s.color ? { color: s.color } : {}),
+        ...(s.dashed ? { type: 'dashed', width: 1 } : {}),
+      },
+      ...(i === 0 && opts.lines?.length
+        ? {
+            markLine: {
+              silent: true,
+              symbol: 'none',
+              label: { formatter: '{b}', position: 'end', fontSize: 11 },
+              lineStyle: { color: '#c2255c', type: 'solid', width: 1.5 },
+              data: opts.lines.map((l) => ({ name: l.label, xAxis: l.x })),
+            },
+          }
+        : {}),
     })),
   }
 }

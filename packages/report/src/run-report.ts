@@ -1,10 +1,14 @@
 import * as analysis from '@d11/store/analysis'
 import type { Store } from '@d11/store/connection'
+import { type LatencyBend, latencyBend } from '@d11/store/latency-bend'
 import { getRun } from '@d11/store/runs'
 import { type ShedBucket, type ShedSummary, shedByBucket, shedSummary } from '@d11/store/shed'
 import { answersSection, answersText, collectAnswers, type RunAnswers } from './answers.ts'
+import { bendSection, bendVerdict } from './bend-section.ts'
 import { barChart, lineChart, renderChart, shanghaiClock, shanghaiDate, shanghaiLabel } from './chart.ts'
 import { htmlReport, type Section } from './html.ts'
+import { marksOnAxis } from './load-marks.ts'
+import { offendersSection } from './offenders-section.ts'
 
 /**
  * `@d11/report/run-report`: the report of one run from the store — a terminal summary and one
@@ -59,6 +63,10 @@ export interface RunReportData {
   manifest: Awaited<ReturnType<typeof getRun>>
   /** The three questions, answered before the charts. */
   answers: RunAnswers
+  /** Wall span of the load's warm-up (greyed on the load charts), when it ran one. */
+  warmup?: { from: number; to: number }
+  /** Latency against achieved arrival rate, this run and its stored runs at other peak rates. */
+  bend: LatencyBend
 }
 
 /** Runs every report query (sequentially: the embedded engine serves one query at a time anyway). */
@@ -90,6 +98,8 @@ export async function collectRunReport(store: Store, runId: string): Promise<Run
     payoutSpan: await analysis.simSpan(store, runId, 'payouts'),
     top: await analysis.topMerchantsByPayout(store, runId, 10),
     oversell: await analysis.oversellPayouts(store, runId, 20),
+    warmup: await analysis.warmupSpan(store, runId),
+    bend: await latencyBend(store, runId),
   }
 }
 
@@ -170,6 +180,7 @@ export function terminalSummary(d: RunReportData): string {
     answersText(d.answers),
     `  load     requests ${l.requests}  p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  errors ${pct(l.errorRate, 2)}`,
     `           iterations ${l.iterations}  dropped ${l.dropped}  achieved ${pct(l.achievedRatio)} of target  shed (503) ${d.shedTotal.shed} (${pct(d.shedTotal.shedRatio, 2)} of requests)`,
+    `  bend     ${bendVerdict(d.bend)}`,
     `  payouts  ${d.payouts.payouts} totalling ${yuan(d.payouts.amountFen)} (oversell ${yuan(d.payouts.oversellFen)})`,
   ]
   for (const c of d.byCause)
@@ -218,18 +229,29 @@ export function runReportHtml(d: RunReportData): string {
   })
 
   const axis = wallAxis(d)
+  // the warm-up greyed, the launch minute shaded and its second lined on every load chart
+  const marks = marksOnAxis(axis, d.bucketS, {
+    launchAt: d.answers.launch?.at ?? null,
+    launchSpanMs: d.answers.launch?.spanMs ?? 60_000,
+    warmup: d.warmup,
+  })
+  const marked = [
+    d.answers.launch ? ' The launch minute is shaded, a line on its 00:00 second.' : '',
+    d.warmup ? ' The warm-up before the window is greyed.' : '',
+  ].join('')
   if (d.arrival.length > 0) {
     const by = new Map(d.arrival.map((a) => [a.t, a]))
     const shedBy = new Map(d.shed.map((s) => [s.t, s.shedRate]))
     const source = d.arrival.find((a) => a.targetSource !== 'none')?.targetSource ?? 'none'
     sections.push({
       title: 'Arrival rate: target vs achieved, and shed',
-      text: `Iterations started per second (k6 \`iterations\`) against the target, ${BUCKET_TEXT[d.bucketS]}, wall-clock time. Target: ${TARGET_TEXT[source]}. Shed/s: requests the platform answered 503 (past capacity, with Retry-After), from the status of the stored k6 \`http_reqs\` samples.`,
+      text: `Iterations started per second (k6 \`iterations\`) against the target, ${BUCKET_TEXT[d.bucketS]}, wall-clock time. Target: ${TARGET_TEXT[source]}. Shed/s: requests the platform answered 503 (past capacity, with Retry-After), from the status of the stored k6 \`http_reqs\` samples.${marked}`,
       svg: renderChart(
         lineChart({
           x: axis.labels,
           xName: axis.name,
           yName: 'arrivals/s',
+          marks,
           series: [
             { name: 'target', data: axis.ts.map((t) => round(by.get(t)?.targetRate ?? 0)), dashed: true },
             {
@@ -246,9 +268,11 @@ export function runReportHtml(d: RunReportData): string {
   }
 
   if (d.latency.length > 0) {
-    // setup()/teardown() requests carry no scenario tag: left out when the scenarios have data.
-    const tagged = d.latency.some((r) => r.scenario !== '')
-    const rows = tagged ? d.latency.filter((r) => r.scenario !== '') : d.latency
+    // setup()/teardown() requests carry no scenario tag: left out when the scenarios have data;
+    // the warm-up is greyed, its latency is not the run's.
+    const measured = d.latency.filter((r) => r.scenario !== analysis.WARMUP_SCENARIO)
+    const tagged = measured.some((r) => r.scenario !== '')
+    const rows = tagged ? measured.filter((r) => r.scenario !== '') : measured
     const scenarios = [...new Set(rows.map((r) => r.scenario))].slice(0, 4)
     const series = scenarios.flatMap((sc) => {
       const by = new Map(rows.filter((r) => r.scenario === sc).map((r) => [r.t, r]))
@@ -264,10 +288,12 @@ export function runReportHtml(d: RunReportData): string {
     const leftOut = tagged && d.latency.some((r) => r.scenario === '')
     sections.push({
       title: 'Latency percentiles over time',
-      text: `\`http_req_duration\` p50 / p95 / p99 (ms) ${BUCKET_TEXT[d.bucketS]} and scenario, wall-clock time${leftOut ? '; setup()/teardown() requests (no scenario tag) are left out' : ''}.`,
-      svg: renderChart(lineChart({ x: axis.labels, xName: axis.name, yName: 'ms', series })),
+      text: `\`http_req_duration\` p50 / p95 / p99 (ms) ${BUCKET_TEXT[d.bucketS]} and scenario, wall-clock time${leftOut ? '; setup()/teardown() requests (no scenario tag) are left out' : ''}${d.warmup ? "; the warm-up's requests are left out" : ''}.${marked}`,
+      svg: renderChart(lineChart({ x: axis.labels, xName: axis.name, yName: 'ms', series, marks })),
     })
   }
+  const bend = bendSection(d.bend)
+  if (bend) sections.push(bend)
 
   if (d.errors.length > 0) {
     const agg = axis.ts.map((t) => {
@@ -277,12 +303,13 @@ export function runReportHtml(d: RunReportData): string {
     })
     sections.push({
       title: 'Error rate over time',
-      text: `Share of failed requests (k6 \`http_req_failed\`), all scenarios, ${BUCKET_TEXT[d.bucketS]}, wall-clock time.`,
+      text: `Share of failed requests (k6 \`http_req_failed\`), all scenarios, ${BUCKET_TEXT[d.bucketS]}, wall-clock time.${marked}`,
       svg: renderChart(
         lineChart({
           x: axis.labels,
           xName: axis.name,
           yName: '% failed',
+          marks,
           series: [{ name: 'error rate %', data: agg, area: true }],
         }),
         { height: 260 },
@@ -408,71 +435,8 @@ export function runReportHtml(d: RunReportData): string {
     })
   }
 
-  if (d.top.length > 0 || d.merchants.length > 0) {
-    const sla = new Map(d.merchants.map((m) => [m.merchantId, m]))
-    const fmt = (v: number | null | undefined, f: (x: number) => string) =>
-      v === null || v === undefined ? '–' : f(v)
-    sections.push({
-      title: 'Top offenders',
-      text:
-        d.top.length > 0
-          ? 'Merchants with the largest payouts, with their SLA figures.'
-          : 'No payouts in this run: merchants with the most failed SLA verdicts, with their SLA figures.',
-      svg:
-        d.top.length > 0
-          ? renderChart(
-              barChart({
-                categories: d.top.map((t) => t.key),
-                series: [{ name: 'yuan', data: d.top.map((t) => t.amountFen / 100) }],
-                horizontal: true,
-                valueName: 'yuan',
-                categoryName: 'merchant',
-              }),
-              { height: 100 + 28 * d.top.length },
-            )
-          : renderChart(
-              barChart({
-                categories: d.merchants.slice(0, 10).map((m) => m.merchantId),
-                series: [{ name: 'failed verdicts', data: d.merchants.slice(0, 10).map((m) => m.failed) }],
-                horizontal: true,
-                valueName: 'failed verdicts',
-                categoryName: 'merchant',
-              }),
-              { height: 100 + 28 * Math.min(10, d.merchants.length) },
-            ),
-      table: {
-        columns: [
-          'merchant',
-          'payouts',
-          'amount',
-          '48 h pickup',
-          '24 h trace',
-          'EXP-1 reply',
-          'EXP-2 manual s',
-          'EXP-3 score',
-          'failed verdicts',
-        ],
-        rows: (d.top.length > 0
-          ? d.top.map((t) => t.key)
-          : d.merchants.slice(0, 10).map((m) => m.merchantId)
-        ).map((id) => {
-          const t = d.top.find((x) => x.key === id)
-          const m = sla.get(id)
-          return [
-            id,
-            t?.payouts ?? 0,
-            yuan(t?.amountFen ?? 0),
-            fmt(m?.pickup48hRate, (v) => pct(v)),
-            fmt(m?.trace24hRate, (v) => pct(v)),
-            fmt(m?.replyRate, (v) => pct(v)),
-            fmt(m?.manualResponseSec, (v) => v.toFixed(1)),
-            fmt(m?.experienceScore, (v) => v.toFixed(2)),
-            m?.failed ?? 0,
-          ]
-        }),
-      },
-    })
-  }
+  const offenders = offendersSection(d, yuan, pct)
+  if (offenders) sections.push(offenders)
 
   if (d.oversell.length > 0) {
     sections.push({

@@ -66,8 +66,8 @@ describe('run report', () => {
           height: s.getBoundingClientRect().height,
         })),
       )
-      // arrival, latency, error rate, SLA, payouts over time, top offenders
-      expect(charts.length).toBe(6)
+      // arrival, latency, latency bend, error rate, SLA, payouts over time, top offenders
+      expect(charts.length).toBe(7)
       for (const c of charts) {
         expect(c.paths).toBeGreaterThan(2)
         expect(c.texts).toBeGreaterThan(2)
@@ -79,6 +79,7 @@ describe('run report', () => {
         expect.arrayContaining([
           'Arrival rate: target vs achieved, and shed',
           'Latency percentiles over time',
+          'Where latency bends',
           'SLA compliance',
           'Payouts by cause over time',
           'Top offenders',

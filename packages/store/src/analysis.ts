@@ -12,6 +12,12 @@ import { getRun } from './runs.ts'
 
 const n = (v: unknown) => Number(v ?? 0)
 
+/**
+ * The scenario of a load's warm-up (scenarios/lib/warmup.js): low-rate seconds before the measured
+ * window that the launch answer, the summary figures and the latency bend leave out.
+ */
+export const WARMUP_SCENARIO = 'warmup'
+
 /** Bucket widths the load charts use, seconds. */
 export type BucketSeconds = 1 | 10 | 60
 
@@ -193,8 +199,8 @@ export interface ArrivalBucket {
 }
 
 /**
- * When the arrival stages started, epoch ms: the start of the first scenario-tagged request
- * (`ts - http_req_duration`: setup() is over and the first iteration began), else the run's
+ * When the arrival stages started, epoch ms: the start of the first request of a measured scenario
+ * (`ts - http_req_duration`: setup() and any warm-up are over, the first iteration began), else the run's
  * `parameters.loadStartedAt` (taken before the engine started, so it includes setup()).
  */
 async function stagesStart(store: Store, runId: string, loadStartedAt: number): Promise<number> {
@@ -202,8 +208,9 @@ async function stagesStart(store: Store, runId: string, loadStartedAt: number): 
     store,
     `SELECT count() AS c, min(toUnixTimestamp64Milli(ts) - value) AS first
      FROM ${store.t('k6_samples')}
-     WHERE run_id = {runId:String} AND metric = 'http_req_duration' AND scenario != ''`,
-    { runId },
+     WHERE run_id = {runId:String} AND metric = 'http_req_duration'
+       AND scenario NOT IN ('', {warmup:String})`,
+    { runId, warmup: WARMUP_SCENARIO },
   )
   return r && n(r.c) > 0 ? Math.round(n(r.first)) : loadStartedAt
 }
@@ -307,7 +314,10 @@ export interface LoadSummary {
   achievedRatio: number
 }
 
-/** Whole-run load figures: request count, latency quantiles, error rate, dropped iterations. */
+/**
+ * Whole-run load figures: request count, latency quantiles, error rate, dropped iterations; the
+ * warm-up's samples ({@link WARMUP_SCENARIO}) are not the run's and are left out.
+ */
 export async function loadSummary(store: Store, runId: string): Promise<LoadSummary> {
   const [r] = await queryRows<Record<string, unknown>>(
     store,
@@ -317,8 +327,8 @@ export async function loadSummary(store: Store, runId: string): Promise<LoadSumm
             sumMergeIf(total, metric = 'http_req_failed') AS failed,
             countMergeIf(n, metric = 'http_req_failed') AS checked,
             quantilesMergeIf(0.5, 0.95, 0.99)(q, metric = 'http_req_duration') AS qs
-     FROM ${store.t('k6_minute')} WHERE run_id = {runId:String}`,
-    { runId },
+     FROM ${store.t('k6_minute')} WHERE run_id = {runId:String} AND scenario != {warmup:String}`,
+    { runId, warmup: WARMUP_SCENARIO },
   )
   const qs = (r?.qs as number[] | undefined) ?? []
   const iterations = n(r?.iterations)
@@ -535,6 +545,20 @@ export async function runFigures(store: Store, runId: string): Promise<RunFigure
     payout: pay.amountFen,
     sla_ok: verdicts > 0 ? sla.reduce((a, s) => a + s.ok, 0) / verdicts : 1,
   }
+}
+
+/** Wall span (epoch ms) of a load's warm-up samples; undefined when it ran none. */
+export async function warmupSpan(
+  store: Store,
+  runId: string,
+): Promise<{ from: number; to: number } | undefined> {
+  const [r] = await queryRows<Record<string, unknown>>(
+    store,
+    `SELECT count() AS c, toUnixTimestamp64Milli(min(ts)) AS from, toUnixTimestamp64Milli(max(ts)) AS to
+     FROM ${store.t('k6_samples')} WHERE run_id = {runId:String} AND scenario = {warmup:String}`,
+    { runId, warmup: WARMUP_SCENARIO },
+  )
+  return r && n(r.c) > 0 ? { from: n(r.from), to: n(r.to) } : undefined
 }
 
 export interface SimSpan {

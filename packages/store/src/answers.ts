@@ -1,3 +1,4 @@
+import { WARMUP_SCENARIO } from './analysis.ts'
 import { queryRows, type Store } from './connection.ts'
 
 /**
@@ -39,8 +40,9 @@ export async function launchLatency(
     `SELECT count() AS requests, quantile(0.99)(value) AS p99
      FROM ${store.t('k6_samples')}
      WHERE run_id = {runId:String} AND metric = 'http_req_duration' AND tags['name'] = {name:String}
+       AND scenario != {warmup:String}
        AND ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})`,
-    { runId, name: LAUNCH_ENDPOINT, from: launchAt, to: launchAt + spanMs },
+    { runId, name: LAUNCH_ENDPOINT, from: launchAt, to: launchAt + spanMs, warmup: WARMUP_SCENARIO },
   )
   const requests = n(r?.requests)
   return {

@@ -24,6 +24,12 @@ export interface K6SynthOptions {
   errorRate?: number
   /** Share of target arrivals actually started, 0..1. @default 1 */
   achieved?: number
+  /** Target rate per second instead of the constant `rate` (index = second). */
+  rateAt?: (second: number) => number
+  /** Median latency (ms) of a second whose target is `rate` instead of the constant `latencyMs`. */
+  latencyAt?: (rate: number) => number
+  /** Extra tags on every point, e.g. `{ phase: 'peak' }`. */
+  tags?: Record<string, string>
 }
 
 const START = Date.UTC(2022, 10, 10, 16, 0, 0) // 2022-11-11T00:00:00+08:00
@@ -55,22 +61,25 @@ export function* k6SynthLines(opts: K6SynthOptions = {}): Generator<string> {
   yield decl('http_req_failed', 'rate')
   const point = (metric: string, ms: number, value: number, tags: Record<string, string>) =>
     JSON.stringify({ type: 'Point', metric, data: { time: isoShanghai(ms), value, tags } })
+  const base = { ...opts.tags, scenario }
   for (let s = 0; s < (opts.seconds ?? 180); s++) {
     const t0 = start + s * 1000
-    yield point('d11_target_rate', t0, rate, { scenario })
-    const started = Math.round(rate * achieved)
-    if (started < rate) yield point('dropped_iterations', t0, rate - started, { scenario })
+    const target = opts.rateAt ? opts.rateAt(s) : rate
+    const median = opts.latencyAt ? opts.latencyAt(target) : latency
+    yield point('d11_target_rate', t0, target, base)
+    const started = Math.round(target * achieved)
+    if (started < target) yield point('dropped_iterations', t0, target - started, base)
     for (let i = 0; i < started; i++) {
       const t = t0 + Math.floor((i * 1000) / Math.max(started, 1))
       const failed = rnd() < errorRate
       const status = failed ? '503' : '200'
-      const tags = { scenario, method: 'POST', name: '/orders', status, expected_response: String(!failed) }
+      const tags = { ...base, method: 'POST', name: '/orders', status, expected_response: String(!failed) }
       // log-normal-ish latency around the median
-      const ms = latency * Math.exp((rnd() + rnd() + rnd() - 1.5) * 0.8)
+      const ms = median * Math.exp((rnd() + rnd() + rnd() - 1.5) * 0.8)
       yield point('http_reqs', t, 1, tags)
       yield point('http_req_duration', t, Math.round(ms * 1000) / 1000, tags)
       yield point('http_req_failed', t, failed ? 1 : 0, tags)
-      yield point('iterations', t, 1, { scenario })
+      yield point('iterations', t, 1, base)
     }
   }
 }
