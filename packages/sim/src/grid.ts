@@ -4,13 +4,24 @@ import { Worker } from 'node:worker_threads'
 import { cachedWorkerEntry } from '@d11/generator/worker-bundle'
 import { type CellOptions, type CellRun, runCell } from './cell.ts'
 import { SimError } from './errors.ts'
+import type { GridJob, WorkerReply } from './grid-worker.ts'
 import { type Cell, expandGrid, type GridAxis, type Scenario } from './scenario.ts'
 
 export interface GridOptions extends CellOptions {
-  /** worker threads; 0 runs every cell in this thread @default see {@link autoWorkers} */
+  /**
+   * Threads that run cells: this one and `workers − 1` worker threads (so 2 starts one worker);
+   * 0 or 1 runs every cell in this thread. @default see {@link autoWorkers}
+   */
   workers?: number
-  /** called after each finished cell (drive a progress bar from it) */
+  /** called after each finished cell, in finishing order (drive a progress bar from it) */
   onCell?: (done: number, total: number, run: CellRun) => void
+  /** run on this started pool instead of starting (and closing) one for the call */
+  pool?: GridPool
+  /**
+   * Whether this thread runs cells too; false starts `workers` worker threads and keeps this
+   * thread's event loop free (a server, a live progress display). @default true
+   */
+  callerRuns?: boolean
 }
 
 /**
@@ -30,83 +41,199 @@ function workerUrl(): Promise<URL> {
   return bundled
 }
 
-/** Starting a worker (loading the TypeScript sources) costs seconds; below this much work one thread wins. */
+/**
+ * A worker costs ~0.3 s of CPU to start and runs its first cells with a cold JIT; below this much
+ * work in all the calling thread finishes before a worker would pay that back.
+ */
 export const AUTO_WORKERS_MIN_ORDERS = 2_000_000
 
-/** Default pool size: every available core when the grid simulates ≥ 2M orders in all, else 0 (this thread). */
+/** Default thread count: every available core when the grid simulates ≥ 2M orders in all, else 1 (this thread). */
 export function autoWorkers(cells: Cell[]): number {
-  const orders = cells.reduce((a, c) => a + (c.scenario.arrivals.orders ?? 0), 0)
-  return cells.length > 1 && orders >= AUTO_WORKERS_MIN_ORDERS ? availableParallelism() : 0
+  const orders = cells.reduce((a, c) => a + cellCost(c), 0)
+  return cells.length > 1 && orders >= AUTO_WORKERS_MIN_ORDERS ? availableParallelism() : 1
+}
+
+/** Relative cost of a cell: its drawn orders (a world's arrivals are unknown until read: 0). */
+const cellCost = (c: Cell) => c.scenario.arrivals.orders ?? 0
+
+/** Positions of `cells`, largest first (ties in grid order), the order threads take them in. */
+export function dispatchOrder(cells: Cell[]): Int32Array {
+  const order = Array.from(cells.keys()).sort((a, b) => cellCost(cells[b]!) - cellCost(cells[a]!) || a - b)
+  return Int32Array.from(order)
 }
 
 /**
- * Runs every combination of `axes` over `base`, spread over worker threads. Results come back in
- * cell order whatever the scheduling; each cell's seed depends only on (seed, its parameters).
+ * Runs every combination of `axes` over `base`, spread over threads. Results come back in cell
+ * order whatever the scheduling; each cell's seed depends only on (seed, its parameters).
  */
 export async function runGrid(base: Scenario, axes: GridAxis[], opts: GridOptions = {}): Promise<CellRun[]> {
-  const cells = expandGrid(base, axes)
-  return runCells(cells, opts)
+  return runCells(expandGrid(base, axes), opts)
 }
 
+/** Runs `cells` (result `i` is `cells[i]`'s) on `opts.pool` or on a pool of `opts.workers` threads started for the call. */
 export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<CellRun[]> {
-  const total = cells.length
-  const workers = Math.min(total, opts.workers ?? autoWorkers(cells))
-  const { workers: _w, onCell, ...cellOpts } = opts
-  const out: CellRun[] = new Array(total)
-  let done = 0
-  if (workers <= 0) {
-    for (const cell of cells) {
-      const run = await runCell(cell, cellOpts)
-      out[cell.index] = run
+  const { pool, workers, callerRuns, ...rest } = opts
+  if (pool) return pool.run(cells, rest)
+  const threads = Math.min(cells.length, workers ?? autoWorkers(cells))
+  const own = GridPool.start(threads, callerRuns === undefined ? {} : { callerRuns })
+  try {
+    return await own.run(cells, rest)
+  } finally {
+    await own.close()
+  }
+}
+
+/** Lets queued worker messages (results, errors) through between two cells of this thread. */
+const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/**
+ * This thread plus `threads − 1` worker threads. The workers are spawned at once (so they boot
+ * while the caller still parses or expands its grid) and live until {@link close}: a pool reused
+ * across runs pays start-up and JIT warm-up once.
+ *
+ * A run hands every thread the cells once; then each thread, this one included, takes the next
+ * cell from a shared atomic counter over the cells sorted largest first (work stealing without a
+ * message per cell: a fast thread just takes more), and a worker posts back only the small
+ * {@link CellRun} summary (evidence rows go to the spool from the thread that made them).
+ */
+export class GridPool {
+  private readonly workers: Promise<Worker[]>
+  private jobs = 0
+  private running = false
+  /** cells each thread ran in the last run: this thread first (0 when it runs none), then each worker */
+  lastRun: { cellsPerThread: number[] } | undefined
+
+  private constructor(
+    readonly threads: number,
+    readonly callerRuns: boolean,
+  ) {
+    const extra = callerRuns ? threads - 1 : threads
+    this.workers =
+      extra === 0
+        ? Promise.resolve([])
+        : workerUrl().then((url) =>
+            Array.from({ length: extra }, () => new Worker(url, { workerData: { entry: ENTRY.href } })),
+          )
+    // a failed start is reported by the next run; do not let it go unhandled meanwhile
+    this.workers.catch(() => {})
+  }
+
+  /**
+   * Starts the worker threads of a `threads`-thread pool now: `threads − 1` workers beside this
+   * thread (0 and 1: this thread only), or `threads` workers with `callerRuns: false`.
+   */
+  static start(threads: number, { callerRuns = true }: { callerRuns?: boolean } = {}): GridPool {
+    if (!Number.isInteger(threads) || threads < 0)
+      throw new SimError('SIM_ERR_GRID', `workers: must be a whole number >= 0, got ${threads}`)
+    return new GridPool(Math.max(1, threads), callerRuns)
+  }
+
+  /** Runs `cells` on every thread of the pool; result `i` is `cells[i]`'s. One run at a time. */
+  async run(cells: Cell[], opts: Omit<GridOptions, 'pool' | 'workers'> = {}): Promise<CellRun[]> {
+    if (this.running) throw new SimError('SIM_ERR_GRID', 'a grid pool runs one grid at a time')
+    this.running = true
+    try {
+      return await this.runJob(++this.jobs, cells, opts)
+    } finally {
+      this.running = false
+    }
+  }
+
+  private async runJob(job: number, cells: Cell[], opts: Omit<GridOptions, 'pool' | 'workers'>) {
+    const { onCell, ...cellOpts } = opts
+    const total = cells.length
+    const out: CellRun[] = new Array(total)
+    if (total === 0) return out
+    const order = dispatchOrder(cells)
+    const next = new Int32Array(new SharedArrayBuffer(4))
+    let done = 0
+    const cellsPerThread = [0]
+    let settle!: { resolve: () => void; reject: (err: Error) => void }
+    const finished = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject }
+    })
+    let failed = false
+    const fail = (err: Error) => {
+      failed = true
+      Atomics.store(next, 0, total) // nobody takes another cell
+      settle.reject(err)
+    }
+    const accept = (position: number, run: CellRun) => {
+      out[position] = run
       done++
-      onCell?.(done, total, run)
+      try {
+        onCell?.(done, total, run)
+      } catch (err) {
+        fail(err as Error)
+      }
+      if (done === total) settle.resolve()
+    }
+
+    const detach: Array<() => void> = []
+    const joinWorkers = this.workers.then(
+      (workers) => {
+        if (failed) return
+        const message: GridJob = { job, cells, opts: cellOpts, order, next: next.buffer as SharedArrayBuffer }
+        workers.forEach((w, i) => {
+          cellsPerThread[i + 1] = 0
+          const counted = (position: number, run: CellRun) => {
+            cellsPerThread[i + 1]!++
+            accept(position, run)
+          }
+          detach.push(listen(w, job, { accept: counted, fail }))
+        })
+        for (const w of workers) w.postMessage(message)
+      },
+      (err: Error) => fail(new SimError('SIM_ERR_WORKER', `grid workers did not start: ${err.message}`)),
+    )
+    const ownShare = async () => {
+      while (this.callerRuns) {
+        const k = Atomics.add(next, 0, 1)
+        if (k >= total || failed) return
+        const position = order[k]!
+        let run: CellRun
+        try {
+          run = await runCell(cells[position]!, cellOpts)
+        } catch (err) {
+          fail(err as Error)
+          return
+        }
+        cellsPerThread[0]!++
+        accept(position, run)
+        await yieldToEvents()
+      }
+    }
+    try {
+      await Promise.all([ownShare(), joinWorkers, finished])
+    } finally {
+      for (const off of detach) off()
+      this.lastRun = { cellsPerThread }
     }
     return out
   }
-  let next = 0
-  const pool: Worker[] = []
-  const url = await workerUrl()
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const busy = new Map<Worker, number>()
-      const feed = (w: Worker) => {
-        // idle workers wait; the pool terminates them all at the end (terminate() on a worker
-        // that already exited on its own may never settle)
-        if (next >= total) {
-          busy.delete(w)
-          return
-        }
-        busy.set(w, next)
-        w.postMessage({ cell: cells[next++], opts: cellOpts })
-      }
-      for (let i = 0; i < workers; i++) {
-        const w = new Worker(url, { workerData: { entry: ENTRY.href } })
-        pool.push(w)
-        w.on(
-          'message',
-          (msg: { ready?: boolean; ok?: boolean; run?: CellRun; index?: number; error?: string }) => {
-            if (msg.ready) return feed(w)
-            if (!msg.ok || !msg.run) {
-              reject(new SimError('SIM_ERR_WORKER', `cell ${msg.index}: ${msg.error}`))
-              return
-            }
-            out[msg.run.index] = msg.run
-            done++
-            onCell?.(done, total, msg.run)
-            if (done === total) resolve()
-            else feed(w)
-          },
-        )
-        w.on('error', (err) => reject(new SimError('SIM_ERR_WORKER', `grid worker failed: ${err.message}`)))
-        w.on('exit', (code) => {
-          const cell = busy.get(w)
-          if (cell !== undefined)
-            reject(new SimError('SIM_ERR_WORKER', `grid worker exited (code ${code}) during cell ${cell}`))
-        })
-      }
-    })
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()))
+
+  /** Terminates the worker threads (a cell still running in one is abandoned). */
+  async close(): Promise<void> {
+    const workers = await this.workers.catch(() => [] as Worker[])
+    await Promise.all(workers.map((w) => w.terminate()))
   }
-  return out
+}
+
+/** Routes one worker's replies for `job` to the run; returns the listeners' removal. */
+function listen(
+  w: Worker,
+  job: number,
+  run: { accept: (position: number, r: CellRun) => void; fail: (err: Error) => void },
+): () => void {
+  const onMessage = (msg: WorkerReply) => {
+    if (msg.job !== job) return // a late reply of an earlier, failed run
+    if ('run' in msg) run.accept(msg.position, msg.run)
+    else if ('error' in msg) run.fail(new SimError('SIM_ERR_WORKER', `cell ${msg.position}: ${msg.error}`))
+  }
+  const onError = (err: Error) =>
+    run.fail(new SimError('SIM_ERR_WORKER', `grid worker failed: ${err.message}`))
+  const onExit = (code: number) =>
+    run.fail(new SimError('SIM_ERR_WORKER', `grid worker exited (code ${code}) during the grid`))
+  w.on('message', onMessage).on('error', onError).on('exit', onExit)
+  return () => w.off('message', onMessage).off('error', onError).off('exit', onExit)
 }

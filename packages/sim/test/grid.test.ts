@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { cellSeed } from '../src/cell.ts'
-import { runCells } from '../src/grid.ts'
+import { type CellRun, cellSeed, type Seeding } from '../src/cell.ts'
+import { dispatchOrder, GridPool, runCells } from '../src/grid.ts'
 import { whatIfReport } from '../src/report.ts'
 import { expandGrid, gridAxesOf, loadScenario, parseGridFlag } from '../src/scenario.ts'
 import { EXAMPLES } from './helpers.ts'
@@ -54,6 +54,64 @@ describe('grid runs across worker threads', () => {
       const summary = rows.find((r) => r.table === 'events' && r.row.kind === 'whatif_cell')
       expect(JSON.parse(summary!.row.detail as string).result).toEqual(run.result)
     }
+  })
+
+  /** A run's results and the bytes of its spool, file by file (run ids name the files). */
+  const snapshot = (runs: CellRun[], spool: string) => ({
+    runs: JSON.stringify(runs),
+    spool: readdirSync(spool)
+      .filter((f) => f.endsWith('.ndjson'))
+      .sort()
+      .map((f) => [f, readFileSync(join(spool, f), 'utf8')]),
+  })
+
+  for (const seeding of ['common', 'per-cell'] as Seeding[]) {
+    it(`--seeding ${seeding}: 1 thread, caller + 1 worker and 2 workers alone give byte-identical results and spools`, async () => {
+      const on = async (opts: { workers: number; callerRuns?: boolean }) => {
+        const spool = mkdtempSync(join(tmpdir(), 'd11-sim-spool-'))
+        const runs = await runCells(cells, { ...opts, seeding, spoolDir: spool, wallTime: 1_700_000_000_000 })
+        return snapshot(runs, spool)
+      }
+      const one = await on({ workers: 1 })
+      expect(one.spool).toHaveLength(9)
+      expect(await on({ workers: 2 })).toEqual(one)
+      // every cell in worker threads (callerRuns: false), so the worker path is surely taken
+      expect(await on({ workers: 2, callerRuns: false })).toEqual(one)
+    })
+  }
+
+  it('threads take cells largest first, ties in grid order', () => {
+    const sized = expandGrid(base, [parseGridFlag('arrivals.orders=1000,9000,4000,9000')])
+    expect([...dispatchOrder(sized)]).toEqual([1, 3, 2, 0])
+  })
+
+  it('a started pool runs several grids, counts the cells each thread ran, and closes', async () => {
+    const pool = GridPool.start(2, { callerRuns: false })
+    try {
+      const first = await runCells(cells, { pool })
+      // this thread ran none; the two workers shared the nine
+      const split = pool.lastRun?.cellsPerThread ?? []
+      expect(split).toHaveLength(3)
+      expect(split[0]).toBe(0)
+      expect(split.reduce((a, b) => a + b)).toBe(9)
+      const second = await runCells(cells.slice(0, 3), { pool, seeding: 'per-cell' })
+      expect(second.map((r) => r.id)).toEqual(cells.slice(0, 3).map((c) => c.id))
+      expect(pool.lastRun?.cellsPerThread.reduce((a, b) => a + b)).toBe(3)
+      expect(first.map((r) => r.result)).toEqual((await runCells(cells, { workers: 1 })).map((r) => r.result))
+    } finally {
+      await pool.close()
+    }
+  })
+
+  it("a cell failing in a worker rejects the grid with the cell's error", async () => {
+    const broken = expandGrid(
+      { ...base, skus: [], arrivals: { ...base.arrivals, world: '/nonexistent/d11-world' } },
+      [parseGridFlag('oversell.buffer=0,2%')],
+    )
+    await expect(runCells(broken, { workers: 2, callerRuns: false })).rejects.toThrow(
+      /cell \d: arrivals\.world: cannot read "\/nonexistent\/d11-world"/,
+    )
+    await expect(runCells(broken, { workers: 1 })).rejects.toThrow(/arrivals\.world: cannot read/)
   })
 
   it('more buffer and more capacity never cost more in this grid', async () => {
