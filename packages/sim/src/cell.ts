@@ -1,6 +1,6 @@
 import { type CellResult, deriveSeed, type Evidence, type EvidenceSink, simulate } from './engine.ts'
 import type { Cell, GridValue, Scenario } from './scenario.ts'
-import { withWorldSkus, worldArrivals } from './world.ts'
+import { cellWorld } from './world-memo.ts'
 
 /**
  * One grid cell end to end: seed, simulation and (optionally) its evidence in the spool.
@@ -64,7 +64,7 @@ export function cellRunId(s: Scenario, params: Record<string, GridValue>, seed: 
 const orderId = (i: number) => `o-${String(i + 1).padStart(9, '0')}`
 
 export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellRun> {
-  const s = await withWorldSkus(cell.scenario)
+  const { scenario: s, arrivals } = await cellWorld(cell.scenario)
   const seed = cellSeed(s, cell.params, opts.seeding)
   const runId = cellRunId(s, cell.params, seed)
   const wall = opts.wallTime ?? 0
@@ -124,7 +124,6 @@ export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellR
       },
     }
   }
-  const arrivals = s.arrivals.world ? await worldArrivals(s) : undefined
   const result = simulate(s, {
     ...(arrivals ? { arrivals } : {}),
     seed,
