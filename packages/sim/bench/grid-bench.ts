@@ -57,6 +57,11 @@ export function gridBench(o: { cellOrders: number; threads: number; rounds: numb
     console.log(
       `  speed-up: ${(wallOne / wallMany).toFixed(2)}× (ratio of medians), ${paired.toFixed(2)}× (median of the rounds' ratios); target ≥ 1.6× on 2 threads`,
     )
+    const quiet = (m: ArmMeasure) => m.othersMs !== null && m.othersMs / m.wallMs < QUIET_CORES
+    const clean = one.flatMap((m, i) => (quiet(m) && quiet(many[i]!) ? [m.wallMs / many[i]!.wallMs] : []))
+    console.log(
+      `  rounds where the rest of the machine used < ${QUIET_CORES} cores in both arms: ${clean.length} of ${rounds}${clean.length ? `, their median speed-up ${median(clean).toFixed(2)}×` : ''}`,
+    )
   }
   console.log(`load average at the end ${fmtLoad()}`)
   console.log(
@@ -72,6 +77,9 @@ export function gridBench(o: { cellOrders: number; threads: number; rounds: numb
     ].join('\n'),
   )
 }
+
+/** Below this much CPU taken by other processes (in cores) an arm counts as run on a quiet machine. */
+const QUIET_CORES = 0.25
 
 const ARM = fileURLToPath(new URL('./grid-arm.ts', import.meta.url))
 

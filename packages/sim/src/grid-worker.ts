@@ -16,6 +16,8 @@ export interface GridJob {
 export type WorkerReply =
   | { job: number; position: number; run: CellRun }
   | { job: number; position: number; error: string }
+  /** once, when the worker has loaded its code */
+  | { job?: undefined; ready: true }
 
 /**
  * Grid worker: for each job, takes cells from the shared counter until none is left, posting each
@@ -37,3 +39,4 @@ port.on('message', async ({ job, cells, opts, order, next }: GridJob) => {
     }
   }
 })
+port.postMessage({ ready: true } satisfies WorkerReply)

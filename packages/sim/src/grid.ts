@@ -98,6 +98,7 @@ const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve)
  */
 export class GridPool {
   private readonly workers: Promise<Worker[]>
+  private readonly booted: Promise<void>
   private jobs = 0
   private running = false
   /** cells each thread ran in the last run: this thread first (0 when it runs none), then each worker */
@@ -116,6 +117,13 @@ export class GridPool {
           )
     // a failed start is reported by the next run; do not let it go unhandled meanwhile
     this.workers.catch(() => {})
+    this.booted = this.workers.then((workers) => Promise.all(workers.map(booted))).then(() => {})
+    this.booted.catch(() => {})
+  }
+
+  /** Resolves once every worker has loaded its code (a bench or a test that wants none still booting). */
+  ready(): Promise<void> {
+    return this.booted
   }
 
   /**
@@ -219,6 +227,27 @@ export class GridPool {
   }
 }
 
+/** Resolves when `w` reports its code loaded; rejects if it fails or exits first. */
+function booted(w: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: WorkerReply) => {
+      if (!('ready' in msg)) return
+      off()
+      resolve()
+    }
+    const onError = (err: Error) => {
+      off()
+      reject(new SimError('SIM_ERR_WORKER', `grid worker failed to start: ${err.message}`))
+    }
+    const onExit = (code: number) => {
+      off()
+      reject(new SimError('SIM_ERR_WORKER', `grid worker exited (code ${code}) while starting`))
+    }
+    const off = () => w.off('message', onMessage).off('error', onError).off('exit', onExit)
+    w.on('message', onMessage).on('error', onError).on('exit', onExit)
+  })
+}
+
 /** Routes one worker's replies for `job` to the run; returns the listeners' removal. */
 function listen(
   w: Worker,
@@ -227,6 +256,7 @@ function listen(
 ): () => void {
   const onMessage = (msg: WorkerReply) => {
     if (msg.job !== job) return // a late reply of an earlier, failed run
+    if ('ready' in msg) return
     if ('run' in msg) run.accept(msg.position, msg.run)
     else if ('error' in msg) run.fail(new SimError('SIM_ERR_WORKER', `cell ${msg.position}: ${msg.error}`))
   }

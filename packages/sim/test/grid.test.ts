@@ -88,6 +88,7 @@ describe('grid runs across worker threads', () => {
   it('a started pool runs several grids, counts the cells each thread ran, and closes', async () => {
     const pool = GridPool.start(2, { callerRuns: false })
     try {
+      await pool.ready()
       const first = await runCells(cells, { pool })
       // this thread ran none; the two workers shared the nine
       const split = pool.lastRun?.cellsPerThread ?? []
