@@ -28,6 +28,8 @@ export interface ArmMeasure {
   /** 1-minute load average at the start */
   load1: number
   cellsPerThread: number[]
+  /** ms each thread spent inside cells */
+  busyMsPerThread: number[]
 }
 
 export interface ArmResult {
@@ -64,6 +66,7 @@ async function measure(pool: GridPool, cells: Cell[], startedAt?: number) {
     callerElu: performance.eventLoopUtilization(elu0).utilization,
     load1,
     cellsPerThread: pool.lastRun?.cellsPerThread ?? [],
+    busyMsPerThread: pool.lastRun?.busyMsPerThread ?? [],
   }
   return { m, runs }
 }

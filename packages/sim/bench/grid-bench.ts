@@ -20,7 +20,7 @@ export function gridBench(o: { cellOrders: number; threads: number; rounds: numb
     `${rounds} rounds, each arm a fresh process, order alternating; load average at start ${fmtLoad()}`,
   )
   console.log(
-    'round  arm  mode  wall      CPU (all threads)  cores used  others on the box  steal   cells per thread',
+    'round  arm  mode  wall      CPU (all threads)  cores used  others on the box  steal   cells (time in them) per thread',
   )
   const arms: Record<'one' | 'many', ArmResult[]> = { one: [], many: [] }
   for (let r = 0; r < rounds; r++) {
@@ -105,7 +105,7 @@ function row(round: number, threads: number, mode: string, m: ArmMeasure): strin
     (m.cpuMs / m.wallMs).toFixed(2).padEnd(10),
     cores(m.othersMs).padEnd(17),
     (m.stealMs === null ? '–' : s(m.stealMs)).padEnd(7),
-    m.cellsPerThread.join(' + '),
+    m.cellsPerThread.map((n, i) => `${n} (${s(m.busyMsPerThread[i] ?? 0)})`).join(' + '),
   ].join('  ')
 }
 

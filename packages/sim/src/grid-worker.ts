@@ -14,7 +14,8 @@ export interface GridJob {
 }
 
 export type WorkerReply =
-  | { job: number; position: number; run: CellRun }
+  /** `ms`: time spent in the cell */
+  | { job: number; position: number; run: CellRun; ms: number }
   | { job: number; position: number; error: string }
   /** once, when the worker has loaded its code */
   | { job?: undefined; ready: true }
@@ -31,8 +32,10 @@ port.on('message', async ({ job, cells, opts, order, next }: GridJob) => {
     const k = Atomics.add(counter, 0, 1)
     if (k >= order.length) break
     const position = order[k]!
+    const t0 = performance.now()
     try {
-      port.postMessage({ job, position, run: await runCell(cells[position]!, opts) } satisfies WorkerReply)
+      const run = await runCell(cells[position]!, opts)
+      port.postMessage({ job, position, run, ms: performance.now() - t0 } satisfies WorkerReply)
     } catch (err) {
       port.postMessage({ job, position, error: (err as Error).message } satisfies WorkerReply)
       break

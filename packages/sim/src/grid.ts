@@ -101,8 +101,11 @@ export class GridPool {
   private readonly booted: Promise<void>
   private jobs = 0
   private running = false
-  /** cells each thread ran in the last run: this thread first (0 when it runs none), then each worker */
-  lastRun: { cellsPerThread: number[] } | undefined
+  /**
+   * What each thread did in the last run, this thread first (0 when it runs none), then each
+   * worker: cells run, and milliseconds spent inside them (the rest of the run it waited or booted).
+   */
+  lastRun: { cellsPerThread: number[]; busyMsPerThread: number[] } | undefined
 
   private constructor(
     readonly threads: number,
@@ -156,6 +159,7 @@ export class GridPool {
     const next = new Int32Array(new SharedArrayBuffer(4))
     let done = 0
     const cellsPerThread = [0]
+    const busyMsPerThread = [0]
     let settle!: { resolve: () => void; reject: (err: Error) => void }
     const finished = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject }
@@ -166,7 +170,9 @@ export class GridPool {
       Atomics.store(next, 0, total) // nobody takes another cell
       settle.reject(err)
     }
-    const accept = (position: number, run: CellRun) => {
+    const accept = (thread: number, position: number, run: CellRun, ms: number) => {
+      cellsPerThread[thread]!++
+      busyMsPerThread[thread]! += ms
       out[position] = run
       done++
       try {
@@ -184,11 +190,9 @@ export class GridPool {
         const message: GridJob = { job, cells, opts: cellOpts, order, next: next.buffer as SharedArrayBuffer }
         workers.forEach((w, i) => {
           cellsPerThread[i + 1] = 0
-          const counted = (position: number, run: CellRun) => {
-            cellsPerThread[i + 1]!++
-            accept(position, run)
-          }
-          detach.push(listen(w, job, { accept: counted, fail }))
+          busyMsPerThread[i + 1] = 0
+          const accepted = (position: number, run: CellRun, ms: number) => accept(i + 1, position, run, ms)
+          detach.push(listen(w, job, { accept: accepted, fail }))
         })
         for (const w of workers) w.postMessage(message)
       },
@@ -199,6 +203,7 @@ export class GridPool {
         const k = Atomics.add(next, 0, 1)
         if (k >= total || failed) return
         const position = order[k]!
+        const t0 = performance.now()
         let run: CellRun
         try {
           run = await runCell(cells[position]!, cellOpts)
@@ -206,8 +211,7 @@ export class GridPool {
           fail(err as Error)
           return
         }
-        cellsPerThread[0]!++
-        accept(position, run)
+        accept(0, position, run, performance.now() - t0)
         await yieldToEvents()
       }
     }
@@ -215,7 +219,7 @@ export class GridPool {
       await Promise.all([ownShare(), joinWorkers, finished])
     } finally {
       for (const off of detach) off()
-      this.lastRun = { cellsPerThread }
+      this.lastRun = { cellsPerThread, busyMsPerThread }
     }
     return out
   }
@@ -252,12 +256,12 @@ function booted(w: Worker): Promise<void> {
 function listen(
   w: Worker,
   job: number,
-  run: { accept: (position: number, r: CellRun) => void; fail: (err: Error) => void },
+  run: { accept: (position: number, r: CellRun, ms: number) => void; fail: (err: Error) => void },
 ): () => void {
   const onMessage = (msg: WorkerReply) => {
     if (msg.job !== job) return // a late reply of an earlier, failed run
     if ('ready' in msg) return
-    if ('run' in msg) run.accept(msg.position, msg.run)
+    if ('run' in msg) run.accept(msg.position, msg.run, msg.ms)
     else if ('error' in msg) run.fail(new SimError('SIM_ERR_WORKER', `cell ${msg.position}: ${msg.error}`))
   }
   const onError = (err: Error) =>

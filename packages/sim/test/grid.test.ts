@@ -95,6 +95,8 @@ describe('grid runs across worker threads', () => {
       expect(split).toHaveLength(3)
       expect(split[0]).toBe(0)
       expect(split.reduce((a, b) => a + b)).toBe(9)
+      expect(pool.lastRun?.busyMsPerThread[0]).toBe(0)
+      expect(pool.lastRun?.busyMsPerThread.slice(1).reduce((a, b) => a + b)).toBeGreaterThan(0)
       const second = await runCells(cells.slice(0, 3), { pool, seeding: 'per-cell' })
       expect(second.map((r) => r.id)).toEqual(cells.slice(0, 3).map((c) => c.id))
       expect(pool.lastRun?.cellsPerThread.reduce((a, b) => a + b)).toBe(3)
