@@ -16,7 +16,8 @@ export interface GridJob {
 export type WorkerReply =
   /** `ms`: time spent in the cell */
   | { job: number; position: number; run: CellRun; ms: number }
-  | { job: number; position: number; error: string }
+  /** `code`: the thrown error's `code` (a {@link SimError}'s), so the pool rethrows the same kind */
+  | { job: number; position: number; error: string; code?: string }
   /** once, when the worker has loaded its code */
   | { job?: undefined; ready: true }
 
@@ -37,7 +38,13 @@ port.on('message', async ({ job, cells, opts, order, next }: GridJob) => {
       const run = await runCell(cells[position]!, opts)
       port.postMessage({ job, position, run, ms: performance.now() - t0 } satisfies WorkerReply)
     } catch (err) {
-      port.postMessage({ job, position, error: (err as Error).message } satisfies WorkerReply)
+      const { message, code } = err as { message: string; code?: unknown }
+      port.postMessage({
+        job,
+        position,
+        error: message,
+        ...(typeof code === 'string' ? { code } : {}),
+      } satisfies WorkerReply)
       break
     }
   }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { cachedWorkerEntry } from '@d11/generator/worker-bundle'
 import { type CellOptions, type CellRun, runCell } from './cell.ts'
-import { SimError } from './errors.ts'
+import { SimError, type SimErrorCode } from './errors.ts'
 import type { GridJob, WorkerReply } from './grid-worker.ts'
 import { type Cell, expandGrid, type GridAxis, type Scenario } from './scenario.ts'
 
@@ -192,7 +192,9 @@ export class GridPool {
           cellsPerThread[i + 1] = 0
           busyMsPerThread[i + 1] = 0
           const accepted = (position: number, run: CellRun, ms: number) => accept(i + 1, position, run, ms)
-          detach.push(listen(w, job, { accept: accepted, fail }))
+          const failed = (position: number, code: unknown, message: string) =>
+            fail(cellFailure(cells[position]!, code, message))
+          detach.push(listen(w, job, { accept: accepted, fail, cellFailed: failed }))
         })
         for (const w of workers) w.postMessage(message)
       },
@@ -208,7 +210,8 @@ export class GridPool {
         try {
           run = await runCell(cells[position]!, cellOpts)
         } catch (err) {
-          fail(err as Error)
+          const { message, code } = err as { message: string; code?: unknown }
+          fail(cellFailure(cells[position]!, code, message))
           return
         }
         accept(0, position, run, performance.now() - t0)
@@ -229,6 +232,25 @@ export class GridPool {
     const workers = await this.workers.catch(() => [] as Worker[])
     await Promise.all(workers.map((w) => w.terminate()))
   }
+}
+
+/** Every code (the type makes the list complete), to tell a forwarded `SimError` code from any other. */
+const SIM_CODES: Record<SimErrorCode, true> = {
+  SIM_ERR_SCENARIO: true,
+  SIM_ERR_GRID: true,
+  SIM_ERR_RULES: true,
+  SIM_ERR_WORKER: true,
+  SIM_ERR_TWIN: true,
+}
+
+/**
+ * A cell's failure, the same whichever thread ran it: the cell's id, the error's message, and its
+ * `SimError` code (a bad world stays `SIM_ERR_SCENARIO`); any other error is `SIM_ERR_WORKER`.
+ */
+function cellFailure(cell: Cell, code: unknown, message: string): SimError {
+  const kind =
+    typeof code === 'string' && Object.hasOwn(SIM_CODES, code) ? (code as SimErrorCode) : 'SIM_ERR_WORKER'
+  return new SimError(kind, `cell ${cell.id}: ${message}`)
 }
 
 /** Resolves when `w` reports its code loaded; rejects if it fails or exits first. */
@@ -256,13 +278,17 @@ function booted(w: Worker): Promise<void> {
 function listen(
   w: Worker,
   job: number,
-  run: { accept: (position: number, r: CellRun, ms: number) => void; fail: (err: Error) => void },
+  run: {
+    accept: (position: number, r: CellRun, ms: number) => void
+    cellFailed: (position: number, code: unknown, message: string) => void
+    fail: (err: Error) => void
+  },
 ): () => void {
   const onMessage = (msg: WorkerReply) => {
     if (msg.job !== job) return // a late reply of an earlier, failed run
     if ('ready' in msg) return
     if ('run' in msg) run.accept(msg.position, msg.run, msg.ms)
-    else if ('error' in msg) run.fail(new SimError('SIM_ERR_WORKER', `cell ${msg.position}: ${msg.error}`))
+    else if ('error' in msg) run.cellFailed(msg.position, msg.code, msg.error)
   }
   const onError = (err: Error) =>
     run.fail(new SimError('SIM_ERR_WORKER', `grid worker failed: ${err.message}`))

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { type CellRun, cellSeed, type Seeding } from '../src/cell.ts'
+import type { SimError } from '../src/errors.ts'
 import { dispatchOrder, GridPool, runCells } from '../src/grid.ts'
 import { whatIfReport } from '../src/report.ts'
 import { expandGrid, gridAxesOf, loadScenario, parseGridFlag } from '../src/scenario.ts'
@@ -106,15 +107,27 @@ describe('grid runs across worker threads', () => {
     }
   })
 
-  it("a cell failing in a worker rejects the grid with the cell's error", async () => {
+  it("a failing cell rejects the grid with its id and its error's code, whichever thread ran it", async () => {
     const broken = expandGrid(
       { ...base, skus: [], arrivals: { ...base.arrivals, world: '/nonexistent/d11-world' } },
       [parseGridFlag('oversell.buffer=0,2%')],
     )
-    await expect(runCells(broken, { workers: 2, callerRuns: false })).rejects.toThrow(
-      /cell \d: arrivals\.world: cannot read "\/nonexistent\/d11-world"/,
-    )
-    await expect(runCells(broken, { workers: 1 })).rejects.toThrow(/arrivals\.world: cannot read/)
+    const failure = (workers: number, callerRuns = true) =>
+      runCells(broken, { workers, callerRuns }).then(
+        () => undefined,
+        (err: SimError) => ({ code: err.code, message: err.message }),
+      )
+    const inThread = await failure(1)
+    expect(inThread).toEqual({
+      code: 'SIM_ERR_SCENARIO',
+      message: expect.stringMatching(
+        /^cell oversell\.buffer=0: arrivals\.world: cannot read "\/nonexistent\/d11-world"/,
+      ),
+    })
+    // in a worker: the same error; which cell failed first depends on the scheduling
+    const inWorker = await failure(2, false)
+    expect(inWorker?.code).toBe('SIM_ERR_SCENARIO')
+    expect(inWorker?.message.replace(/^cell [^:]+:/, '')).toBe(inThread?.message.replace(/^cell [^:]+:/, ''))
   })
 
   it('more buffer and more capacity never cost more in this grid', async () => {
