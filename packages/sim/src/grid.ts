@@ -83,6 +83,9 @@ export async function runCells(cells: Cell[], opts: GridOptions = {}): Promise<C
   }
 }
 
+/** What a run of a started pool takes: the cells' options and the progress callback. */
+type RunOptions = Omit<GridOptions, 'pool' | 'workers' | 'callerRuns'>
+
 /** Lets queued worker messages (results, errors) through between two cells of this thread. */
 const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -101,6 +104,9 @@ export class GridPool {
   private readonly booted: Promise<void>
   private jobs = 0
   private running = false
+  /** why a worker is gone (it failed or exited), so no later run waits for it */
+  private lost: string | undefined
+  private closing = false
   /**
    * What each thread did in the last run, this thread first (0 when it runs none), then each
    * worker: cells run, and milliseconds spent inside them (the rest of the run it waited or booted).
@@ -115,13 +121,23 @@ export class GridPool {
     this.workers =
       extra === 0
         ? Promise.resolve([])
-        : workerUrl().then((url) =>
-            Array.from({ length: extra }, () => new Worker(url, { workerData: { entry: ENTRY.href } })),
-          )
+        : workerUrl().then((url) => Array.from({ length: extra }, () => this.spawn(url)))
     // a failed start is reported by the next run; do not let it go unhandled meanwhile
     this.workers.catch(() => {})
     this.booted = this.workers.then((workers) => Promise.all(workers.map(booted))).then(() => {})
     this.booted.catch(() => {})
+  }
+
+  private spawn(url: URL): Worker {
+    const w = new Worker(url, { workerData: { entry: ENTRY.href } })
+    // kept for the pool's life: an idle worker's failure must not crash the process, and must fail the next run
+    w.on('error', (err) => {
+      this.lost ??= `grid worker failed: ${err.message}`
+    })
+    w.on('exit', (code) => {
+      if (!this.closing) this.lost ??= `grid worker exited (code ${code})`
+    })
+    return w
   }
 
   /** Resolves once every worker has loaded its code (a bench or a test that wants none still booting). */
@@ -140,8 +156,9 @@ export class GridPool {
   }
 
   /** Runs `cells` on every thread of the pool; result `i` is `cells[i]`'s. One run at a time. */
-  async run(cells: Cell[], opts: Omit<GridOptions, 'pool' | 'workers'> = {}): Promise<CellRun[]> {
+  async run(cells: Cell[], opts: RunOptions = {}): Promise<CellRun[]> {
     if (this.running) throw new SimError('SIM_ERR_GRID', 'a grid pool runs one grid at a time')
+    if (this.lost) throw new SimError('SIM_ERR_WORKER', this.lost)
     this.running = true
     try {
       return await this.runJob(++this.jobs, cells, opts)
@@ -150,7 +167,7 @@ export class GridPool {
     }
   }
 
-  private async runJob(job: number, cells: Cell[], opts: Omit<GridOptions, 'pool' | 'workers'>) {
+  private async runJob(job: number, cells: Cell[], opts: RunOptions) {
     const { onCell, ...cellOpts } = opts
     const total = cells.length
     const out: CellRun[] = new Array(total)
@@ -192,10 +209,12 @@ export class GridPool {
           cellsPerThread[i + 1] = 0
           busyMsPerThread[i + 1] = 0
           const accepted = (position: number, run: CellRun, ms: number) => accept(i + 1, position, run, ms)
-          const failed = (position: number, code: unknown, message: string) =>
+          const cellFailed = (position: number, code: unknown, message: string) =>
             fail(cellFailure(cells[position]!, code, message))
-          detach.push(listen(w, job, { accept: accepted, fail, cellFailed: failed }))
+          detach.push(listen(w, job, { accept: accepted, fail, cellFailed }))
         })
+        // a worker lost before this run's listeners: fail now rather than wait for its cells
+        if (this.lost) return fail(new SimError('SIM_ERR_WORKER', this.lost))
         for (const w of workers) w.postMessage(message)
       },
       (err: Error) => fail(new SimError('SIM_ERR_WORKER', `grid workers did not start: ${err.message}`)),
@@ -229,6 +248,7 @@ export class GridPool {
 
   /** Terminates the worker threads (a cell still running in one is abandoned). */
   async close(): Promise<void> {
+    this.closing = true
     const workers = await this.workers.catch(() => [] as Worker[])
     await Promise.all(workers.map((w) => w.terminate()))
   }
