@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { ArmMeasure, ArmResult } from './grid-arm.ts'
+import { machineCeiling } from './machine-ceiling.ts'
 
 /**
  * The 27-cell grid on 1 thread against N threads (this thread + N − 1 workers), both arms in the
@@ -10,7 +11,7 @@ import type { ArmMeasure, ArmResult } from './grid-arm.ts'
  * falls on both. Reported: medians per arm, the ratio of the medians and the median of each
  * round's own ratio, beside each arm's CPU and what the rest of the machine used meanwhile.
  */
-export function gridBench(o: { cellOrders: number; threads: number; rounds: number }): void {
+export async function gridBench(o: { cellOrders: number; threads: number; rounds: number }): Promise<void> {
   const { cellOrders, threads, rounds } = o
   const fmtS = (ms: number) => `${(ms / 1000).toFixed(2)} s`
   console.log(
@@ -19,6 +20,7 @@ export function gridBench(o: { cellOrders: number; threads: number; rounds: numb
   console.log(
     `${rounds} rounds, each arm a fresh process, order alternating; load average at start ${fmtLoad()}`,
   )
+  console.log(await ceilingLine(threads))
   console.log(
     'round  arm  mode  wall      CPU (all threads)  cores used  others on the box  steal   cells (time in them) per thread',
   )
@@ -64,6 +66,7 @@ export function gridBench(o: { cellOrders: number; threads: number; rounds: numb
     )
   }
   console.log(`load average at the end ${fmtLoad()}`)
+  console.log(await ceilingLine(threads))
   console.log(
     [
       '',
@@ -72,7 +75,9 @@ export function gridBench(o: { cellOrders: number; threads: number; rounds: numb
       'arm (/proc/stat), in cores: near 0 the figure is clean, at ≥ 1 on 2 cores the second thread shared',
       'its core and the ratio understates the pool. It cannot see contention below the OS: a vCPU sharing',
       'a physical core or memory bandwidth (steal shows only what the hypervisor admits to), nor clock',
-      'changes. CPU is the whole process (every thread, V8 helpers, worker start-up): CPU(N) − CPU(1) is',
+      'changes. The machine ceiling lines bound what any pool can reach: big cells stream their columns',
+      'through memory, so they scale like the memory sweep more than like the compute loop.',
+      'CPU is the whole process (every thread, V8 helpers, worker start-up): CPU(N) − CPU(1) is',
       "what parallelism costs. The load average is a 1-minute mean and includes this bench's own threads.",
     ].join('\n'),
   )
@@ -80,6 +85,11 @@ export function gridBench(o: { cellOrders: number; threads: number; rounds: numb
 
 /** Below this much CPU taken by other processes (in cores) an arm counts as run on a quiet machine. */
 const QUIET_CORES = 0.25
+
+async function ceilingLine(threads: number): Promise<string> {
+  const c = await machineCeiling(threads)
+  return `machine ceiling on ${threads} threads (plain loops, no pool): compute ${c.compute.toFixed(2)}×, 128 MB memory sweep ${c.memory.toFixed(2)}×`
+}
 
 const ARM = fileURLToPath(new URL('./grid-arm.ts', import.meta.url))
 

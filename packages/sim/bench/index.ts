@@ -71,7 +71,7 @@ function best<T>(runs: number, fn: () => T): { ms: number; out: T } {
 console.log(`# @d11/sim bench (node ${process.version}, ${availableParallelism()} cores)`)
 if (PART !== 'grid') engineBench()
 if (PART !== 'engine')
-  gridBench({
+  await gridBench({
     cellOrders: Number(values['cell-orders']),
     threads: Number(values.workers),
     rounds: Number(values.rounds),
