@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { type CellRun, cellSeed, type Seeding } from '../src/cell.ts'
+import { type CellRun, cellSeed, runCell, type Seeding } from '../src/cell.ts'
+import { cellInputs } from '../src/cell-inputs.ts'
+import { simulate } from '../src/engine.ts'
 import type { SimError } from '../src/errors.ts'
 import { dispatchOrder, GridPool, runCells } from '../src/grid.ts'
 import { whatIfReport } from '../src/report.ts'
@@ -80,6 +82,21 @@ describe('grid runs across worker threads', () => {
       expect(await on({ workers: 2, callerRuns: false })).toEqual(one)
     })
   }
+
+  it('cells with the same arrivals share one draw per thread, the one simulate would make', async () => {
+    const seed = cellSeed(base, cells[0]!.params, 'common')
+    const a = await cellInputs(cells[0]!.scenario, seed)
+    expect((await cellInputs(cells[4]!.scenario, seed)).arrivals).toBe(a.arrivals) // other buffer and capacity
+    const perCell = cellSeed(base, cells[4]!.params, 'per-cell')
+    expect((await cellInputs(cells[4]!.scenario, perCell)).arrivals).not.toBe(a.arrivals)
+    const more = { ...base, arrivals: { ...base.arrivals, orders: 4001 } }
+    expect((await cellInputs(more, seed)).arrivals.times).toHaveLength(4001)
+    // a cell's result is the engine's own, drawing its arrivals itself
+    for (const seeding of ['common', 'per-cell'] as Seeding[]) {
+      const run = await runCell(cells[4]!, { seeding })
+      expect(run.result).toEqual(simulate(cells[4]!.scenario, { seed: run.seed }))
+    }
+  })
 
   it('threads take cells largest first, ties in grid order', () => {
     const sized = expandGrid(base, [parseGridFlag('arrivals.orders=1000,9000,4000,9000')])

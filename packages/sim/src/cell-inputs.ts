@@ -1,17 +1,19 @@
 import { statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { Arrivals } from './arrivals.ts'
+import { type Arrivals, buildArrivals } from './arrivals.ts'
 import type { Scenario } from './scenario.ts'
+import { deriveSeed } from './simulate-io.ts'
 import { withWorldSkus, worldArrivals } from './world.ts'
 
 /**
- * A grid over a generated world runs every cell on the same world slice: each thread reads the
- * world's SKUs and arrivals once and hands the same (read-only) arrays to its next cells, instead of
- * parsing the world's order file again per cell. Keyed by the world's folder and its manifest's
- * size and time (a regenerated world is read anew) plus what the slice depends on; the last few
- * slices only, as a big world's arrivals weigh tens of MB.
+ * A cell's arrivals, shared with the thread's next cells when they are the same. Most grids vary
+ * capacity or stock policy, not demand: with common seeding every cell draws the same arrivals
+ * (a third of a cell's time) or reads the same world slice (parsing the world's order file). Each
+ * thread makes them once and hands the same read-only arrays to its next cells (the engine only
+ * reads them). Keyed by exactly what they depend on — for a world, its folder and its manifest's
+ * size and time, so a regenerated world is read anew; the last few only (10M orders weigh 100 MB).
  */
-const KEEP = 4
+const KEEP = 3
 const memo = new Map<string, Promise<unknown>>()
 
 function remembered<T>(key: string, read: () => Promise<T>): Promise<T> {
@@ -34,10 +36,21 @@ function worldStamp(dir: string): string | undefined {
   }
 }
 
-/** The cell's scenario with the world's SKUs when it lists none, and its world arrivals (none without a world). */
-export async function cellWorld(s: Scenario): Promise<{ scenario: Scenario; arrivals?: Arrivals }> {
+/**
+ * The cell's scenario (with the world's SKUs when it lists none) and its arrivals for `seed` (the
+ * cell's seed, as `simulate` gets it): drawn as `simulate` would draw them, or read from the world.
+ */
+export async function cellInputs(
+  s: Scenario,
+  seed: number,
+): Promise<{ scenario: Scenario; arrivals: Arrivals }> {
   const dir = s.arrivals.world
-  if (!dir) return { scenario: s }
+  if (!dir) {
+    // the inputs of buildArrivals, and the seed simulate derives for it
+    const drawSeed = deriveSeed(seed >>> 0, 'arrivals')
+    const key = JSON.stringify([drawSeed, s.arrivals, s.window, s.calendar, s.skus.map((k) => k.share)])
+    return { scenario: s, arrivals: await remembered(`drawn|${key}`, async () => buildArrivals(s, drawSeed)) }
+  }
   const stamp = worldStamp(dir)
   if (stamp === undefined) {
     const scenario = await withWorldSkus(s)
