@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { GridPool } from '../src/grid.ts'
 import type { ArmMeasure, ArmResult } from './grid-arm.ts'
 import { machineCeiling } from './machine-ceiling.ts'
 
@@ -21,6 +22,10 @@ export async function gridBench(o: { cellOrders: number; threads: number; rounds
     `${rounds} rounds, each arm a fresh process, order alternating; load average at start ${fmtLoad()}`,
   )
   console.log(await ceilingLine(threads))
+  // build the workers' bundle now if the sources changed, so no arm's time includes esbuild
+  const prebuilt = GridPool.start(2, { callerRuns: false })
+  await prebuilt.ready()
+  await prebuilt.close()
   console.log(
     'round  arm  mode  wall      CPU (all threads)  cores used  others on the box  steal   cells (time in them) per thread',
   )

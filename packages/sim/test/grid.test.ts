@@ -98,6 +98,11 @@ describe('grid runs across worker threads', () => {
     }
   })
 
+  it('a thread count that is not a whole number >= 0 is refused, naming workers', () => {
+    expect(() => GridPool.start(-1)).toThrow(/workers: must be a whole number >= 0, got -1/)
+    expect(() => GridPool.start(1.5)).toThrow(/workers: must be a whole number >= 0, got 1.5/)
+  })
+
   it('threads take cells largest first, ties in grid order', () => {
     const sized = expandGrid(base, [parseGridFlag('arrivals.orders=1000,9000,4000,9000')])
     expect([...dispatchOrder(sized)]).toEqual([1, 3, 2, 0])
