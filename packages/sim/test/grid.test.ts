@@ -91,8 +91,9 @@ describe('grid runs across worker threads', () => {
     expect((await cellInputs(cells[4]!.scenario, perCell)).arrivals).not.toBe(a.arrivals)
     const more = { ...base, arrivals: { ...base.arrivals, orders: 4001 } }
     expect((await cellInputs(more, seed)).arrivals.times).toHaveLength(4001)
-    // a cell's result is the engine's own, drawing its arrivals itself
-    for (const seeding of ['common', 'per-cell'] as Seeding[]) {
+    // a cell's result is the engine's own, drawing its arrivals itself; the third run takes the
+    // first one's arrays again, so an engine that wrote into them would fail here
+    for (const seeding of ['common', 'per-cell', 'common'] as Seeding[]) {
       const run = await runCell(cells[4]!, { seeding })
       expect(run.result).toEqual(simulate(cells[4]!.scenario, { seed: run.seed }))
     }
