@@ -1,6 +1,6 @@
+import { cellInputs } from './cell-inputs.ts'
 import { type CellResult, deriveSeed, type Evidence, type EvidenceSink, simulate } from './engine.ts'
 import type { Cell, GridValue, Scenario } from './scenario.ts'
-import { withWorldSkus, worldArrivals } from './world.ts'
 
 /**
  * One grid cell end to end: seed, simulation and (optionally) its evidence in the spool.
@@ -64,8 +64,8 @@ export function cellRunId(s: Scenario, params: Record<string, GridValue>, seed: 
 const orderId = (i: number) => `o-${String(i + 1).padStart(9, '0')}`
 
 export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellRun> {
-  const s = await withWorldSkus(cell.scenario)
-  const seed = cellSeed(s, cell.params, opts.seeding)
+  const seed = cellSeed(cell.scenario, cell.params, opts.seeding)
+  const { scenario: s, arrivals } = await cellInputs(cell.scenario, seed)
   const runId = cellRunId(s, cell.params, seed)
   const wall = opts.wallTime ?? 0
   const m = s.merchantId
@@ -124,9 +124,8 @@ export async function runCell(cell: Cell, opts: CellOptions = {}): Promise<CellR
       },
     }
   }
-  const arrivals = s.arrivals.world ? await worldArrivals(s) : undefined
   const result = simulate(s, {
-    ...(arrivals ? { arrivals } : {}),
+    arrivals,
     seed,
     ...(sink ? { sink } : {}),
     evidence: opts.evidence ?? 'violations',

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCell } from '../src/cell.ts'
+import { cellInputs } from '../src/cell-inputs.ts'
 import { SimError } from '../src/errors.ts'
 import { validateScenario } from '../src/scenario.ts'
 import { worldArrivals } from '../src/world.ts'
@@ -85,6 +86,27 @@ describe('arrivals from a generated world', () => {
     expect(run.result.orders.oversold).toBe(2)
     expect(run.result.late.oversell).toBe(2)
     expect(run.result.payouts.oversell.amountFen).toBe(2 * 50_000) // never restocked: PAY-3
+  })
+
+  it("a thread reads a world once for a grid's cells, and again once it is regenerated", async () => {
+    const dir3 = world([order(1, '2020-11-11T00:00:01+08:00', [line('s-1')])])
+    const s = validateScenario({ ...scenario, arrivals: { world: dir3 } })
+    const first = await cellInputs(s, 1)
+    const other = await cellInputs({ ...s, warehouse: { ...s.warehouse, picksPerHour: 5 } }, 1)
+    expect(other.arrivals).toBe(first.arrivals) // the same arrays, not a second read
+    expect(Array.from(first.arrivals!.times)).toEqual([Date.parse('2020-11-11T00:00:01+08:00')])
+    // another window is another slice
+    const later = await cellInputs({ ...s, window: { ...s.window, from: '2020-11-11T00:00:02+08:00' } }, 1)
+    expect(later.arrivals!.times).toHaveLength(0)
+    // regenerated: new orders, manifest rewritten (its time moves)
+    writeFileSync(
+      join(dir3, 'orders.ndjson'),
+      [order(1, '2020-11-11T00:00:01+08:00', [line('s-1', 'm-000001', 3)])]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
+    )
+    utimesSync(join(dir3, 'manifest.json'), new Date(), new Date(Date.now() + 60_000))
+    expect((await cellInputs(s, 1)).arrivals!.times).toHaveLength(3)
   })
 
   it('a missing world directory is reported naming arrivals.world', async () => {
