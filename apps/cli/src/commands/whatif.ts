@@ -231,7 +231,7 @@ export function register(program: Command): void {
     )
     .option(
       '--workers <n>',
-      'worker threads, 0 = run in this thread (default: all cores when the grid simulates >= 2M orders, else 0), e.g. --workers 2',
+      'threads that run cells: this one plus n-1 worker threads; 0 or 1 = this thread only (default: all cores when the grid simulates >= 2M orders, else 1), e.g. --workers 2',
       positiveInt('--workers'),
     )
     .option(
