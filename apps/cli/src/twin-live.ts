@@ -1,6 +1,7 @@
 import type { Profile } from '@d11/merchant-model/profile'
 import { compensationFor } from '@d11/order-flow/payout-amounts'
 import { rulesAt } from '@d11/order-flow/rules-context'
+import { lastPublicationAt } from '@d11/order-flow/stock-policy'
 import type { CalendarId } from '@d11/rules/calendar'
 import { diffResults, type EngineDiff } from '@d11/sim/compare'
 import { type CellResult, orderDraw, scenarioRules, simulate } from '@d11/sim/engine'
@@ -207,6 +208,8 @@ export async function liveRun(
   for (const w of waveInstants(profile.warehouse.carrierWaves, slice.from, end))
     stops.push({ at: w, kind: 0 })
   for (let t = slice.from + HOUR; t < end; t += HOUR) stops.push({ at: t, kind: 2 })
+  // a lagging merchant's stock publications while units sell: each lands before the next payment
+  for (const at of publicationInstants(profile, slice)) stops.push({ at, kind: 0 })
   stops.push({ at: end, kind: 0 })
   stops.sort((a, b) => a.at - b.at || a.kind - b.kind || (a.unit ?? 0) - (b.unit ?? 0))
 
@@ -298,6 +301,20 @@ export async function liveRun(
   }
 }
 
+/**
+ * The instants a `lagging` merchant publishes its stock view (its clock grid, `lastPublicationAt`)
+ * between the slice's first and last payment; none for other reservations.
+ */
+function publicationInstants(profile: Profile, slice: Slice): number[] {
+  if (profile.stock.reservation !== 'lagging' || slice.units.length === 0) return []
+  const every = profile.stock.syncEveryMinutes * 60_000
+  const paid = slice.units.map((u) => u.paidAt)
+  const last = Math.max(...paid)
+  const out: number[] = []
+  for (let t = lastPublicationAt(Math.min(...paid), every) + every; t <= last; t += every) out.push(t)
+  return out
+}
+
 /** The merchant's view of simulated time: the clock its action queue is timed by. */
 function clockOf(served: { merchant: { merchant: { queue: { clock: { now(): number } } } } }): number {
   return served.merchant.merchant.queue.clock.now()
@@ -324,7 +341,8 @@ function clockOf(served: { merchant: { merchant: { queue: { clock: { now(): numb
  *   price (a handful of payouts on a SKU whose registration the platform refused).
  * - **Oversold orders: exact** (`oversold: 0`). Both engines apply @d11/order-flow's stock policy to
  *   the same units in the same order against the world's stock, so the orders sold beyond stock are
- *   the same ones (the `oversell` slice: `strict` with a signed `oversellShare` of +0.2).
+ *   the same ones (the `oversell` slice: `lagging`, the merchant publishing a 30-min-stale view
+ *   every 5 min on the clock grid; the driver stops at each publication and lets it land).
  */
 export const TWIN_TOLERANCE = { late: 0.02, payouts: 0.02, oversold: 0 } as const
 

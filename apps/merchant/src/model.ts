@@ -9,6 +9,7 @@
 import { ShiftCalendar } from '@d11/merchant-model/capacity'
 import type { Profile } from '@d11/merchant-model/profile'
 import { Desk, type ShipPlan, Warehouse } from '@d11/merchant-model/warehouse'
+import { publishedUnits } from '@d11/order-flow/stock-policy'
 import seedrandom from 'seedrandom'
 
 const SEC = 1000
@@ -174,7 +175,7 @@ export class StockPublisher {
         this.p.reservation === 'buffered'
           ? Math.floor(s.physical * (1 + this.p.bufferShare))
           : Math.floor(s.physical * (1 - this.p.safetyStockShare))
-      const available = Math.max(0, base - s.known)
+      const available = publishedUnits(base, s.known)
       if (available !== s.last || s.soldSince) {
         s.last = available
         s.soldSince = false
