@@ -1,6 +1,7 @@
 import type { Profile } from '@d11/merchant-model/profile'
 import { compensationFor } from '@d11/order-flow/payout-amounts'
 import { rulesAt } from '@d11/order-flow/rules-context'
+import { lastPublicationAt } from '@d11/order-flow/stock-policy'
 import type { CalendarId } from '@d11/rules/calendar'
 import { diffResults, type EngineDiff } from '@d11/sim/compare'
 import { type CellResult, orderDraw, scenarioRules, simulate } from '@d11/sim/engine'
@@ -208,6 +209,8 @@ export async function liveRun(
   for (const w of waveInstants(profile.warehouse.carrierWaves, slice.from, end))
     stops.push({ at: w, kind: 0 })
   for (let t = slice.from + HOUR; t < end; t += HOUR) stops.push({ at: t, kind: 2 })
+  // a lagging merchant's stock publications while units sell: each lands before the next payment
+  for (const at of publicationInstants(profile, slice)) stops.push({ at, kind: 0 })
   stops.push({ at: end, kind: 0 })
   stops.sort((a, b) => a.at - b.at || a.kind - b.kind || (a.unit ?? 0) - (b.unit ?? 0))
 
@@ -297,6 +300,20 @@ export async function liveRun(
   } finally {
     await served.close()
   }
+}
+
+/**
+ * The instants a `lagging` merchant publishes its stock view (its clock grid, `lastPublicationAt`)
+ * between the slice's first and last payment; none for other reservations.
+ */
+function publicationInstants(profile: Profile, slice: Slice): number[] {
+  if (profile.stock.reservation !== 'lagging' || slice.units.length === 0) return []
+  const every = profile.stock.syncEveryMinutes * 60_000
+  const paid = slice.units.map((u) => u.paidAt)
+  const last = Math.max(...paid)
+  const out: number[] = []
+  for (let t = lastPublicationAt(Math.min(...paid), every) + every; t <= last; t += every) out.push(t)
+  return out
 }
 
 /** The merchant's view of simulated time: the clock its action queue is timed by. */

@@ -10,10 +10,11 @@ import { HOUR_MS } from '@d11/time/shanghai'
  *
  * - `spot`: the busiest tiny-world merchant over the 00:00 burst (about 210 units); late shipments
  *   come from the warehouse alone (SHIP-1, PAY-1/PAY-2).
- * - `oversell`: a merchant whose best seller (s-00000021 in the tiny seed-1 world: stock 25, 28 units
- *   sold in the first 12 hours) outsells its stock, under @d11/order-flow's `strict` reservation with
- *   a signed `oversellShare` of +0.2 (the profile's `buffered` at `bufferShare` 0.2): both engines sell
- *   up to 120 % of stock and mark every unit beyond it oversold; those never ship and pay PAY-3.
+ * - `oversell`: a merchant whose sell-out item (s-00000021 in the tiny seed-1 world: a launch stock
+ *   of 5) outsells its stock in the first 12 hours, under the oversell-prone profile as it is:
+ *   `lagging`, the merchant republishing a 30-min-stale view every 5 min. Both engines reset the
+ *   platform's sellable figure at the same publications and mark every unit beyond stock oversold
+ *   (8 of 193 units in that world); those never ship and pay PAY-3.
  * - `presale`: presale orders whose final payment falls in the first hour of the last wave's
  *   final-payment window (m-000007, about 50 units in the tiny worlds). The live driver places each
  *   at the world's order instant with its deposit and pays the rest at the world's final payment;
@@ -49,7 +50,7 @@ export const TWIN_SLICES = {
     fromHour: 0,
     hours: 12,
     profile: 'oversell-prone',
-    set: ['stock.reservation=buffered', 'stock.bufferShare=0.2'],
+    set: [],
   },
   presale: {
     kind: 'presale',

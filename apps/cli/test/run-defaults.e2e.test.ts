@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { readWorld } from '@d11/generator/read-world'
+import { assignProfiles } from '@d11/merchant-model/population'
 import { withReportPage } from '@d11/report/testing'
 import { openStore, queryRows } from '@d11/store/connection'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 /**
  * The main job as a new user runs it: `d11 run` with the default population, scenario, world and
  * settle. It must show late pickups and payouts by cause, hold the thresholds, and print payouts
- * that are exactly the stored payout rows. Only the peak is lowered (see PEAK_RPS).
+ * that are exactly the stored payout rows; the oversell-prone shops oversell and those orders pay
+ * PAY-3 (when their buyers complain: PAY-2's window). Only the peak is lowered (see PEAK_RPS).
  */
 
 /**
@@ -91,6 +94,29 @@ describe('d11 run, defaults but the peak', () => {
       expect(total).toBeGreaterThan(0)
       const line = /payouts {2}\d+ payouts cost (¥[\d,]+\.\d\d)/.exec(res.out)
       expect(fen(line![1]!)).toBe(total)
+
+      // PAY-3: the lagging (oversell-prone) shops sell their sell-out items past stock, the strict ones
+      // never do; a payout on an oversold order is `oversell` PAY-3, and every `oversell` payout is one
+      const merchantIds: string[] = []
+      for await (const m of readWorld(join(cwd, '.d11', 'worlds', '42-tiny-2022'), 'merchants'))
+        merchantIds.push(m.id)
+      const prone = [...assignProfiles(42, merchantIds)].filter(([, p]) => p === 'oversell-prone')
+      const oversold = await queryRows<{ order_id: string; merchant_id: string }>(
+        store,
+        `SELECT order_id, merchant_id FROM ${store.t('events')} FINAL
+         WHERE run_id = 'e2e-defaults' AND kind = 'order.placed' AND rule_id = 'PAY-3'`,
+      )
+      expect(oversold.length, res.out).toBeGreaterThan(0)
+      for (const o of oversold) expect(prone.map(([id]) => id)).toContain(o.merchant_id)
+      const oversoldIds = new Set(oversold.map((o) => o.order_id))
+      const payouts = await queryRows<{ order_id: string; cause: string; rule_id: string }>(
+        store,
+        `SELECT order_id, cause, rule_id FROM ${store.t('payouts')} FINAL WHERE run_id = 'e2e-defaults'`,
+      )
+      for (const p of payouts) {
+        expect(p.cause === 'oversell', p.order_id).toBe(oversoldIds.has(p.order_id))
+        if (p.cause === 'oversell') expect(p.rule_id).toBe('PAY-3')
+      }
     } finally {
       await store.close()
     }

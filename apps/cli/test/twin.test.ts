@@ -98,8 +98,11 @@ describe('one scenario, two engines (tiny world slice)', () => {
   it('prepared: no late shipment and no payout in either engine', async () => {
     const r = await runTwin({ world, profile: loadProfile('prepared'), ...slice })
     expect(r.units).toBeGreaterThan(100)
-    expect(r.live.placed).toBe(r.units)
-    expect(r.live.pickups).toBe(r.units)
+    // m-000001's sell-out item (s-00000001) sells out: the same units refused on both sides
+    expect(r.live.rejected).toBeGreaterThan(0)
+    expect(r.live.rejected).toBe(r.sim.orders.rejected)
+    expect(r.live.placed).toBe(r.sim.orders.accepted)
+    expect(r.live.pickups).toBe(r.live.placed)
     expect(r.sim.late.total).toBe(0)
     expect(r.live.late.total).toBe(0)
     expect(r.live.payouts.totalFen).toBe(0)
@@ -109,7 +112,7 @@ describe('one scenario, two engines (tiny world slice)', () => {
   it('understaffed (picker cut to 10 an hour): late shipments and payouts agree within the tolerance', async () => {
     const profile = loadProfile('understaffed', { set: ['warehouse.picksPerHour=10'] })
     const r = await runTwin({ world, profile, ...slice })
-    expect(r.live.placed).toBe(r.units)
+    expect(r.live.placed).toBe(r.sim.orders.accepted)
     expect(r.sim.late.capacity).toBeGreaterThan(10)
     expect(r.live.late.capacity).toBeGreaterThan(10)
     // inside the PAY-2 window only upheld complaints pay: the same buyers complain in both engines
@@ -127,7 +130,7 @@ describe('one scenario, two engines (tiny world slice)', () => {
     expect(r.agrees).toBe(true)
   }, 60_000)
 
-  it('oversell slice (+0.2 oversellShare): the same orders oversold, never shipped and paid PAY-3 on both sides', async () => {
+  it('oversell slice (lagging: a 30-min-stale view every 5 min): the same orders oversold, never shipped and paid PAY-3 on both sides', async () => {
     const named = TWIN_SLICES.oversell
     const win = sliceWindow(named, '2020')
     const r = await runTwin({
@@ -139,11 +142,18 @@ describe('one scenario, two engines (tiny world slice)', () => {
       to: new Date(win.to).toISOString(),
       horizonDays: 5,
     })
-    expect(r.scenario.oversell).toMatchObject({ policy: 'strict', oversellShare: 0.2 })
-    expect(r.live.placed).toBe(r.units)
-    // the slice really oversells: s-00000021 sells 28 units on a stock of 25
-    expect(r.sim.orders.oversold).toBeGreaterThan(0)
+    expect(r.scenario.oversell).toEqual({
+      policy: 'lagging',
+      oversellShare: 0,
+      buffer: 0,
+      syncLagSeconds: 1800,
+      syncEverySeconds: 300,
+    })
+    // the stale view sells the sell-out item (s-00000021, a launch stock of 5) again and again
+    expect(r.sim.orders.oversold).toBeGreaterThan(5)
     expect(r.live.oversold).toBe(r.sim.orders.oversold)
+    expect(r.live.placed).toBe(r.sim.orders.accepted)
+    expect(r.live.rejected).toBe(r.sim.orders.rejected)
     expect(r.sim.late.oversell).toBeGreaterThan(0)
     expect(Math.abs(r.diff.late.oversell.delta)).toBeLessThanOrEqual(
       Math.max(1, Math.ceil(TWIN_TOLERANCE.late * r.sim.late.oversell)),
@@ -269,7 +279,7 @@ describe('d11 twin', () => {
     expect(r.stdout).toContain('AGREE')
     const report = JSON.parse(readFileSync(json, 'utf8'))
     expect(report.units).toBeGreaterThan(100)
-    expect(report.live.placed).toBe(report.units)
+    expect(report.live.placed).toBe(report.sim.orders.accepted)
     expect(report.live.late.capacity).toBeGreaterThan(0)
     expect(report.diff.late.total.delta).toBe(0)
     expect(report.diffAtLivePrices.payouts.total.deltaFen).toBe(0)

@@ -9,6 +9,7 @@
 import { ShiftCalendar } from '@d11/merchant-model/capacity'
 import type { Profile } from '@d11/merchant-model/profile'
 import { Desk, type ShipPlan, Warehouse } from '@d11/merchant-model/warehouse'
+import { publishedUnits } from '@d11/order-flow/stock-policy'
 import seedrandom from 'seedrandom'
 
 const SEC = 1000
@@ -116,6 +117,9 @@ export interface StockPublication {
  * (`PUT /merchant/:id/skus/:skuId/stock`): every `syncEveryMinutes`, each SKU it has sold, as
  * physical stock less safety stock less the sales it knew of `syncLagMinutes` ago. The sales inside
  * the lag are missing from the figure, so the platform sells those units again (000).
+ *
+ * The platform sells a publication less what it sold since, so an unchanged figure still resets it
+ * when units sold in between: a SKU is skipped only when neither its figure nor its sales moved.
  */
 export class StockPublisher {
   private readonly skus = new Map<
@@ -128,6 +132,8 @@ export class StockPublisher {
       /** sales after the last cutoff, as (simTime, quantity) pairs, oldest first */
       recent: number[]
       last: number | undefined
+      /** sales recorded since the last publication */
+      soldSince: boolean
     }
   >()
 
@@ -142,13 +148,14 @@ export class StockPublisher {
     if (!s) {
       const physical = this.physical.get(skuId)
       if (physical === undefined) return
-      s = { merchantId, physical, known: 0, recent: [], last: undefined }
+      s = { merchantId, physical, known: 0, recent: [], last: undefined, soldSince: false }
       this.skus.set(skuId, s)
     }
     s.recent.push(t, quantity)
+    s.soldSince = true
   }
 
-  /** The publications of a sync at `t`: the stale view of every SKU sold, where it changed. */
+  /** The publications of a sync at `t`: the stale view of every SKU sold, where it or its sales changed. */
   sync(t: number): StockPublication[] {
     const cutoff = t - this.p.syncLagMinutes * MIN
     const out: StockPublication[] = []
@@ -168,9 +175,10 @@ export class StockPublisher {
         this.p.reservation === 'buffered'
           ? Math.floor(s.physical * (1 + this.p.bufferShare))
           : Math.floor(s.physical * (1 - this.p.safetyStockShare))
-      const available = Math.max(0, base - s.known)
-      if (available !== s.last) {
+      const available = publishedUnits(base, s.known)
+      if (available !== s.last || s.soldSince) {
         s.last = available
+        s.soldSince = false
         out.push({ merchantId: s.merchantId, skuId, available })
       }
     }

@@ -70,7 +70,7 @@ export async function serve(opts: ServeOptions): Promise<Served> {
   for (const p of everyProfile) profiles.set(p.name, (profiles.get(p.name) ?? 0) + 1)
   const platform = await buildApp({
     config: {
-      ...platformConfigFor(everyProfile),
+      ...platformConfigFor(fallback, byMerchant),
       clockRate: opts.clockRate ?? 60,
       ...(opts.clockStart ? { clockStart: opts.clockStart } : {}),
       ...(opts.calendar ? { calendar: opts.calendar } : {}),

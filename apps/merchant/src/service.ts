@@ -5,6 +5,7 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import type { Profile } from '@d11/merchant-model/profile'
+import { lastPublicationAt } from '@d11/order-flow/stock-policy'
 import type { SimClockLike } from '@d11/time/sim-clock'
 import { ActionQueue } from './action-queue.ts'
 import { Inventory, MerchantModel, type ReplyMode, StockPublisher } from './model.ts'
@@ -209,16 +210,25 @@ export class MerchantService {
     return { duplicate: false }
   }
 
-  /** Every `syncEveryMinutes` of simulated time, publish the stale stock view (`lagging`). */
-  private scheduleStockSync(profile: Profile, publisher: StockPublisher): void {
+  /**
+   * Every `syncEveryMinutes` of simulated time, on the clock's grid (…:00, :05 at 5 min, as a cron
+   * runs), publish the stale stock view as of that instant (`lagging`). After a jump of the clock
+   * the latest grid instant passed is the one published: nothing sold in between.
+   */
+  private scheduleStockSync(
+    profile: Profile,
+    publisher: StockPublisher,
+    after = this.opts.clock.now(),
+  ): void {
     const every = profile.stock.syncEveryMinutes * 60_000
-    this.queue.at(this.opts.clock.now() + every, () => {
-      for (const pub of publisher.sync(this.opts.clock.now())) {
+    this.queue.at(lastPublicationAt(after, every) + every, () => {
+      const at = lastPublicationAt(this.opts.clock.now(), every)
+      for (const pub of publisher.sync(at)) {
         this.call(this.opts.client?.publishStock(pub.merchantId, pub.skuId, pub.available), (r) => {
           if (r.status === 200) this.stats.stockSyncs++
         })
       }
-      this.scheduleStockSync(profile, publisher)
+      this.scheduleStockSync(profile, publisher, at)
     })
   }
 

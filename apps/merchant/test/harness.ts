@@ -75,7 +75,7 @@ export async function startPair(
   const platform = await buildApp({
     docs: false,
     config: {
-      ...platformConfigFor([profile]),
+      ...platformConfigFor(profile),
       clockStart: opts.start,
       clockRate: opts.rate,
       webhookAttempts: 10,

@@ -1,3 +1,4 @@
+import type { StockPolicy } from '@d11/order-flow/stock-policy'
 import type { CalendarId } from '@d11/rules/calendar'
 
 /** When a 2xx reply may leave relative to the spool write of the events it produced. */
@@ -70,6 +71,12 @@ export interface PlatformConfig {
    * set it replaces `oversellBuffer`. Every unit beyond physical stock is oversold (PAY-3).
    */
   oversellShare?: number
+  /**
+   * Each merchant's own stock policy (merchant id → its profile's reservation and oversellShare),
+   * so a `lagging` shop, a `buffered` one and strict ones share a run. Merchants not listed sell
+   * under the default above (`oversellPolicy`, `oversellShare` / `oversellBuffer`). @default none
+   */
+  merchantStockPolicies?: Readonly<Record<string, StockPolicy>>
   /** Webhook delivery: attempts and first backoff. @default 5, 200 ms */
   webhookAttempts: number
   webhookBackoffMs: number

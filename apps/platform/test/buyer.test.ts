@@ -162,6 +162,50 @@ describe('buyer API', () => {
     expect(b.body.orders[0].oversold).toBe(true)
   })
 
+  it('each merchant sells under its own stock policy: lagging, buffered and strict in one run (PAY-3)', async () => {
+    const lines = [
+      ...baseWorld(),
+      { kind: 'skus', row: sku('s-lag', 'm-1', { stock: 10 }) },
+      { kind: 'skus', row: sku('s-buf', 'm-2', { stock: 10 }) },
+      { kind: 'skus', row: sku('s-strict', 'm-3', { stock: 10 }) },
+    ]
+    app = await worldApp({
+      at: SPOT,
+      lines,
+      config: {
+        // the default (m-3, not listed) is strict; m-1 lags, m-2 sells 20 % over stock
+        merchantStockPolicies: {
+          'm-1': { reservation: 'lagging', oversellShare: 0 },
+          'm-2': { reservation: 'strict', oversellShare: 0.2 },
+        },
+      },
+    })
+    const buy = (skuId: string, quantity: number) =>
+      post(app, '/buyer/orders', { buyerId: 'b-1', kind: 'spot', items: [{ skuId, quantity }] })
+    const publish = (merchantId: string, skuId: string) =>
+      app.inject({
+        method: 'PUT',
+        url: `/merchant/${merchantId}/skus/${skuId}/stock`,
+        payload: { available: 10 },
+      })
+    for (const skuId of ['s-lag', 's-buf', 's-strict']) expect((await buy(skuId, 10)).status).toBe(201)
+    // a stale publication resets only the lagging merchant's count
+    expect((await publish('m-1', 's-lag')).json()).toMatchObject({ policy: 'lagging', effective: true })
+    expect((await publish('m-2', 's-buf')).json()).toMatchObject({ policy: 'strict', effective: false })
+    expect((await publish('m-3', 's-strict')).json()).toMatchObject({ policy: 'strict', effective: false })
+    const lagged = await buy('s-lag', 4)
+    expect(lagged.status).toBe(201)
+    expect(lagged.body.orders[0].oversold).toBe(true)
+    // buffered: 2 more (10 × 1.2), oversold; the third is refused
+    const buffered = await buy('s-buf', 2)
+    expect(buffered.body.orders[0].oversold).toBe(true)
+    expect(await buy('s-buf', 1)).toMatchObject({ status: 409, body: { ruleId: 'PAY-3' } })
+    expect(await buy('s-strict', 1)).toMatchObject({
+      status: 409,
+      body: { code: 'PLAT_ERR_OUT_OF_STOCK', ruleId: 'PAY-3' },
+    })
+  })
+
   it('Idempotency-Key: a retry replays the first answer, another body under the key is refused', async () => {
     app = await worldApp({ at: SPOT })
     const body = { buyerId: 'b-1', kind: 'spot', items: [{ skuId: 's-phone', quantity: 1 }] }

@@ -68,6 +68,12 @@ import {
  * typical shop scores about 4.2 of EXP-3's 5.
  */
 const EXPERIENCE_SPREAD = 0.35
+/**
+ * Launch stock of a merchant's sell-out item: `min` + an exponential tail of mean `mean` units.
+ * DEFAULTS, not from a source; small beside the item's share of the 00:00 demand (~14 % of its
+ * shop's orders), as Double 11's limited items are.
+ */
+const SELL_OUT_STOCK = { min: 5, mean: 15 } as const
 
 const T = {
   merchants: tagHash('merchants'),
@@ -633,11 +639,25 @@ export class World {
       dailyPrices: { start: shanghaiDay(historyStart), pricesFen },
       campaignPrices,
       listPriceFen: core.listPriceFen,
-      stock: Math.round(20 + r.exp(core.presale ? 1500 : 600)),
+      stock: this.launchStock(k, core.presale, r.next()),
       presale: core.presale,
       depositFen: core.depositFen,
       contractShipHours: core.presale ? r.pick([72, 120, 168, 240]) : r.chance(0.2) ? r.pick([24, 72]) : null,
     }
+  }
+
+  /**
+   * Physical stock of SKU `k` from one uniform draw `u`. A merchant's most popular SKU (index 0,
+   * see {@link pickSku}) sold spot is its Double 11 sell-out item: a limited launch stock that the
+   * 00:00 rush empties in minutes, so a strict shop answers sold-out and a lagging one oversells
+   * (PAY-3). Everything else is stocked for the day.
+   */
+  private launchStock(k: number, presale: boolean, u: number): number {
+    const exp = (mean: number) => -Math.log(1 - u) * mean
+    if (!presale && k % this.scale.skusPerMerchant === 0) {
+      return Math.round(SELL_OUT_STOCK.min + exp(SELL_OUT_STOCK.mean))
+    }
+    return Math.round(20 + exp(presale ? 1500 : 600))
   }
 
   registration(i: number): Registration {

@@ -147,3 +147,28 @@ describe('campaign registrations: a share deliberately invalid', () => {
     }
   })
 })
+
+describe('sell-out items: each merchant’s most popular spot SKU has a limited launch stock', () => {
+  it('stocks the index-0 spot SKUs far below the rest, and they draw the most Nov-11 00:00 demand', async () => {
+    const skus: Array<{ id: string; merchantId: string; stock: number; presale: boolean }> = []
+    for await (const s of readWorld(dir, 'skus')) skus.push(s)
+    const perMerchant = 20
+    const heroes = skus.filter((s, k) => k % perMerchant === 0 && !s.presale)
+    const rest = skus.filter((s, k) => k % perMerchant !== 0 && !s.presale)
+    expect(heroes.length).toBeGreaterThan(5)
+    for (const s of heroes) expect(s.stock).toBeGreaterThanOrEqual(5)
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+    expect(median(heroes.map((s) => s.stock))).toBeLessThan(40)
+    expect(median(rest.map((s) => s.stock))).toBeGreaterThan(300)
+    // the launch hour's units of a hero beat those of the next SKU of its shop, over the world
+    const units = new Map<string, number>()
+    const launch = cal.waves[1].spot.opens
+    for (const o of orders) {
+      if (o.simTime < launch || o.simTime >= launch + 24 * HOUR) continue
+      for (const i of o.items) units.set(i.skuId, (units.get(i.skuId) ?? 0) + i.quantity)
+    }
+    const heroUnits = heroes.reduce((a, s) => a + (units.get(s.id) ?? 0), 0)
+    const nextUnits = heroes.reduce((a, s) => a + (units.get(skus[entityIndex(s.id) + 1]!.id) ?? 0), 0)
+    expect(heroUnits).toBeGreaterThan(nextUnits)
+  })
+})

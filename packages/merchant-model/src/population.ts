@@ -143,24 +143,20 @@ export function buildPopulation(
 }
 
 /**
- * The one stock policy the platform runs for the whole population, in @d11/order-flow's
- * vocabulary: reservation `lagging` as soon as one merchant's stock lags (a merchant that never
- * publishes keeps the platform's exact count, i.e. strict), else `strict`. The platform has one
- * `oversellShare`, so profiles that sell different shares past stock (a `buffered` profile beside
- * an exact one) cannot share a run.
+ * The stock policy the platform sells a merchant of `profile` under, in @d11/order-flow's
+ * vocabulary: `lagging` sells what the merchant last published, `buffered` is `strict` with
+ * `oversellShare = bufferShare`.
  */
-export function platformReservation(profiles: Iterable<Profile>): StockPolicy {
-  const policies = [...profiles].map((p) =>
-    stockPolicyFromLegacy({ policy: p.stock.reservation, oversellBuffer: p.stock.bufferShare }),
-  )
-  const shares = new Set(policies.map((p) => p.oversellShare))
-  if (shares.size > 1) {
-    throw new MerchantError(
-      'MERCH_ERR_MIX',
-      'mix',
-      `profiles sell different shares past stock (${[...shares].join(', ')}): a buffered profile cannot share a run with strict or lagging ones (the platform has one oversellShare)`,
-    )
-  }
-  const reservation = policies.some((p) => p.reservation === 'lagging') ? 'lagging' : 'strict'
-  return { reservation, oversellShare: policies[0]?.oversellShare ?? 0 }
+export function stockPolicyOf(profile: Profile): StockPolicy {
+  return stockPolicyFromLegacy({
+    policy: profile.stock.reservation,
+    oversellBuffer: profile.stock.bufferShare,
+  })
+}
+
+/** Each merchant's own stock policy (merchant id → its profile's), for the platform's config. */
+export function merchantStockPolicies(byMerchant: ReadonlyMap<string, Profile>): Record<string, StockPolicy> {
+  const out: Record<string, StockPolicy> = {}
+  for (const [id, profile] of byMerchant) out[id] = stockPolicyOf(profile)
+  return out
 }

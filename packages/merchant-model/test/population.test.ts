@@ -6,9 +6,10 @@ import {
   buildPopulation,
   DEFAULT_MIX,
   formatMix,
+  merchantStockPolicies,
   mixCounts,
   parseMix,
-  platformReservation,
+  stockPolicyOf,
 } from '../src/population.ts'
 import { loadProfile } from '../src/profile.ts'
 
@@ -72,20 +73,34 @@ describe('merchant population', () => {
     }
   })
 
-  it('loads each profile once and runs the platform lagging when one merchant lags', () => {
+  it('loads each profile once; each merchant keeps its own stock policy, so any mix works', () => {
     const pop = buildPopulation(42, ids(20))
     expect(pop.byMerchant.size).toBe(20)
     expect(new Set(pop.byMerchant.values()).size).toBe(3)
-    expect(platformReservation(pop.byMerchant.values())).toEqual({ reservation: 'lagging', oversellShare: 0 })
-    expect(platformReservation([loadProfile('prepared'), loadProfile('understaffed')])).toEqual({
-      reservation: 'strict',
-      oversellShare: 0,
-    })
-    // the old `buffered` name reads as strict selling its bufferShare past stock
+    const policies = merchantStockPolicies(pop.byMerchant)
+    expect(Object.keys(policies).sort()).toEqual(ids(20).sort())
+    for (const [id, profile] of pop.byMerchant) {
+      expect(policies[id]).toEqual({
+        reservation: profile.name === 'oversell-prone' ? 'lagging' : 'strict',
+        oversellShare: 0,
+      })
+    }
+    // the old `buffered` name reads as strict selling its bufferShare past stock, beside a strict shop
     const buffered = loadProfile('prepared', {
       set: ['stock.reservation=buffered', 'stock.bufferShare=0.05'],
     })
-    expect(platformReservation([buffered])).toEqual({ reservation: 'strict', oversellShare: 0.05 })
-    expect(() => platformReservation([buffered, loadProfile('prepared')])).toThrow(/MERCH_ERR_MIX/)
+    const mixed = merchantStockPolicies(
+      new Map([
+        ['m-1', buffered],
+        ['m-2', loadProfile('prepared')],
+        ['m-3', loadProfile('oversell-prone')],
+      ]),
+    )
+    expect(mixed).toEqual({
+      'm-1': { reservation: 'strict', oversellShare: 0.05 },
+      'm-2': { reservation: 'strict', oversellShare: 0 },
+      'm-3': { reservation: 'lagging', oversellShare: 0 },
+    })
+    expect(stockPolicyOf(buffered)).toEqual(mixed['m-1'])
   })
 })

@@ -63,3 +63,22 @@ export function stockPolicyFromLegacy(input: {
   }
   return { reservation, oversellShare: share }
 }
+
+/**
+ * `lagging` as a publication schedule: the merchant republishes its stock view every `everyMs` of
+ * simulated time on the clock's grid (…:00, :05, … at 5 min; epoch-aligned, and Shanghai's +8 h is
+ * a whole number of any minute period). The latest publication at or before `t`. A publication at
+ * an instant comes before the sales of that instant.
+ */
+export function lastPublicationAt(t: number, everyMs: number): number {
+  return Math.floor(t / everyMs) * everyMs
+}
+
+/**
+ * What a `lagging` merchant publishes: its sellable units less the sales it knew of at the lag's
+ * cutoff (publication instant − lag), at least 0. From then on the platform sells that figure less
+ * what it sells after, so the sales inside the lag are sold again (PAY-3).
+ */
+export function publishedUnits(baseUnits: number, knownSold: number): number {
+  return Math.max(0, baseUnits - knownSold)
+}

@@ -1,6 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isOversold, sellableLimit, stockPolicyFromLegacy, withinStock } from '../src/stock-policy.ts'
+import {
+  isOversold,
+  lastPublicationAt,
+  publishedUnits,
+  sellableLimit,
+  stockPolicyFromLegacy,
+  withinStock,
+} from '../src/stock-policy.ts'
 
 describe('stock policy: one vocabulary', () => {
   it('oversellShare is signed: over stock, exactly stock, held back', () => {
@@ -36,5 +43,21 @@ describe('stock policy: one vocabulary', () => {
         },
       ),
     )
+  })
+})
+
+describe('lagging publications (lastPublicationAt, publishedUnits)', () => {
+  it('publishes on the clock grid, a grid instant being its own publication', () => {
+    const five = 5 * 60_000
+    const at = Date.parse('2020-11-11T00:07:30+08:00')
+    expect(lastPublicationAt(at, five)).toBe(Date.parse('2020-11-11T00:05:00+08:00'))
+    expect(lastPublicationAt(Date.parse('2020-11-11T00:10:00+08:00'), five)).toBe(
+      Date.parse('2020-11-11T00:10:00+08:00'),
+    )
+  })
+
+  it('publishes stock less the known sales, never below 0', () => {
+    expect(publishedUnits(5, 2)).toBe(3)
+    expect(publishedUnits(5, 9)).toBe(0)
   })
 })

@@ -18,7 +18,12 @@ import {
 import { newDecision } from '@d11/order-flow/decision'
 import { CAUSE_LATE, CAUSE_OVERSELL, PayoutAmounts, type PayoutCause } from '@d11/order-flow/payout-amounts'
 import { rulesAt } from '@d11/order-flow/rules-context'
-import { sellableLimit, stockPolicyFromLegacy } from '@d11/order-flow/stock-policy'
+import {
+  lastPublicationAt,
+  publishedUnits,
+  sellableLimit,
+  stockPolicyFromLegacy,
+} from '@d11/order-flow/stock-policy'
 import {
   DAY_MS as DAY,
   HOUR_MS as HOUR,
@@ -108,9 +113,14 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
     oversellShare: scenario.oversell.oversellShare,
   })
   const lagMs = policy.reservation === 'strict' ? 0 : scenario.oversell.syncLagSeconds * 1000
+  // lagging by publication: the platform's sellable figure per SKU since the merchant's last one
+  const everyMs = policy.reservation === 'strict' ? 0 : scenario.oversell.syncEverySeconds * 1000
+  const sellable = everyMs > 0 ? new Float64Array(K) : null
+  let publishedAt = Number.NEGATIVE_INFINITY
   scenario.skus.forEach((k, i) => {
     physical[i] = k.stock
     listed[i] = sellableLimit(k.stock, policy.oversellShare)
+    if (sellable) sellable[i] = listed[i]!
     priceFen[i] = Math.round(k.priceYuan * 100)
     shipHours[i] = k.presaleShipHours
   })
@@ -470,18 +480,25 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
           if (t > limit || (t === limit && limitPrio < EV_ARRIVAL)) break
           const i = next++
           const k = sku[i]!
-          if (lagMs === 0) {
-            seen[k] = acceptedCount[k]!
-          } else {
-            const cut = t - lagMs
-            while (lagPtr < i && times[lagPtr]! <= cut) {
-              if (flags[lagPtr]! & F_ACCEPTED) seen[sku[lagPtr]!]!++
-              lagPtr++
+          if (sellable !== null) {
+            const at = lastPublicationAt(t, everyMs)
+            if (at > publishedAt) {
+              publishedAt = at
+              lagPtr = countKnownSales(times, sku, flags, seen, lagPtr, i, at - lagMs)
+              for (let j = 0; j < K; j++) sellable[j] = publishedUnits(listed[j]!, seen[j]!)
             }
-          }
-          if (seen[k]! >= listed[k]!) {
-            rejected++
-            continue
+            if (sellable[k]! < 1) {
+              rejected++
+              continue
+            }
+            sellable[k]!--
+          } else {
+            if (lagMs === 0) seen[k] = acceptedCount[k]!
+            else lagPtr = countKnownSales(times, sku, flags, seen, lagPtr, i, t - lagMs)
+            if (seen[k]! >= listed[k]!) {
+              rejected++
+              continue
+            }
           }
           const c = acceptedCount[k]!
           acceptedCount[k] = c + 1
@@ -614,4 +631,25 @@ function nextWave(t: number, waves: number[]): number {
     }
   }
   return dayStart + 2 * DAY
+}
+
+/**
+ * `lagging`: counts into `seen` (per SKU) the accepted orders from `from` up to order `before`
+ * paid at or before `cut`, the sales the platform knows of; returns where the count stopped.
+ */
+function countKnownSales(
+  times: Float64Array,
+  sku: Uint16Array,
+  flags: Uint8Array,
+  seen: Float64Array,
+  from: number,
+  before: number,
+  cut: number,
+): number {
+  let p = from
+  while (p < before && times[p]! <= cut) {
+    if (flags[p]! & F_ACCEPTED) seen[sku[p]!]!++
+    p++
+  }
+  return p
 }

@@ -76,7 +76,11 @@ export const ScenarioSchema = Type.Object(
      */
     oversell: Type.Object(
       {
-        /** `strict`: every sale counted at once; `lagging` (old name `synced`): the platform sees sales `syncLagSeconds` late */
+        /**
+         * `strict`: every sale counted at once; `lagging` (old name `synced`): the platform sees sales
+         * `syncLagSeconds` late — continuously, or (with `syncEverySeconds`) through the merchant's
+         * publications, as the live platform does
+         */
         policy: Type.Union([Type.Literal('strict'), Type.Literal('lagging'), Type.Literal('synced')], {
           default: 'lagging',
         }),
@@ -86,6 +90,13 @@ export const ScenarioSchema = Type.Object(
         buffer: Type.Number({ minimum: 0, maximum: 100, default: 0 }),
         /** how late the platform's sold count lags behind real sales @default 0 */
         syncLagSeconds: Type.Number({ minimum: 0, default: 0 }),
+        /**
+         * `lagging` as the live merchant runs it: every this many seconds (on the clock's grid) the
+         * platform's sellable figure is reset to stock − the sales up to `syncLagSeconds` before the
+         * publication, and sales after it are counted at once. 0: the sales are seen
+         * `syncLagSeconds` late, continuously @default 0
+         */
+        syncEverySeconds: Type.Number({ minimum: 0, default: 0 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -178,8 +178,12 @@ function sameDaySpans<T extends { from: string; to: string }>(shifts: readonly T
  *   `strict` → `oversell.policy: strict`, buffer 0 (the profile's `safetyStockShare` and sync lag act
  *   only inside the merchant's own model, the platform sells physical stock); `buffered` → `strict`
  *   with `oversellShare = bufferShare` (@d11/order-flow's one vocabulary: both engines sell that share
- *   beyond physical stock and mark those orders oversold); `lagging` → `lagging` with a sync lag
- *   longer than the slice (the platform accepts every order and marks those beyond stock oversold).
+ *   beyond physical stock and mark those orders oversold); `lagging` → `lagging` on the merchant's
+ *   publication schedule: `syncEverySeconds` = `syncEveryMinutes`, `syncLagSeconds` =
+ *   `syncLagMinutes` (every publication resets the platform's sellable figure to stock less the
+ *   sales the stale view knows; the live merchant publishes on the same clock grid). Under
+ *   `lagging` the platform ignores oversellShare and the merchant publishes stock less
+ *   `safetyStockShare`: that is the simulator's (negative) `oversellShare` here.
  * - **Warehouse**: `picksPerHour` and the shifts with their own `picksPerHour`, split at midnight
  *   (the simulator's working time weighs each shift minute by its rate); `carrierWaves` →
  *   `pickupWaves`.
@@ -228,11 +232,15 @@ export function profileToScenario(profile: Profile, slice: Slice, settings: Twin
           presaleShipHours: k.contractShipHours ?? 0,
         }
       }),
-      oversell: {
-        policy,
-        oversellShare: stockPolicy.oversellShare,
-        syncLagSeconds: policy === 'lagging' ? Math.ceil((slice.to - slice.from) / 1000) + 1 : 0,
-      },
+      oversell:
+        policy === 'lagging'
+          ? {
+              policy,
+              oversellShare: 0 - st.safetyStockShare,
+              syncLagSeconds: st.syncLagMinutes * 60,
+              syncEverySeconds: st.syncEveryMinutes * 60,
+            }
+          : { policy, oversellShare: stockPolicy.oversellShare, syncLagSeconds: 0 },
       warehouse: {
         picksPerHour: profile.warehouse.picksPerHour,
         shifts: sameDaySpans(
@@ -292,6 +300,7 @@ export type TwinTotals = Pick<CellResult, 'late' | 'payouts'>
  *   price (a handful of payouts on a SKU whose registration the platform refused).
  * - **Oversold orders: exact** (`oversold: 0`). Both engines apply @d11/order-flow's stock policy to
  *   the same units in the same order against the world's stock, so the orders sold beyond stock are
- *   the same ones (the `oversell` slice: `strict` with a signed `oversellShare` of +0.2).
+ *   the same ones (the `oversell` slice: `lagging`, the merchant publishing a 30-min-stale view
+ *   every 5 min on the clock grid; the driver stops at each publication and lets it land).
  */
 export const TWIN_TOLERANCE = { late: 0.02, payouts: 0.02, oversold: 0 } as const

@@ -154,3 +154,34 @@ describe('PAY-6 mass delay', () => {
     expect(r.massDelay).toEqual({ warnedAt: null, removedAt: null })
   })
 })
+
+describe('lagging by publication (oversell.syncEverySeconds): the live merchant’s schedule', () => {
+  // one SKU of 3 units; the merchant publishes every 100 s a view 90 s stale
+  const t0 = Date.parse('2020-11-11T00:00:00+08:00')
+  const scenarioWith = (syncEverySeconds: number) => ({
+    ...phone,
+    skus: [{ ...phone.skus[0]!, stock: 3 }],
+    oversell: {
+      policy: 'lagging' as const,
+      buffer: 0,
+      oversellShare: 0,
+      syncLagSeconds: 90,
+      syncEverySeconds,
+    },
+    restock: [],
+  })
+  const at = [10, 20, 30, 40, 50, 110, 120, 210, 220, 230]
+  const arrivals = { times: Float64Array.from(at, (s) => t0 + s * 1000), sku: new Uint16Array(at.length) }
+
+  it('resets the sellable figure at each publication to stock less the sales it knew, counts later sales at once', () => {
+    const r = simulate(scenarioWith(100), { arrivals })
+    // 10-30 take the 3 units, 40 and 50 find none; the publication at 100 knows only the sale at 10
+    // (cutoff 10 s): 2 more units, sold at 110 and 120 (oversold); the one at 200 knows 4 sales: none
+    expect(r.orders).toMatchObject({ arrived: 10, accepted: 5, rejected: 5, oversold: 2 })
+  })
+
+  it('differs from a continuous 90 s lag, which sells 40 and 50 too', () => {
+    const r = simulate(scenarioWith(0), { arrivals })
+    expect(r.orders).toMatchObject({ accepted: 6, rejected: 4, oversold: 3 })
+  })
+})

@@ -79,10 +79,10 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Both run in this process. The platform reserves stock as the profile says (stock.reservation): under
-\`lagging\` (oversell-prone) it sells what the merchant service last published, a view
-stock.syncLagMinutes old re-published every stock.syncEveryMinutes, so bursts between syncs oversell
-(PAY-3). Every merchant's webhook points at the merchant service, which answers in simulated time.
+Both run in this process. The platform reserves each merchant's stock as its own profile says
+(stock.reservation, so any mix works): under \`lagging\` (oversell-prone) it sells what the merchant
+service last published, a view stock.syncLagMinutes old re-published every stock.syncEveryMinutes
+on the clock grid, so the units sold inside the lag are sold again (PAY-3). Every merchant's webhook points at the merchant service, which answers in simulated time.
 
 Examples:
   d11 serve --world data/ --profile understaffed --clock-rate 600

@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--world <dir>', 'world directory from `d11 gen` (required), e.g. --world data/')
     .option(
       '--slice <name>',
-      'named slice: spot (m-000001, 00:00-03:00, prepared) | oversell (m-000002, 00:00-12:00, oversell-prone at a +0.2 oversellShare); its merchant, window and profile are defaults the other flags replace, e.g. --slice oversell',
+      'named slice: spot (m-000001, 00:00-03:00, prepared) | oversell (m-000002, 00:00-12:00, oversell-prone: lagging, a 30-min-stale view every 5 min); its merchant, window and profile are defaults the other flags replace, e.g. --slice oversell',
       'spot',
     )
     .option(

@@ -91,7 +91,7 @@ export const merchant: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['merchant'],
         description:
-          'Publish the merchant\'s stock view: the units it still has to sell. Under the `lagging` oversell policy the platform reserves against the last published figure (less the units it sells after), so units sold inside the merchant\'s sync lag are sold again and the orders past physical stock are marked oversold (PAY-3). Under `strict` and `buffered` the publication is recorded only. Example: {"available":120}',
+          "Publish the merchant's stock view: the units it still has to sell. Under the `lagging` oversell policy the platform reserves against the last published figure (less the units it sells after), so units sold inside the merchant's sync lag are sold again and the orders past physical stock are marked oversold (PAY-3). Under `strict` (a buffered oversellShare included) the publication is recorded only. The policy is each merchant's own (its profile's), else the platform's default. Example: {\"available\":120}",
         params: StockParams,
         body: StockBody,
         response: { 200: StockReply, ...errors },

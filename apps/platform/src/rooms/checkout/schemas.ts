@@ -16,7 +16,7 @@ export const StockBody = Type.Object({ available: Type.Integer({ minimum: 0, max
 export const StockReply = Type.Object({
   skuId: Type.String(),
   available: Type.Integer(),
-  policy: Type.String({ description: 'strict | buffered | lagging' }),
+  policy: Type.String({ description: "the merchant's reservation: strict | lagging" }),
   effective: Type.Boolean({
     description: 'true under `lagging`: the platform now sells this figure',
   }),

@@ -60,8 +60,13 @@ export function unitPrice(s: SkuState, kind: OrderState['kind'], wave: 0 | 1 | 2
   return Math.min(reg.campaignPriceFen, s.priceFen)
 }
 
-/** The platform's stock policy in @d11/order-flow's vocabulary (old config names keep their meaning). */
-export function stockPolicy(config: PlatformConfig): StockPolicy {
+/**
+ * The stock policy merchant `merchantId` sells under, in @d11/order-flow's vocabulary: its own
+ * (`merchantStockPolicies`), else the platform's default (old config names keep their meaning).
+ */
+export function stockPolicy(config: PlatformConfig, merchantId?: string): StockPolicy {
+  const own = merchantId === undefined ? undefined : config.merchantStockPolicies?.[merchantId]
+  if (own) return own
   return stockPolicyFromLegacy({
     policy: config.oversellPolicy,
     oversellBuffer: config.oversellBuffer,
@@ -182,7 +187,7 @@ export class CheckoutService {
   ): { s: SkuState; oversold: boolean } {
     const s = this.state.sku(skuId)
     const m = this.state.merchant(s.merchantId)
-    const policy = stockPolicy(this.deps.config)
+    const policy = stockPolicy(this.deps.config, s.merchantId)
     const lagging = policy.reservation === 'lagging'
     const d = checkoutLine(
       {
@@ -348,14 +353,14 @@ export class CheckoutService {
   }
 
   /**
-   * The merchant publishes the units it still has to sell. Under `lagging` the platform reserves
-   * against this figure from now on (less what it sells after); under `strict` and `buffered` the
-   * platform holds the count itself and only records the publication.
+   * The merchant publishes the units it still has to sell. Under its `lagging` policy the platform
+   * reserves against this figure from now on (less what it sells after); under `strict` (a signed
+   * oversellShare included) the platform holds the count itself and only records the publication.
    */
   publishStock(merchantId: string, skuId: string, available: number, at: number) {
     this.state.merchant(merchantId)
     const s = this.state.ownSku(merchantId, skuId)
-    const policy = this.deps.config.oversellPolicy
+    const policy = stockPolicy(this.deps.config, merchantId).reservation
     const effective = policy === 'lagging'
     if (effective) s.sellable = available
     s.publishedAt = at
