@@ -107,6 +107,10 @@ async function merchantModels(stored: StoredRun): Promise<MerchantModel[]> {
     calendar: run.calendar || '2020',
     settleHours: params.settleHours,
     complained: (orderId: string) => complains(seed, orderId, params.complaintShare),
+    // the run's own chase instant; a run whose buyers found nothing late chased about this late
+    chaseAt:
+      stored.live.firstComplaintAt ??
+      Math.max(0, ...stored.orders.map((o) => o.paidAt)) + params.chaseAfterH * 3_600_000,
   }
   const ordersOf = new Map<string, StoredRun['orders']>()
   for (const o of stored.orders) {

@@ -10,6 +10,12 @@ export interface Arrivals {
   times: Float64Array
   /** SKU index of each order */
   sku: Uint16Array
+  /**
+   * Units each order buys (PAY-3 counts units against stock, as the platform does) @default 1 each.
+   * Generated arrivals leave it out; a stored live run's multi-unit orders set it. A restock
+   * still releases one backordered order per unit, so give units only to scenarios without restocks.
+   */
+  units?: Uint16Array
 }
 
 /** Relative weight of each minute of the window for the scenario's arrival shape. */

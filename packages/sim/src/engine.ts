@@ -19,6 +19,7 @@ import { newDecision } from '@d11/order-flow/decision'
 import { CAUSE_LATE, CAUSE_OVERSELL, PayoutAmounts, type PayoutCause } from '@d11/order-flow/payout-amounts'
 import { rulesAt } from '@d11/order-flow/rules-context'
 import {
+  isOversold,
   lastPublicationAt,
   publishedUnits,
   sellableLimit,
@@ -131,7 +132,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
   )
 
   // --- arrivals (sorted payment times + SKU per order) --------------------------------------
-  const { times, sku } = opts.arrivals ?? buildArrivals(scenario, deriveSeed(seed, 'arrivals'))
+  const {
+    times,
+    sku,
+    units: orderUnits,
+  } = opts.arrivals ?? buildArrivals(scenario, deriveSeed(seed, 'arrivals'))
   const N = times.length
   const flags = new Uint8Array(N)
   let backorderPos: Int32Array | null = null
@@ -395,7 +400,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
       const pos = backorderPos![i]! - backorders[k]!.shifted
       never = pos >= futureUnits[k]!
     }
-    const u = draw(i, 1)
+    const u = draw(i, 1, now)
     // PAY-2: outside the no-auto-compensation window a passed deadline is paid at once
     const auto = autoCompensates(now, rules)
     if (never) {
@@ -403,11 +408,11 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
       refunded++
       flags[i]! |= F_CANCELLED
       if (auto) pay(i, k, CAUSE_OVERSELL, now)
-      else if (u < complainRate) fileComplaint(i, now, draw(i, 2) < foundedRate ? 1 : 0)
+      else if (u < complainRate) fileComplaint(i, now, draw(i, 2, now) < foundedRate ? 1 : 0)
     } else if (auto) {
       pay(i, k, CAUSE_LATE, now)
     } else if (u < complainRate) {
-      fileComplaint(i, now, draw(i, 2) < foundedRate ? 1 : 0)
+      fileComplaint(i, now, draw(i, 2, now) < foundedRate ? 1 : 0)
     } else if (u < refundEdge) {
       // PAY-8: an unshipped order's refund is approved at once
       refunded++
@@ -480,30 +485,32 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
           if (t > limit || (t === limit && limitPrio < EV_ARRIVAL)) break
           const i = next++
           const k = sku[i]!
+          const q = orderUnits === undefined ? 1 : orderUnits[i]!
           if (sellable !== null) {
             const at = lastPublicationAt(t, everyMs)
             if (at > publishedAt) {
               publishedAt = at
-              lagPtr = countKnownSales(times, sku, flags, seen, lagPtr, i, at - lagMs)
+              lagPtr = countKnownSales(times, sku, orderUnits, flags, seen, lagPtr, i, at - lagMs)
               for (let j = 0; j < K; j++) sellable[j] = publishedUnits(listed[j]!, seen[j]!)
             }
-            if (sellable[k]! < 1) {
+            if (sellable[k]! < q) {
               rejected++
               continue
             }
-            sellable[k]!--
+            sellable[k]! -= q
           } else {
             if (lagMs === 0) seen[k] = acceptedCount[k]!
-            else lagPtr = countKnownSales(times, sku, flags, seen, lagPtr, i, t - lagMs)
-            if (seen[k]! >= listed[k]!) {
+            else lagPtr = countKnownSales(times, sku, orderUnits, flags, seen, lagPtr, i, t - lagMs)
+            if (seen[k]! + q > listed[k]!) {
               rejected++
               continue
             }
           }
           const c = acceptedCount[k]!
-          acceptedCount[k] = c + 1
+          acceptedCount[k] = c + q
           accepted++
-          if (c >= physical[k]!) {
+          // PAY-3: the whole order waits when any of its units is past physical stock
+          if (isOversold(c + q, physical[k]!)) {
             flags[i] = F_ACCEPTED | F_OVERSOLD
             oversold++
             if (backorderPos === null) backorderPos = new Int32Array(N)
@@ -640,6 +647,7 @@ function nextWave(t: number, waves: number[]): number {
 function countKnownSales(
   times: Float64Array,
   sku: Uint16Array,
+  units: Uint16Array | undefined,
   flags: Uint8Array,
   seen: Float64Array,
   from: number,
@@ -648,7 +656,7 @@ function countKnownSales(
 ): number {
   let p = from
   while (p < before && times[p]! <= cut) {
-    if (flags[p]! & F_ACCEPTED) seen[sku[p]!]!++
+    if (flags[p]! & F_ACCEPTED) seen[sku[p]!]! += units === undefined ? 1 : units[p]!
     p++
   }
   return p

@@ -37,20 +37,23 @@ export interface RunSetup {
   calendar: string
   /** simulated hours the run settled after its load */
   settleHours: number
-  /** whether the run's buyer of this order complained about its late pickup */
+  /** whether the run's buyer of this order complains when it is late (the run's seeded draw) */
   complained: (orderId: string) => boolean
+  /**
+   * When the buyers chased (simulated epoch ms): only orders whose pickup deadline had passed by
+   * then were complained about, in the run and so in every cell.
+   */
+  chaseAt: number
 }
 
 /**
- * The run's paid orders of one merchant as a twin slice: one unit per order (the merchant picks and
- * the platform compensates per order), priced at what the buyer paid. A SKU's stock is lowered by
- * the extra units of multi-unit orders, so the orders exhaust it where the run's units did.
+ * The run's paid orders of one merchant as a twin slice: one entry per order with its units (the
+ * merchant picks and the platform compensates per order; PAY-3 counts units against stock, as the
+ * platform did), priced at what the buyer paid.
  */
 export function runSlice(m: Pick<RunMerchant, 'merchantId' | 'orders' | 'skus'>): Slice {
   if (m.orders.length === 0)
     throw new SimError('SIM_ERR_SCENARIO', `--from-run: merchant ${m.merchantId} has no paid order`)
-  const extra = new Map<string, number>()
-  for (const o of m.orders) extra.set(o.skuId, (extra.get(o.skuId) ?? 0) + o.quantity - 1)
   const from = Math.min(...m.orders.map((o) => o.paidAt))
   const to = Math.max(...m.orders.map((o) => o.paidAt)) + 1
   return {
@@ -66,10 +69,11 @@ export function runSlice(m: Pick<RunMerchant, 'merchantId' | 'orders' | 'skus'>)
       paidAt: o.paidAt,
       orderedAt: o.orderedAt,
       unitPriceFen: o.paidFen,
+      quantity: o.quantity,
     })),
     skus: m.skus.map((k) => ({
       id: k.skuId,
-      stock: Math.max(0, k.stock - (extra.get(k.skuId) ?? 0)),
+      stock: k.stock,
       listPriceFen: k.listPriceFen,
       contractShipHours: k.contractShipHours,
       presale: k.presale,
@@ -204,18 +208,24 @@ export interface MerchantModel {
   /** paid fen per order index: what its PAY-1/3/4 amount is a share of */
   paidFen: Float64Array
   complained: Uint8Array
+  /** see {@link RunSetup.chaseAt} */
+  chaseAt: number
 }
 
 /** The merchant's baseline scenario: the profile over its run slice at the capacity the run showed. */
 export function merchantModel(m: RunMerchant, setup: RunSetup): MerchantModel {
   const slice = runSlice(m)
+  // oversold orders wait for stock, not for the picker: they would read as a slow warehouse, and
+  // their late pickups are not the picker's (they never ship)
+  const inStock = m.orders.filter((o) => !o.oversold)
   const measured = observedCapacity(
     m.profile,
-    m.orders.map((o) => o.paidAt),
+    inStock.map((o) => o.paidAt),
     m.pickups,
   )
+  const lateForThePicker = m.lateInRun - (m.orders.length - inStock.length)
   const capacity: ObservedCapacity =
-    measured.used === 'observed' && m.lateInRun === 0
+    measured.used === 'observed' && lateForThePicker <= 0
       ? { ...measured, factor: 1, used: 'profile', unbound: true }
       : measured
   const scenario = scaleWarehouse(
@@ -236,6 +246,7 @@ export function merchantModel(m: RunMerchant, setup: RunSetup): MerchantModel {
     capacity,
     paidFen: Float64Array.from(m.orders, (o) => o.paidFen),
     complained: Uint8Array.from(m.orders, (o) => (setup.complained(o.orderId) ? 1 : 0)),
+    chaseAt: setup.chaseAt,
   }
 }
 
@@ -275,8 +286,13 @@ export function simulateRun(
     const r = simulate(s, {
       arrivals: sliceArrivals(m.slice, s),
       orderedAt: sliceOrderedAt(m.slice),
-      draw: (i, salt) =>
-        salt === 1 ? (m.complained[i] ? 0 : 1 - 2 ** -32) : orderDraw(s.seed >>> 0, i, salt),
+      // salt 1 is drawn at the deadline: a buyer chases only a deadline passed by the chase
+      draw: (i, salt, at) =>
+        salt === 1
+          ? m.complained[i] && at <= m.chaseAt
+            ? 0
+            : 1 - 2 ** -32
+          : orderDraw(s.seed >>> 0, i, salt),
       evidence: 'summary',
       sink: {
         payout(p) {
@@ -431,10 +447,11 @@ export function compareBaseline(live: LiveRunFigures, sim: RunCellResult): Basel
 }
 
 /**
- * The default grid around the run: sell nothing past stock or 5 % past it, and the warehouse as it
- * was, half as fast again, or twice as fast.
+ * The default grid around the run: every SKU offered up to its stock, or 5 % of it held back as an
+ * oversell buffer (a lagging merchant publishes 95 % of what it has); the warehouse as it was, half
+ * as fast again, or twice as fast.
  */
 export const DEFAULT_FROM_RUN_GRID: ReadonlyArray<{ path: string; values: GridValue[] }> = [
-  { path: 'oversell.oversellShare', values: [0, 0.05] },
+  { path: 'oversell.oversellShare', values: [0, -0.05] },
   { path: 'warehouse.picksPerHour', values: ['x1', 'x1.5', 'x2'] },
 ]

@@ -109,8 +109,9 @@ export interface SimulateOptions {
    * Forced per-order draws in [0, 1) instead of {@link orderDraw} (scripted histories): salt 1 is
    * the buyer's action at a late deadline (complain below `complainRate`, refund below
    * `complainRate + refundRate`), salt 2 whether a complaint is founded (below `upheldRate`).
+   * `at` is the simulated instant of the draw (the deadline, for salt 1).
    */
-  draw?: (orderIndex: number, salt: number) => number
+  draw?: (orderIndex: number, salt: number, at: number) => number
   /** Forced carrier-pickup time of an order once stock is released (scripted); NaN = the warehouse model. */
   pickupAt?: (orderIndex: number) => number
   /**

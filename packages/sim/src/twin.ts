@@ -30,6 +30,8 @@ export interface SliceUnit {
   orderedAt: number
   /** unit price the world recorded for the line (fen) */
   unitPriceFen: number
+  /** units of the order (a stored live run's order; a world slice places one unit each) @default 1 */
+  quantity?: number
 }
 
 export interface SliceOptions {
@@ -265,11 +267,14 @@ export function sliceArrivals(slice: Slice, scenario: Scenario): Arrivals {
   const idx = new Map(scenario.skus.map((k, i) => [k.id, i]))
   const times = new Float64Array(slice.units.length)
   const sku = new Uint16Array(slice.units.length)
+  const units = slice.units.some((u) => (u.quantity ?? 1) !== 1)
+    ? Uint16Array.from(slice.units, (u) => u.quantity ?? 1)
+    : undefined
   slice.units.forEach((u, i) => {
     times[i] = u.paidAt
     sku[i] = idx.get(u.skuId) ?? 0
   })
-  return { times, sku }
+  return units ? { times, sku, units } : { times, sku }
 }
 
 /** Each unit's order instant, for the simulator's SHIP-1 (`SimulateOptions.orderedAt`). */

@@ -43,11 +43,13 @@ const SKU: RunSku = {
 function merchant(os: RunOrder[]): RunMerchant {
   return { merchantId: 'm-1', profile: understaffed, orders: os, skus: [SKU], pickups: [], lateInRun: 0 }
 }
-const setup = (complained: (id: string) => boolean) => ({
+/** The run's buyers chased `chaseAt` (default: after every deadline of a 120 h settle). */
+const setup = (complained: (id: string) => boolean, chaseAt = NOV11 + 120 * 3_600_000) => ({
   seed: 42,
   calendar: '2022',
   settleHours: 120,
   complained,
+  chaseAt,
 })
 
 describe('observedCapacity', () => {
@@ -95,7 +97,7 @@ describe('observedCapacity', () => {
 })
 
 describe('runSlice and applyCellParams', () => {
-  it('one unit per order at its paid price; stock lowered by the extra units of multi-unit orders', () => {
+  it('one entry per order at its paid price, with its units; stock as the world had it', () => {
     const s = runSlice(
       merchant(
         orders(
@@ -106,8 +108,52 @@ describe('runSlice and applyCellParams', () => {
       ),
     )
     expect(s.units).toHaveLength(10)
-    expect(s.units.every((u) => u.unitPriceFen === 7_000)).toBe(true)
-    expect(s.skus[0]!.stock).toBe(10_000 - 20)
+    expect(s.units.every((u) => u.unitPriceFen === 7_000 && u.quantity === 3)).toBe(true)
+    expect(s.skus[0]!.stock).toBe(10_000)
+  })
+
+  it('PAY-3 counts units against stock as the platform did: a 3-unit order past 7 units is oversold', () => {
+    // one 3-unit order every 5 minutes: each lands after a new publication of the lagging shop
+    const every5 = orders(
+      4,
+      () => 9_000,
+      () => 3,
+    ).map((o, i) => ({ ...o, paidAt: NOV11 + i * 300_000, orderedAt: NOV11 + i * 300_000 }))
+    const small: RunMerchant = {
+      ...merchant(every5),
+      skus: [{ ...SKU, stock: 7 }],
+    }
+    // strict (understaffed) refuses what it cannot cover; a lagging shop sells it and oversells
+    const lagging = loadProfile('oversell-prone')
+    const r = simulateRun([
+      merchantModel(
+        { ...small, profile: lagging },
+        setup(() => false),
+      ),
+    ])
+    // each publication re-offers 7 (its sales are inside the 30-min lag): units 1-3, 4-6 in stock,
+    // 7-9 crosses 7 units, 10-12 past it: two oversold orders of four
+    expect(r.result.orders.oversold).toBe(2)
+    const strict = simulateRun([
+      merchantModel(
+        small,
+        setup(() => false),
+      ),
+    ])
+    expect(strict.result.orders.oversold).toBe(0)
+  })
+
+  it('oversold orders wait for stock, not the picker: they do not read as a slow warehouse', () => {
+    const os = orders(300, () => 1000).map((o, i) => ({ ...o, oversold: i >= 50 }))
+    const m = merchantModel(
+      {
+        ...merchant(os),
+        pickups: Array.from({ length: 50 }, (_, i) => NOV11 + 17 * 3_600_000 + i),
+        lateInRun: 250,
+      },
+      setup(() => false),
+    )
+    expect(m.capacity.used).toBe('profile')
   })
 
   it('xN multiplies the warehouse rates (shifts too), plain values set, xN on a non-number is a grid error', () => {
@@ -167,6 +213,28 @@ describe('simulateRun', () => {
     ])
     expect(half.result.payouts.late_shipment.count).toBeGreaterThan(0)
     expect(half.result.payouts.late_shipment.count).toBeLessThan(all.result.late.total)
+  })
+
+  it("a buyer chases only a deadline passed by the run's chase instant", () => {
+    // 300 orders paid at the launch (130 of them late), 300 two days later: two sets of deadlines
+    const NOV13 = at('2022-11-13T00:00:00+08:00')
+    const os = orders(600, () => 10_000).map((o, i) =>
+      i < 300 ? o : { ...o, paidAt: NOV13 + i * 1000, orderedAt: NOV13 + i * 1000 },
+    )
+    const chasedAt = (t: number) =>
+      simulateRun([
+        merchantModel(
+          merchant(os),
+          setup(() => true, t),
+        ),
+      ])
+    const all = chasedAt(NOV11 + 200 * 3_600_000)
+    // chasing between the two sets of deadlines finds only the launch's late orders
+    const between = chasedAt(NOV13 + 12 * 3_600_000)
+    expect(between.result.late.total).toBe(all.result.late.total)
+    expect(between.result.payouts.late_shipment.count).toBeGreaterThan(0)
+    expect(between.result.payouts.late_shipment.count).toBeLessThan(all.result.payouts.late_shipment.count)
+    expect(chasedAt(NOV11).result.payouts.late_shipment.count).toBe(0)
   })
 
   it('a faster warehouse cell costs less; merchants sum', () => {

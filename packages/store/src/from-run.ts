@@ -59,6 +59,8 @@ export interface LiveFigures {
   /** paid orders the platform accepted beyond stock */
   oversold: number
   complaintsFiled: number
+  /** when the buyers chased their late orders (the first complaint's simulated time), null if none did */
+  firstComplaintAt: number | null
 }
 
 export interface StoredRun {
@@ -200,11 +202,12 @@ export async function liveFigures(store: Store, runId: string): Promise<LiveFigu
     { runId },
   )
   // oversold among the paid orders: the ones fulfilment (and the simulator) deals with
-  const counts = await queryRows<{ oversold: number; complaints: number }>(
+  const counts = await queryRows<{ oversold: number; complaints: number; first_complaint: number | null }>(
     store,
     `SELECT countIf(kind = 'order.placed' AND JSONExtractBool(detail, 'oversold') AND order_id IN (
               SELECT order_id FROM ${store.t('events')} WHERE run_id = {runId:String} AND kind = 'order.paid')) AS oversold,
-            countIf(kind = 'complaint.filed') AS complaints
+            countIf(kind = 'complaint.filed') AS complaints,
+            if(complaints = 0, NULL, minIf(sim_time, kind = 'complaint.filed')) AS first_complaint
      FROM ${store.t('events')} FINAL WHERE run_id = {runId:String}`,
     { runId },
   )
@@ -222,5 +225,6 @@ export async function liveFigures(store: Store, runId: string): Promise<LiveFigu
     payoutFen: list.reduce((a, p) => a + p.amountFen, 0),
     oversold: Number(counts[0]?.oversold ?? 0),
     complaintsFiled: Number(counts[0]?.complaints ?? 0),
+    firstComplaintAt: counts[0]?.first_complaint == null ? null : Number(counts[0].first_complaint),
   }
 }

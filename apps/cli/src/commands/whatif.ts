@@ -11,7 +11,7 @@ Examples:
   $ d11 whatif examples/phone-oversell.yaml --grid oversell.buffer=0,2,5% --grid warehouse.picksPerHour=400,1000,4000
   $ d11 whatif examples/phone-oversell-grid.yaml --workers 2 --out reports/phone.html --no-store
   $ d11 run --run-id nightly-42 && d11 whatif --from-run nightly-42
-  $ d11 whatif --from-run nightly-42 --grid warehouse.picksPerHour=x1,x1.5,x2 --grid oversell.oversellShare=0,5% --out reports/nightly-42-whatif.html
+  $ d11 whatif --from-run nightly-42 --grid warehouse.picksPerHour=x1,x1.5,x2 --grid oversell.oversellShare=0,-5% --out reports/nightly-42-whatif.html
 
 --from-run RUN rebuilds the simulator's scenario from a stored live run (d11 run): per merchant the
 orders the run accepted, its profile (the run's --profile or its --mix drawn by the run's seed), the
@@ -19,7 +19,7 @@ picks per hour the run showed while orders waited (where lower than the profile'
 run's own complaining buyers. It prints the run's late pickups, payouts by cause and rule and
 oversold orders beside the simulator's baseline cell with the twin's tolerance (2 %, oversold exact)
 and says when they disagree, then the grid around it cheapest first with the saving against the
-run. Default grid: oversell.oversellShare=0,5% × warehouse.picksPerHour=x1,x1.5,x2 (xN multiplies
+run. Default grid: oversell.oversellShare=0,-5% × warehouse.picksPerHour=x1,x1.5,x2 (xN multiplies
 each merchant's own rate, its shifts' too). Runs stored before --from-run existed lack the
 parameters it needs: the error names the run and the field.
 
