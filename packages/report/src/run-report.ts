@@ -181,10 +181,8 @@ export function terminalSummary(d: RunReportData): string {
     `  load     requests ${l.requests}  p50 ${ms(l.p50)}  p95 ${ms(l.p95)}  p99 ${ms(l.p99)}  errors ${pct(l.errorRate, 2)}`,
     `           iterations ${l.iterations}  dropped ${l.dropped}  achieved ${pct(l.achievedRatio)} of target  shed (503) ${d.shedTotal.shed} (${pct(d.shedTotal.shedRatio, 2)} of requests)`,
     `  bend     ${bendVerdict(d.bend)}`,
-    `  payouts  ${d.payouts.payouts} totalling ${yuan(d.payouts.amountFen)} (oversell ${yuan(d.payouts.oversellFen)})`,
   ]
-  for (const c of d.byCause)
-    out.push(`           ${c.key.padEnd(18)} ${String(c.payouts).padStart(7)}  ${yuan(c.amountFen)}`)
+  // payouts by cause and rule are the answers' third line: not repeated here
   if (d.sla.length > 0) {
     out.push('  SLA')
     for (const s of d.sla)

@@ -24,7 +24,8 @@ describe('run report', () => {
   it('terminal summary names the figures, payouts in yuan and the SLA rule IDs', async () => {
     const text = terminalSummary(await collectRunReport(store, 'peak'))
     expect(text).toMatch(/requests 3600 {2}p50 \d+\.\d ms/)
-    expect(text).toMatch(/payouts {2}60 totalling ¥[\d,]+\.\d\d/)
+    expect(text).toMatch(/payouts {2}60 payouts cost ¥[\d,]+\.\d\d: late_shipment PAY-1 ¥/)
+    expect(text.match(/^ {2}payouts /gm)).toHaveLength(1)
     expect(text).toContain('48 h pickup (SHIP-1)')
     expect(text).toContain('reply rate (EXP-1)')
   })
