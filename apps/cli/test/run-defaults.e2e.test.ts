@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { readWorld } from '@d11/generator/read-world'
 import { assignProfiles } from '@d11/merchant-model/population'
 import { withReportPage } from '@d11/report/testing'
 import { openStore, queryRows } from '@d11/store/connection'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fenOf, runD11 } from './cli-process.ts'
 
 /**
  * The main job as a new user runs it: `d11 run` with the default population, scenario, world and
@@ -23,29 +22,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
  */
 const PEAK_RPS = '150'
 
-const BIN = fileURLToPath(new URL('../bin/d11.js', import.meta.url))
 let cwd: string
 beforeAll(() => {
   cwd = mkdtempSync(join(tmpdir(), 'd11-run-defaults-'))
 })
 afterAll(() => rmSync(cwd, { recursive: true, force: true }))
 
-function d11(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString()
-    })
-    child.stderr.on('data', (b: Buffer) => {
-      out += b.toString()
-    })
-    child.on('exit', (code) => done({ code, out }))
-  })
-}
-
-/** `¥1,234.56` → 123456 fen. */
-const fen = (text: string) => Math.round(Number(text.replace(/[¥,]/g, '')) * 100)
+const d11 = (args: string[]) => runD11(cwd, args)
 
 /**
  * The rule a payout cause must carry (PAY-4 is the presale rate of a late shipment). An oversold
@@ -69,7 +52,7 @@ describe('d11 run, defaults but the peak', () => {
       cause: m[1]!,
       ruleId: m[2]!,
       payouts: Number(m[3]),
-      amountFen: fen(m[4]!),
+      amountFen: fenOf(m[4]!),
     }))
     expect(printed.length, res.out).toBeGreaterThan(0)
 
@@ -93,7 +76,7 @@ describe('d11 run, defaults but the peak', () => {
       const total = stored.reduce((a, s) => a + s.amountFen, 0)
       expect(total).toBeGreaterThan(0)
       const line = /payouts {2}\d+ payouts cost (¥[\d,]+\.\d\d)/.exec(res.out)
-      expect(fen(line![1]!)).toBe(total)
+      expect(fenOf(line![1]!)).toBe(total)
 
       // PAY-3: the lagging (oversell-prone) shops sell their sell-out items past stock, the strict ones
       // never do; a payout on an oversold order is `oversell` PAY-3, and every `oversell` payout is one

@@ -1,28 +1,18 @@
 // `d11 run --engine k6` end to end on the tiny world with the real k6 binary (v0.49 in CI),
 // skipped with the reason in the title when no k6 is found.
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { findK6, k6Version, NO_K6_REASON } from '@d11/k6-runner/find-k6'
 import { openStore, queryRows } from '@d11/store/connection'
 import { afterAll, describe, expect, it } from 'vitest'
+import { runD11 } from './cli-process.ts'
 
-const BIN = fileURLToPath(new URL('../bin/d11.js', import.meta.url))
 const k6 = findK6()?.path
 const cwd = mkdtempSync(join(tmpdir(), 'd11-run-k6-'))
 afterAll(() => rmSync(cwd, { recursive: true, force: true }))
 
-function d11(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()))
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()))
-    child.on('exit', (code) => done({ code, out }))
-  })
-}
+const d11 = (args: string[]) => runD11(cwd, args)
 
 describe.skipIf(!k6)(
   k6 ? `d11 run --engine k6 (${k6})` : `d11 run --engine k6: skipped, ${NO_K6_REASON}`,

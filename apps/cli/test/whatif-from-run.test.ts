@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { openStore } from '@d11/store/connection'
 import { upsertRun } from '@d11/store/runs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fenOf, runD11 } from './cli-process.ts'
 
 /**
  * `d11 whatif --from-run` on a real small `d11 run` (embedded ClickHouse, the platform and the
@@ -16,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
  * runs the default mix, whose oversell-prone shops sell past stock.
  */
 
-const BIN = fileURLToPath(new URL('../bin/d11.js', import.meta.url))
 /** Low enough for a busy 2-core box, high enough that understaffed shops miss pickups. */
 const RUN = ['--peak-rps', '150', '--duration', '30s', '--engine', 'builtin']
 const MIX = 'prepared=0.5,understaffed=0.5'
@@ -27,22 +25,7 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(cwd, { recursive: true, force: true }))
 
-function d11(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString()
-    })
-    child.stderr.on('data', (b: Buffer) => {
-      out += b.toString()
-    })
-    child.on('exit', (code) => done({ code, out }))
-  })
-}
-
-/** `¥1,234.56` → 123456 fen. */
-const fen = (text: string) => Math.round(Number(text.replace(/[¥,]/g, '')) * 100)
+const d11 = (args: string[]) => runD11(cwd, args)
 
 describe('d11 whatif --from-run', () => {
   it('prints the baseline beside the live figures, agreeing, and a cheaper cell', async () => {
@@ -70,19 +53,19 @@ describe('d11 whatif --from-run', () => {
     const payout = row('payouts late_shipment (PAY-1)')
     const oneOrder = 500_00 // PAY-1's ceiling: no single payout is more
     expect(
-      Math.abs(fen(payout.sim) - fen(payout.live)) <=
-        Math.max(oneOrder, 0.02 * Math.max(fen(payout.live), fen(payout.sim))),
+      Math.abs(fenOf(payout.sim) - fenOf(payout.live)) <=
+        Math.max(oneOrder, 0.02 * Math.max(fenOf(payout.live), fenOf(payout.sim))),
     ).toBe(true)
     expect(res.out).toMatch(/agree: the simulator's baseline matches the live run/)
     expect(res.out).not.toMatch(/DISAGREE/)
 
-    const liveFen = fen(/saving vs the live run's (¥[\d,.]+)\)/.exec(res.out)![1]!)
-    expect(liveFen).toBe(fen(payout.live))
+    const liveFen = fenOf(/saving vs the live run's (¥[\d,.]+)\)/.exec(res.out)![1]!)
+    expect(liveFen).toBe(fenOf(payout.live))
     const cells = [
       ...res.out.matchAll(/^ {2}(\S+=\S+)\s+(\d+)\s+(\d+)\s+(¥[\d,.]+)\s+(-?¥[\d,.]+|¥-[\d,.]+)$/gm),
     ]
     expect(cells.length, res.out).toBe(6)
-    const costs = cells.map((c) => fen(c[4]!))
+    const costs = cells.map((c) => fenOf(c[4]!))
     expect(costs).toEqual([...costs].sort((a, b) => a - b))
     expect(costs[0]!).toBeLessThan(liveFen)
     expect(res.out).toMatch(/[1-6] of 6 cells cost less than the live run/)
