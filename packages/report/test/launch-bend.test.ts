@@ -5,8 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Store } from '@d11/store/connection'
-import { ingestK6 } from '@d11/store/ingest-k6'
-import { type K6SynthOptions, k6SynthLines } from '@d11/store/k6-synth'
+import { ingestSynthLoad, type K6SynthOptions } from '@d11/store/k6-synth'
 import { upsertRun } from '@d11/store/runs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bendVerdict } from '../src/bend-section.ts'
@@ -40,11 +39,7 @@ async function seedLoad(runId: string, peak: number, startedAt: number) {
       tags: { phase: 'peak' },
     },
   ]
-  for (const [i, k6] of parts.entries()) {
-    const file = join(dir, `${runId}-${i}.json`)
-    writeFileSync(file, `${[...k6SynthLines({ seed: i + 1, ...k6 })].join('\n')}\n`)
-    await ingestK6(store, file, { runId })
-  }
+  await ingestSynthLoad(store, dir, runId, parts)
   await upsertRun(
     store,
     {

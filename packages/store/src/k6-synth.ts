@@ -5,7 +5,11 @@
  * `http_req_duration`, `http_req_failed` points and `dropped_iterations` when behind target.
  */
 
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { toShanghaiIso as isoShanghai } from '@d11/time/shanghai'
+import type { Store } from './connection.ts'
+import { ingestK6 } from './ingest-k6.ts'
 
 export interface K6SynthOptions {
   /** @default 1 */
@@ -81,5 +85,23 @@ export function* k6SynthLines(opts: K6SynthOptions = {}): Generator<string> {
       yield point('http_req_failed', t, failed ? 1 : 0, tags)
       yield point('iterations', t, 1, base)
     }
+  }
+}
+
+/**
+ * One synthetic load made of `parts` (a warm-up, the measured scenarios, …): each written as its
+ * own k6 JSON file under `dir` (seeds `firstSeed`, `firstSeed + 1`, …) and ingested as `runId`.
+ */
+export async function ingestSynthLoad(
+  store: Store,
+  dir: string,
+  runId: string,
+  parts: readonly K6SynthOptions[],
+  firstSeed = 1,
+): Promise<void> {
+  for (const [i, part] of parts.entries()) {
+    const file = join(dir, `${runId}-${i}.json`)
+    writeFileSync(file, `${[...k6SynthLines({ seed: firstSeed + i, ...part })].join('\n')}\n`)
+    await ingestK6(store, file, { runId })
   }
 }

@@ -1,10 +1,7 @@
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSummary, warmupSpan } from '../src/analysis.ts'
 import type { Store } from '../src/connection.ts'
-import { ingestK6 } from '../src/ingest-k6.ts'
-import { type K6SynthOptions, k6SynthLines } from '../src/k6-synth.ts'
+import { ingestSynthLoad, type K6SynthOptions } from '../src/k6-synth.ts'
 import { BEND_FACTOR, baselineOf, findBend, latencyBend, niceStep } from '../src/latency-bend.ts'
 import { upsertRun } from '../src/runs.ts'
 import { openTestStore } from './helpers.ts'
@@ -36,11 +33,7 @@ async function seed(
   ]
   // a cold warm-up before it: slow, low-rate, and never part of the curve
   if (opts.warmup) files.push({ start: T0, seconds: 10, rate: 12, latencyMs: 2000, scenario: 'warmup' })
-  for (const [i, k6] of files.entries()) {
-    const file = join(dir, `${runId}-${i}.json`)
-    writeFileSync(file, `${[...k6SynthLines({ seed: i + 3, ...k6 })].join('\n')}\n`)
-    await ingestK6(store, file, { runId })
-  }
+  await ingestSynthLoad(store, dir, runId, files, 3)
   await upsertRun(
     store,
     {
