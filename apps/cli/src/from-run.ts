@@ -1,4 +1,4 @@
-import type { MerchantModel, ObservedCapacity, RunCellResult } from '@d11/sim/from-run'
+import type { BaselineCheck, MerchantModel, ObservedCapacity, RunCellResult } from '@d11/sim/from-run'
 import type { GridAxis, GridValue } from '@d11/sim/scenario'
 import type { StoredRun } from '@d11/store/from-run'
 
@@ -161,17 +161,7 @@ function writeCapacity(
 }
 
 /** The live figures beside the baseline cell; true when every one agrees. */
-function writeBaseline(
-  out: Out,
-  checks: ReadonlyArray<{
-    figure: string
-    live: number
-    sim: number
-    unit: 'orders' | 'fen'
-    ok: boolean
-    tolerance: string
-  }>,
-): boolean {
+function writeBaseline(out: Out, checks: readonly BaselineCheck[]): boolean {
   const fmt = (v: number, unit: 'orders' | 'fen') => (unit === 'fen' ? yuan(v) : String(v))
   out.write(`\nbaseline cell (the run's settings) beside the live run\n`)
   out.write(`  ${'figure'.padEnd(34)} ${'live'.padStart(12)} ${'simulator'.padStart(12)}  tolerance\n`)
