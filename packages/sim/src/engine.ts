@@ -34,6 +34,7 @@ import {
 import { buildArrivals } from './arrivals.ts'
 import { EventHeap, IndexQueue } from './heap.ts'
 import { minuteOfDay, type Scenario } from './scenario.ts'
+import { scratchBytes, scratchDoubles, scratchInts } from './scratch.ts'
 import {
   type AgreedShipTime,
   type CauseTotals,
@@ -138,7 +139,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
     units: orderUnits,
   } = opts.arrivals ?? buildArrivals(scenario, deriveSeed(seed, 'arrivals'))
   const N = times.length
-  const flags = new Uint8Array(N)
+  const flags = scratchBytes(N)
   let backorderPos: Int32Array | null = null
 
   // --- queues and servers ---------------------------------------------------------------------
@@ -146,7 +147,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
   // order released at R is picked at W⁻¹(max(W(R), W(previous pick)) + s), W = working time so far.
   // Picks are planned at release, so a refunded order's slot is not reused. That keeps every
   // order's pick time non-increasing in capacity: more capacity never ships anything later.
-  const shipAt = new Float64Array(N).fill(Number.POSITIVE_INFINITY)
+  const shipAt = scratchDoubles(N, Number.POSITIVE_INFINITY)
   const work = workingTime(warehouseShifts(scenario.warehouse), scenario.warehouse.picksPerHour)
   const pickMinutes =
     scenario.warehouse.picksPerHour > 0 ? 60 / scenario.warehouse.picksPerHour : Number.POSITIVE_INFINITY
@@ -513,7 +514,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
           if (isOversold(c + q, physical[k]!)) {
             flags[i] = F_ACCEPTED | F_OVERSOLD
             oversold++
-            if (backorderPos === null) backorderPos = new Int32Array(N)
+            if (backorderPos === null) backorderPos = scratchInts(N)
             backorderPos[i] = backorders[k]!.pushed
             backorders[k]!.push(i)
           } else {

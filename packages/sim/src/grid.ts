@@ -220,6 +220,10 @@ export class GridPool {
       (err: Error) => fail(new SimError('SIM_ERR_WORKER', `grid workers did not start: ${err.message}`)),
     )
     const ownShare = async () => {
+      // Let the workers' spawn (queued behind a few promise steps, even with the bundle cached)
+      // happen before this thread's first cell: a cell is synchronous for hundreds of ms cold,
+      // and the worker would only start booting after it.
+      await yieldToEvents()
       while (this.callerRuns) {
         const k = Atomics.add(next, 0, 1)
         if (k >= total || failed) return
