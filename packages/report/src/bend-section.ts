@@ -1,5 +1,5 @@
 import type { LatencyBend, RunCurve } from '@d11/store/latency-bend'
-import { BASELINE_BINS, BEND_FACTOR } from '@d11/store/latency-bend'
+import { BASELINE_BINS, BEND_FACTOR, BEND_MIN_RISE_MS, bendThreshold } from '@d11/store/latency-bend'
 import { PALETTE, renderChart, xyChart } from './chart.ts'
 import type { Section } from './html.ts'
 
@@ -26,10 +26,10 @@ export function bendVerdict(b: LatencyBend): string {
     const crossed =
       b.bend.reason === 'slo'
         ? `exceeds the ${b.sloP99} ms p99 SLO`
-        : `exceeds ${BEND_FACTOR}× the p99 at the lowest rates (${ms(base.p99)} up to ${rate(base.upToRate)})`
+        : `exceeds ${ms(bendThreshold(base.p99))} (${BEND_FACTOR}× the p99 at the lowest rates, ${ms(base.p99)} up to ${rate(base.upToRate)}, and at least ${BEND_MIN_RISE_MS} ms more)`
     return `p99 bends at about ${rate(b.bend.rate)}: the lowest achieved rate whose p99 (${ms(b.bend.p99)}), and the next one's, ${crossed}; ${over}`
   }
-  return `p99 does not bend up to ${rate(top)}, the highest rate achieved: no two adjacent rate bins pass ${BEND_FACTOR}× the ${ms(base.p99)} at the lowest rates${b.sloP99 === null ? '' : ` or the ${b.sloP99} ms SLO`}; ${over}${runs === 1 ? ' (run again with --peak-rps doubled to find the bend)' : ''}`
+  return `p99 does not bend up to ${rate(top)}, the highest rate achieved: no two adjacent rate bins pass ${ms(bendThreshold(base.p99))} (${BEND_FACTOR}× the ${ms(base.p99)} at the lowest rates, and at least ${BEND_MIN_RISE_MS} ms more)${b.sloP99 === null ? '' : ` or the ${b.sloP99} ms SLO`}; ${over}${runs === 1 ? ' (run again with --peak-rps doubled to find the bend)' : ''}`
 }
 
 export function bendSection(b: LatencyBend): Section | undefined {
@@ -53,7 +53,7 @@ export function bendSection(b: LatencyBend): Section | undefined {
   })
   return {
     title: 'Where latency bends',
-    text: `${bendVerdict(b)}. Each wall second of the measured scenarios (no setup(), no warm-up) is placed by the arrival rate it achieved (iterations started that second); seconds are grouped in bins ${b.binWidth}/s wide and each bin's requests (at least 100) give p50 (dashed) and p99 (solid). One curve per stored run of the same scenario, seed, scale and calendar at another --peak-rps (the latest of each). p99 bends at the lowest rate whose p99 exceeds ${BEND_FACTOR}× the p99 at the lowest rates (the median of the ${BASELINE_BINS} lowest-rate bins)${b.sloP99 === null ? '' : ` or the strictest p99 SLO (${b.sloP99} ms)`} and so does the next bin's, all runs' requests pooled.`,
+    text: `${bendVerdict(b)}. Each wall second of the measured scenarios (no setup(), no warm-up) is placed by the arrival rate it achieved (iterations started that second); seconds are grouped in bins ${b.binWidth}/s wide and each bin's requests (at least 100) give p50 (dashed) and p99 (solid). One curve per stored run of the same scenario, seed, scale and calendar at another --peak-rps (the latest of each). p99 bends at the lowest rate whose p99 exceeds ${BEND_FACTOR}× the p99 at the lowest rates (the median of the ${BASELINE_BINS} lowest-rate bins) and is at least ${BEND_MIN_RISE_MS} ms above it${b.sloP99 === null ? '' : ` or the strictest p99 SLO (${b.sloP99} ms)`} and so does the next bin's, all runs' requests pooled.`,
     svg: renderChart(
       xyChart({
         series,

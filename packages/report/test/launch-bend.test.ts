@@ -176,7 +176,7 @@ describe('the bend verdict', () => {
       bend: null,
     })
     expect(v).toBe(
-      'p99 does not bend up to 80/s, the highest rate achieved: no two adjacent rate bins pass 2× the 31.0 ms at the lowest rates or the 1000 ms SLO; 1 run at --peak-rps 80 (run again with --peak-rps doubled to find the bend)',
+      'p99 does not bend up to 80/s, the highest rate achieved: no two adjacent rate bins pass 81.0 ms (2× the 31.0 ms at the lowest rates, and at least 50 ms more) or the 1000 ms SLO; 1 run at --peak-rps 80 (run again with --peak-rps doubled to find the bend)',
     )
   })
   it('names an SLO crossing as such', () => {

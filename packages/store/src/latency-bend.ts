@@ -15,8 +15,19 @@ const n = (v: unknown) => Number(v ?? 0)
 /** A rate bin with fewer requests than this gives no p99 worth drawing: left out. */
 export const MIN_BIN_REQUESTS = 100
 
-/** p99 "bends" where it first exceeds this many times the p99 at the lowest rates. */
+/** p99 "bends" where it first exceeds this many times the p99 at the lowest rates … */
 export const BEND_FACTOR = 2
+
+/**
+ * … and this many ms above it: on an idle machine p99 doubles from 3 to 7 ms long before anyone
+ * would call the curve bent. A default, not from a source.
+ */
+export const BEND_MIN_RISE_MS = 50
+
+/** The p99 past which a rate bin counts as bent, for a baseline p99. */
+export function bendThreshold(baseP99: number): number {
+  return Math.max(BEND_FACTOR * baseP99, baseP99 + BEND_MIN_RISE_MS)
+}
 
 /** The p99 at the lowest rates: the median p99 of this many lowest-rate bins (one noisy bin is not the baseline). */
 export const BASELINE_BINS = 3
@@ -86,7 +97,7 @@ export function baselineOf(pooled: readonly RatePoint[]): Baseline | null {
 }
 
 /**
- * The bend of a pooled curve: the lowest-rate bin whose p99 exceeds {@link BEND_FACTOR} × the
+ * The bend of a pooled curve: the lowest-rate bin whose p99 exceeds {@link bendThreshold} of the
  * baseline ({@link baselineOf}) or the SLO, and whose next bin does too — a single slow bin
  * (a busy machine's hiccup) is no bend; null when no two adjacent bins do.
  */
@@ -95,7 +106,7 @@ export function findBend(pooled: readonly RatePoint[], sloP99: number | null): B
   const base = baselineOf(sorted)
   if (!base) return null
   const crossed = (p: RatePoint): Bend['reason'] | null =>
-    sloP99 !== null && p.p99 > sloP99 ? 'slo' : p.p99 > BEND_FACTOR * base.p99 ? 'factor' : null
+    sloP99 !== null && p.p99 > sloP99 ? 'slo' : p.p99 > bendThreshold(base.p99) ? 'factor' : null
   for (let i = 0; i + 1 < sorted.length; i++) {
     const p = sorted[i]!
     const reason = crossed(p)

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSummary, warmupSpan } from '../src/analysis.ts'
 import type { Store } from '../src/connection.ts'
 import { ingestSynthLoad, type K6SynthOptions } from '../src/k6-synth.ts'
-import { BEND_FACTOR, baselineOf, findBend, latencyBend, niceStep } from '../src/latency-bend.ts'
+import {
+  BEND_FACTOR,
+  baselineOf,
+  bendThreshold,
+  findBend,
+  latencyBend,
+  niceStep,
+} from '../src/latency-bend.ts'
 import { upsertRun } from '../src/runs.ts'
 import { openTestStore } from './helpers.ts'
 
@@ -92,10 +99,10 @@ describe('latency against the achieved arrival rate', () => {
     // latency is flat to 120/s and climbs after: p99 doubles a little past it
     expect(b.bend!.rate).toBeGreaterThan(120)
     expect(b.bend!.rate).toBeLessThan(170)
-    expect(b.bend!.p99).toBeGreaterThan(BEND_FACTOR * b.baseline!.p99)
+    expect(b.bend!.p99).toBeGreaterThan(bendThreshold(b.baseline!.p99))
     const before = b.pooled.filter((p) => p.rate < b.bend!.rate)
     expect(before.length).toBeGreaterThan(5)
-    for (const p of before) expect(p.p99).toBeLessThanOrEqual(BEND_FACTOR * b.baseline!.p99)
+    for (const p of before) expect(p.p99).toBeLessThanOrEqual(bendThreshold(b.baseline!.p99))
   })
 
   it('a single run: no other world overlaid; the bend needs two adjacent slow bins over a robust baseline', async () => {
@@ -107,11 +114,21 @@ describe('latency against the achieved arrival rate', () => {
     expect(baselineOf([pt(10, 30), pt(20, 90), pt(30, 32)])).toEqual({ p99: 32, upToRate: 30 })
     // a single slow bin is no bend; two adjacent ones are
     expect(
-      findBend([pt(10, 30), pt(20, 31), pt(30, 29), pt(40, 80), pt(50, 40), pt(60, 45)], null),
+      findBend([pt(10, 30), pt(20, 31), pt(30, 29), pt(40, 95), pt(50, 40), pt(60, 45)], null),
     ).toBeNull()
-    expect(findBend([pt(10, 30), pt(20, 31), pt(30, 29), pt(40, 80), pt(50, 70), pt(60, 45)], null)).toEqual({
+    expect(findBend([pt(10, 30), pt(20, 31), pt(30, 29), pt(40, 95), pt(50, 85), pt(60, 45)], null)).toEqual({
       rate: 40,
-      p99: 80,
+      p99: 95,
+      reason: 'factor',
+    })
+    // twice the baseline is not enough on a fast platform: p99 must also rise 50 ms
+    expect(bendThreshold(3)).toBe(53)
+    expect(bendThreshold(200)).toBe(BEND_FACTOR * 200)
+    expect(
+      findBend([pt(10, 3), pt(20, 3), pt(30, 3), pt(40, 8), pt(50, 9), pt(60, 60), pt(70, 70)], null),
+    ).toEqual({
+      rate: 60,
+      p99: 60,
       reason: 'factor',
     })
     // past the SLO before twice the baseline
