@@ -59,16 +59,22 @@ describe('d11 whatif --from-run', () => {
     expect(res.out).toMatch(/agree: the simulator's baseline matches the live run/)
     expect(res.out).not.toMatch(/DISAGREE/)
 
-    const liveFen = fenOf(/saving vs the live run's (¥[\d,.]+)\)/.exec(res.out)![1]!)
+    const head = /saving vs the baseline cell's (¥[\d,.]+), the live run paid (¥[\d,.]+)\)/.exec(res.out)
+    expect(head, res.out).not.toBeNull()
+    const baselineFen = fenOf(head![1]!)
+    const liveFen = fenOf(head![2]!)
+    // this mix pays PAY-1 only: the run paid its PAY-1 line, the baseline cell the simulator's
     expect(liveFen).toBe(fenOf(payout.live))
-    const cells = [
-      ...res.out.matchAll(/^ {2}(\S+=\S+)\s+(\d+)\s+(\d+)\s+(¥[\d,.]+)\s+(-?¥[\d,.]+|¥-[\d,.]+)$/gm),
-    ]
+    expect(baselineFen).toBe(fenOf(payout.sim))
+    const cells = [...res.out.matchAll(/^ {2}(\S+=\S+)\s+(\d+)\s+(\d+)\s+(¥[\d,.]+)\s+(-?¥[\d,.]+)$/gm)]
     expect(cells.length, res.out).toBe(6)
     const costs = cells.map((c) => fenOf(c[4]!))
     expect(costs).toEqual([...costs].sort((a, b) => a - b))
     expect(costs[0]!).toBeLessThan(liveFen)
-    expect(res.out).toMatch(/[1-6] of 6 cells cost less than the live run/)
+    expect(costs[0]!).toBeLessThan(baselineFen)
+    // the x1 cells with the run's own share are the baseline cell: no saving
+    expect(costs).toContain(baselineFen)
+    expect(res.out).toMatch(/[1-5] of 6 cells cost less than the baseline cell/)
     expect(existsSync(join(cwd, 'reports', 'from-run.html'))).toBe(true)
   }, 400_000)
 

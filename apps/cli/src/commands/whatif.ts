@@ -19,7 +19,7 @@ picks per hour the run showed while orders waited (where lower than the profile'
 run's own complaining buyers. It prints the run's late pickups, payouts by cause and rule and
 oversold orders beside the simulator's baseline cell with the twin's tolerance (2 %, oversold exact)
 and says when they disagree, then the grid around it cheapest first with the saving against the
-run. Default grid: oversell.oversellShare=0,-5% × warehouse.picksPerHour=x1,x1.5,x2 (xN multiplies
+baseline cell (both priced by the simulator). Default grid: oversell.oversellShare=0,-5% × warehouse.picksPerHour=x1,x1.5,x2 (xN multiplies
 each merchant's own rate, its shifts' too). Runs stored before --from-run existed lack the
 parameters it needs: the error names the run and the field.
 
