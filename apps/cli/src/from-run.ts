@@ -233,6 +233,8 @@ async function writeReport(
       result: c.r.result,
     })),
     subtitle,
+    // the cells are priced here, not stored as runs
+    stored: false,
   })
   writeFileSync(file, html)
   return file

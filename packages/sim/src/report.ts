@@ -70,6 +70,8 @@ export interface WhatIfReportInput {
   runs: CellRun[]
   /** line under the title, e.g. how the runs were stored */
   subtitle?: string
+  /** whether each cell is a stored run of kind `whatif` (lists their run ids) @default true */
+  stored?: boolean
 }
 
 export function whatIfReport(input: WhatIfReportInput): string {
@@ -165,11 +167,15 @@ export function whatIfReport(input: WhatIfReportInput): string {
       }),
     },
   })
-  sections.push({
-    title: 'Runs',
-    text: 'Each cell is one run of kind "whatif" in the store; its evidence rows carry the run id.',
-    table: { columns: ['cell', 'run id', 'seed'], rows: sorted.map((r) => [r.id, r.runId, String(r.seed)]) },
-  })
+  if (input.stored !== false)
+    sections.push({
+      title: 'Runs',
+      text: 'Each cell is one run of kind "whatif" in the store; its evidence rows carry the run id.',
+      table: {
+        columns: ['cell', 'run id', 'seed'],
+        rows: sorted.map((r) => [r.id, r.runId, String(r.seed)]),
+      },
+    })
   return htmlReport({
     title: input.title ?? `What-if: ${input.scenario}`,
     ...(input.subtitle ? { subtitle: input.subtitle } : {}),

@@ -182,5 +182,9 @@ describe('grid runs across worker threads', () => {
     expect((html.match(/<svg/g) ?? []).length).toBe(2)
     expect(html).not.toMatch(/<script|src="http|href="http/)
     for (const r of runs) expect(html).toContain(r.runId)
+    // cells that were not stored (--no-store, --from-run) list no run ids
+    const unstored = whatIfReport({ scenario: base.name, axes: grid, runs, stored: false })
+    expect(unstored).toContain('Payout by cause')
+    for (const r of runs) expect(unstored).not.toContain(r.runId)
   })
 })

@@ -201,6 +201,7 @@ async function action(file: string | undefined, flags: WhatIfFlags): Promise<voi
       axes,
       runs,
       subtitle: `${file} · seed ${scenario.seed} · ${stored}`,
+      stored: flags.store,
     }),
   )
   process.stdout.write(`report: ${out}\n`)
