@@ -102,7 +102,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
 
   // --- SKUs ---------------------------------------------------------------------------------
   const K = scenario.skus.length
-  const skuIds = scenario.skus.map((k) => k.id)
+  const skuIds = packedArray(K, (k) => scenario.skus[k]!.id)
   const physical = new Float64Array(K)
   const listed = new Float64Array(K)
   const acceptedCount = new Float64Array(K)
@@ -129,7 +129,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
   // PAY-1/3/4 amounts per SKU, per ruleset version met (the version in force at each payout)
   const amounts = new PayoutAmounts(
     priceFen,
-    scenario.skus.map((k) => k.presale),
+    packedArray(K, (k) => scenario.skus[k]!.presale),
   )
 
   // --- arrivals (sorted payment times + SKU per order) --------------------------------------
@@ -152,8 +152,9 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
   const pickMinutes =
     scenario.warehouse.picksPerHour > 0 ? 60 / scenario.warehouse.picksPerHour : Number.POSITIVE_INFINITY
   let pickW = Number.NEGATIVE_INFINITY
-  const waves = scenario.warehouse.pickupWaves.map(minuteOfDay).sort((a, b) => a - b)
-  const backorders: IndexQueue[] = scenario.skus.map(() => new IndexQueue(16))
+  const pickupWaves = scenario.warehouse.pickupWaves
+  const waves = packedArray(pickupWaves.length, (w) => minuteOfDay(pickupWaves[w]!)).sort((a, b) => a - b)
+  const backorders = packedArray(K, () => new IndexQueue(16))
   // SHIP-1 deadlines: one FIFO per deadline class (SKUs sharing presaleShipHours), since orders
   // arrive in time order their deadlines come out in order; an order whose deadline would jump
   // the queue (a rules window boundary) gets its own heap event instead.
@@ -162,7 +163,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
   scenario.skus.forEach((k, i) => {
     classOf[i] = classHours.indexOf(k.presaleShipHours)
   })
-  const deadlineQ: IndexQueue[] = classHours.map(() => new IndexQueue(1024))
+  const deadlineQ = packedArray(classHours.length, () => new IndexQueue(1024))
   const lastDeadline = new Float64Array(classHours.length).fill(Number.NEGATIVE_INFINITY)
   // customer service: the same FIFO server over complaints, 24 h a day (PAY-5 judges its delay)
   const csMs =
@@ -172,13 +173,10 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
   let csBusy = Number.NEGATIVE_INFINITY
 
   // future restock units per SKU (for the PAY-3 "can never ship" judgement)
-  const restocks = scenario.restock
-    .map((r) => ({
-      at: Date.parse(r.at),
-      units: r.units,
-      k: r.sku === undefined ? 0 : skuIds.indexOf(r.sku),
-    }))
-    .sort((a, b) => a.at - b.at)
+  const restocks = packedArray(scenario.restock.length, (n) => {
+    const r = scenario.restock[n]!
+    return { at: Date.parse(r.at), units: r.units, k: r.sku === undefined ? 0 : skuIds.indexOf(r.sku) }
+  }).sort((a, b) => a.at - b.at)
   const futureUnits = new Float64Array(K)
   for (const r of restocks) futureUnits[r.k]! += r.units
 
@@ -466,8 +464,90 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
     heap.push(r.at, EV_RESTOCK, EV_RESTOCK, idx)
   })
 
+  // The per-order loops live in their own functions, not in the event loop below: `simulate` then
+  // runs a few dozen events per cell and is never optimised itself, so its ~600 lines are not
+  // recompiled (6-60 ms a time, on every thread) each time a phase first met mid-run (oversold
+  // orders, late deadlines, complaints, the final tally) or a fresh closure of a new call deopts it.
   let lagPtr = 0
   let next = 0 // next arrival
+
+  /** EV_ARRIVAL: a batch, every arrival before the next other event. */
+  const arrivalBatch = () => {
+    const limit = heap.peekTime()
+    const limitPrio = heap.peekPriority()
+    while (next < N) {
+      const t = times[next]!
+      if (t > limit || (t === limit && limitPrio < EV_ARRIVAL)) break
+      const i = next++
+      const k = sku[i]!
+      const q = orderUnits === undefined ? 1 : orderUnits[i]!
+      if (sellable !== null) {
+        const at = lastPublicationAt(t, everyMs)
+        if (at > publishedAt) {
+          publishedAt = at
+          lagPtr = countKnownSales(times, sku, orderUnits, flags, seen, lagPtr, i, at - lagMs)
+          for (let j = 0; j < K; j++) sellable[j] = publishedUnits(listed[j]!, seen[j]!)
+        }
+        if (sellable[k]! < q) {
+          rejected++
+          continue
+        }
+        sellable[k]! -= q
+      } else {
+        if (lagMs === 0) seen[k] = acceptedCount[k]!
+        else lagPtr = countKnownSales(times, sku, orderUnits, flags, seen, lagPtr, i, t - lagMs)
+        if (seen[k]! + q > listed[k]!) {
+          rejected++
+          continue
+        }
+      }
+      const c = acceptedCount[k]!
+      acceptedCount[k] = c + q
+      accepted++
+      // PAY-3: the whole order waits when any of its units is past physical stock
+      if (isOversold(c + q, physical[k]!)) {
+        flags[i] = F_ACCEPTED | F_OVERSOLD
+        oversold++
+        if (backorderPos === null) backorderPos = scratchInts(N)
+        backorderPos[i] = backorders[k]!.pushed
+        backorders[k]!.push(i)
+      } else {
+        flags[i] = F_ACCEPTED
+        release(i, t)
+      }
+      const cls = classOf[k]!
+      const ag = opts.agreed?.get(i)
+      const d = ag ? agreedDeadline(i, k, t, ag) : deadlineOf(i, k)
+      if (ag || d < lastDeadline[cls]!) {
+        heap.push(d, EV_DEADLINE, EV_DEADLINE_ONE, i)
+      } else {
+        lastDeadline[cls] = d
+        const dq = deadlineQ[cls]!
+        if (dq.length === 0) heap.push(d, EV_DEADLINE, EV_DEADLINE, cls)
+        dq.push(i)
+      }
+    }
+    if (next < N) heap.push(times[next]!, EV_ARRIVAL, EV_ARRIVAL, 0)
+  }
+
+  /** EV_DEADLINE: a batch, deadline class `cls`'s deadlines that fall before every other pending event. */
+  const deadlineBatch = (cls: number, now: number) => {
+    const dq = deadlineQ[cls]!
+    const limit = heap.peekTime()
+    const limitPrio = heap.peekPriority()
+    while (dq.length > 0) {
+      const i = dq.peek()
+      const k = sku[i]!
+      const d = deadlineOf(i, k)
+      if (d > now && (d > limit || (d === limit && limitPrio <= EV_DEADLINE))) {
+        heap.push(d, EV_DEADLINE, EV_DEADLINE, cls)
+        break
+      }
+      dq.shift()
+      judgeDeadline(i, k, d)
+    }
+  }
+
   let now = from
   while (heap.size > 0) {
     now = heap.peekTime()
@@ -478,62 +558,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
     events++
     switch (kind) {
       case EV_ARRIVAL: {
-        // a batch: every arrival before the next other event
-        const limit = heap.peekTime()
-        const limitPrio = heap.peekPriority()
-        while (next < N) {
-          const t = times[next]!
-          if (t > limit || (t === limit && limitPrio < EV_ARRIVAL)) break
-          const i = next++
-          const k = sku[i]!
-          const q = orderUnits === undefined ? 1 : orderUnits[i]!
-          if (sellable !== null) {
-            const at = lastPublicationAt(t, everyMs)
-            if (at > publishedAt) {
-              publishedAt = at
-              lagPtr = countKnownSales(times, sku, orderUnits, flags, seen, lagPtr, i, at - lagMs)
-              for (let j = 0; j < K; j++) sellable[j] = publishedUnits(listed[j]!, seen[j]!)
-            }
-            if (sellable[k]! < q) {
-              rejected++
-              continue
-            }
-            sellable[k]! -= q
-          } else {
-            if (lagMs === 0) seen[k] = acceptedCount[k]!
-            else lagPtr = countKnownSales(times, sku, orderUnits, flags, seen, lagPtr, i, t - lagMs)
-            if (seen[k]! + q > listed[k]!) {
-              rejected++
-              continue
-            }
-          }
-          const c = acceptedCount[k]!
-          acceptedCount[k] = c + q
-          accepted++
-          // PAY-3: the whole order waits when any of its units is past physical stock
-          if (isOversold(c + q, physical[k]!)) {
-            flags[i] = F_ACCEPTED | F_OVERSOLD
-            oversold++
-            if (backorderPos === null) backorderPos = scratchInts(N)
-            backorderPos[i] = backorders[k]!.pushed
-            backorders[k]!.push(i)
-          } else {
-            flags[i] = F_ACCEPTED
-            release(i, t)
-          }
-          const cls = classOf[k]!
-          const ag = opts.agreed?.get(i)
-          const d = ag ? agreedDeadline(i, k, t, ag) : deadlineOf(i, k)
-          if (ag || d < lastDeadline[cls]!) {
-            heap.push(d, EV_DEADLINE, EV_DEADLINE_ONE, i)
-          } else {
-            lastDeadline[cls] = d
-            const dq = deadlineQ[cls]!
-            if (dq.length === 0) heap.push(d, EV_DEADLINE, EV_DEADLINE, cls)
-            dq.push(i)
-          }
-        }
-        if (next < N) heap.push(times[next]!, EV_ARRIVAL, EV_ARRIVAL, 0)
+        arrivalBatch()
         break
       }
       case EV_RESTOCK: {
@@ -566,35 +591,13 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
         break
       }
       case EV_DEADLINE: {
-        const dq = deadlineQ[arg]!
-        // a batch: this SKU's deadlines that fall before every other pending event
-        const limit = heap.peekTime()
-        const limitPrio = heap.peekPriority()
-        while (dq.length > 0) {
-          const i = dq.peek()
-          const k = sku[i]!
-          const d = deadlineOf(i, k)
-          if (d > now && (d > limit || (d === limit && limitPrio <= EV_DEADLINE))) {
-            heap.push(d, EV_DEADLINE, EV_DEADLINE, arg)
-            break
-          }
-          dq.shift()
-          judgeDeadline(i, k, d)
-        }
+        deadlineBatch(arg, now)
         break
       }
     }
   }
 
-  let shipped = 0
-  let leadSum = 0
-  for (let i = 0; i < N; i++) {
-    const s = shipAt[i]!
-    if (s <= end && !(flags[i]! & F_CANCELLED)) {
-      shipped++
-      leadSum += s - times[i]!
-    }
-  }
+  const { shipped, leadSum } = shippedTally(shipAt, flags, times, end)
 
   const totalFen = lsFen + osFen
   return {
@@ -661,4 +664,30 @@ function countKnownSales(
     p++
   }
   return p
+}
+
+/** Orders shipped by `end` (not cancelled) and the sum of their lead times. */
+function shippedTally(shipAt: Float64Array, flags: Uint8Array, times: Float64Array, end: number) {
+  let shipped = 0
+  let leadSum = 0
+  for (let i = 0; i < times.length; i++) {
+    const s = shipAt[i]!
+    if (s <= end && !(flags[i]! & F_CANCELLED)) {
+      shipped++
+      leadSum += s - times[i]!
+    }
+  }
+  return { shipped, leadSum }
+}
+
+/**
+ * `[make(0), …, make(n - 1)]`, built by push so that it is packed whichever tier runs the caller:
+ * `Array.prototype.map` inlined by TurboFan makes holey arrays where the builtin makes packed ones,
+ * and the hot closures that index these arrays deopted ("wrong map") the first cell after
+ * `simulate` itself was optimised.
+ */
+function packedArray<T>(n: number, make: (i: number) => T): T[] {
+  const out: T[] = []
+  for (let i = 0; i < n; i++) out.push(make(i))
+  return out
 }
