@@ -475,39 +475,46 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
   const arrivalBatch = () => {
     const limit = heap.peekTime()
     const limitPrio = heap.peekPriority()
-    while (next < N) {
-      const t = times[next]!
+    // the per-order state in locals, not in simulate's context, for the loop (written back after)
+    let i = next
+    let acceptedHere = 0
+    let rejectedHere = 0
+    let oversoldHere = 0
+    let known = lagPtr
+    let published = publishedAt
+    const agreed = opts.agreed
+    for (; i < N; i++) {
+      const t = times[i]!
       if (t > limit || (t === limit && limitPrio < EV_ARRIVAL)) break
-      const i = next++
       const k = sku[i]!
       const q = orderUnits === undefined ? 1 : orderUnits[i]!
       if (sellable !== null) {
         const at = lastPublicationAt(t, everyMs)
-        if (at > publishedAt) {
-          publishedAt = at
-          lagPtr = countKnownSales(times, sku, orderUnits, flags, seen, lagPtr, i, at - lagMs)
+        if (at > published) {
+          published = at
+          known = countKnownSales(times, sku, orderUnits, flags, seen, known, i, at - lagMs)
           for (let j = 0; j < K; j++) sellable[j] = publishedUnits(listed[j]!, seen[j]!)
         }
         if (sellable[k]! < q) {
-          rejected++
+          rejectedHere++
           continue
         }
         sellable[k]! -= q
       } else {
         if (lagMs === 0) seen[k] = acceptedCount[k]!
-        else lagPtr = countKnownSales(times, sku, orderUnits, flags, seen, lagPtr, i, t - lagMs)
+        else known = countKnownSales(times, sku, orderUnits, flags, seen, known, i, t - lagMs)
         if (seen[k]! + q > listed[k]!) {
-          rejected++
+          rejectedHere++
           continue
         }
       }
       const c = acceptedCount[k]!
       acceptedCount[k] = c + q
-      accepted++
+      acceptedHere++
       // PAY-3: the whole order waits when any of its units is past physical stock
       if (isOversold(c + q, physical[k]!)) {
         flags[i] = F_ACCEPTED | F_OVERSOLD
-        oversold++
+        oversoldHere++
         if (backorderPos === null) backorderPos = scratchInts(N)
         backorderPos[i] = backorders[k]!.pushed
         backorders[k]!.push(i)
@@ -516,7 +523,7 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
         release(i, t)
       }
       const cls = classOf[k]!
-      const ag = opts.agreed?.get(i)
+      const ag = agreed?.get(i)
       const d = ag ? agreedDeadline(i, k, t, ag) : deadlineOf(i, k)
       if (ag || d < lastDeadline[cls]!) {
         heap.push(d, EV_DEADLINE, EV_DEADLINE_ONE, i)
@@ -527,6 +534,12 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
         dq.push(i)
       }
     }
+    next = i
+    accepted += acceptedHere
+    rejected += rejectedHere
+    oversold += oversoldHere
+    lagPtr = known
+    publishedAt = published
     if (next < N) heap.push(times[next]!, EV_ARRIVAL, EV_ARRIVAL, 0)
   }
 
