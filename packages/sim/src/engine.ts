@@ -483,53 +483,67 @@ export function simulate(scenario: Scenario, opts: SimulateOptions = {}): CellRe
     let known = lagPtr
     let published = publishedAt
     const agreed = opts.agreed
+    // simulate's columns as locals: the loop reads registers, not the closure's context
+    const timesL = times
+    const skuL = sku
+    const orderUnitsL = orderUnits
+    const sellableL = sellable
+    const listedL = listed
+    const seenL = seen
+    const acceptedCountL = acceptedCount
+    const physicalL = physical
+    const flagsL = flags
+    const classOfL = classOf
+    const lastDeadlineL = lastDeadline
+    const deadlineQL = deadlineQ
+    const backordersL = backorders
     for (; i < N; i++) {
-      const t = times[i]!
+      const t = timesL[i]!
       if (t > limit || (t === limit && limitPrio < EV_ARRIVAL)) break
-      const k = sku[i]!
-      const q = orderUnits === undefined ? 1 : orderUnits[i]!
-      if (sellable !== null) {
+      const k = skuL[i]!
+      const q = orderUnitsL === undefined ? 1 : orderUnitsL[i]!
+      if (sellableL !== null) {
         const at = lastPublicationAt(t, everyMs)
         if (at > published) {
           published = at
-          known = countKnownSales(times, sku, orderUnits, flags, seen, known, i, at - lagMs)
-          for (let j = 0; j < K; j++) sellable[j] = publishedUnits(listed[j]!, seen[j]!)
+          known = countKnownSales(timesL, skuL, orderUnitsL, flagsL, seenL, known, i, at - lagMs)
+          for (let j = 0; j < K; j++) sellableL[j] = publishedUnits(listedL[j]!, seenL[j]!)
         }
-        if (sellable[k]! < q) {
+        if (sellableL[k]! < q) {
           rejectedHere++
           continue
         }
-        sellable[k]! -= q
+        sellableL[k]! -= q
       } else {
-        if (lagMs === 0) seen[k] = acceptedCount[k]!
-        else known = countKnownSales(times, sku, orderUnits, flags, seen, known, i, t - lagMs)
-        if (seen[k]! + q > listed[k]!) {
+        if (lagMs === 0) seenL[k] = acceptedCountL[k]!
+        else known = countKnownSales(timesL, skuL, orderUnitsL, flagsL, seenL, known, i, t - lagMs)
+        if (seenL[k]! + q > listedL[k]!) {
           rejectedHere++
           continue
         }
       }
-      const c = acceptedCount[k]!
-      acceptedCount[k] = c + q
+      const c = acceptedCountL[k]!
+      acceptedCountL[k] = c + q
       acceptedHere++
       // PAY-3: the whole order waits when any of its units is past physical stock
-      if (isOversold(c + q, physical[k]!)) {
-        flags[i] = F_ACCEPTED | F_OVERSOLD
+      if (isOversold(c + q, physicalL[k]!)) {
+        flagsL[i] = F_ACCEPTED | F_OVERSOLD
         oversoldHere++
         if (backorderPos === null) backorderPos = scratchInts(N)
-        backorderPos[i] = backorders[k]!.pushed
-        backorders[k]!.push(i)
+        backorderPos[i] = backordersL[k]!.pushed
+        backordersL[k]!.push(i)
       } else {
-        flags[i] = F_ACCEPTED
+        flagsL[i] = F_ACCEPTED
         release(i, t)
       }
-      const cls = classOf[k]!
+      const cls = classOfL[k]!
       const ag = agreed?.get(i)
       const d = ag ? agreedDeadline(i, k, t, ag) : deadlineOf(i, k)
-      if (ag || d < lastDeadline[cls]!) {
+      if (ag || d < lastDeadlineL[cls]!) {
         heap.push(d, EV_DEADLINE, EV_DEADLINE_ONE, i)
       } else {
-        lastDeadline[cls] = d
-        const dq = deadlineQ[cls]!
+        lastDeadlineL[cls] = d
+        const dq = deadlineQL[cls]!
         if (dq.length === 0) heap.push(d, EV_DEADLINE, EV_DEADLINE, cls)
         dq.push(i)
       }
