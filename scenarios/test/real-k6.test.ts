@@ -10,7 +10,7 @@ import { openTestStore } from '@d11/store/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SCENARIOS } from '../lib/catalog.js'
 import { k6, realK6Title, runK6 } from './real-k6.ts'
-import { startStack } from './world.ts'
+import { stackEnv, startStack } from './world.ts'
 
 const script = (name: string) => fileURLToPath(SCENARIOS[name]!.file)
 
@@ -21,16 +21,7 @@ describe.skipIf(!k6)(realK6Title('scenarios on real k6'), () => {
   })
   afterAll(() => stack?.close())
 
-  /** The env every scenario reads; one simulated hour in 2 s. */
-  const env = (runId: string): Record<string, string> => ({
-    BASE_URL: stack.baseUrl,
-    MERCHANT_URL: stack.merchantUrl,
-    DATA_DIR: stack.world,
-    COMPRESS: '1800',
-    PEAK_RPS: '15',
-    SETUP_ORDERS: '40',
-    RUN_ID: runId,
-  })
+  const env = (runId: string) => stackEnv(stack, runId, { PEAK_RPS: '15', SETUP_ORDERS: '40' })
   const envArgs = (e: Record<string, string>) => Object.entries(e).flatMap(([k, v]) => ['-e', `${k}=${v}`])
 
   it('k6 inspect accepts every scenario on a generated world', async () => {

@@ -7,7 +7,7 @@ import { runScript } from '@d11/k6-runner/run'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SCENARIOS } from '../lib/catalog.js'
 import { k6, realK6Title, runK6 } from './real-k6.ts'
-import { startStack } from './world.ts'
+import { stackEnv, startStack } from './world.ts'
 
 const script = fileURLToPath(SCENARIOS['peak-nov11']!.file)
 
@@ -23,15 +23,7 @@ beforeAll(async () => {
 })
 afterAll(() => stack?.close())
 
-const env = (runId: string): Record<string, string> => ({
-  BASE_URL: stack.baseUrl,
-  MERCHANT_URL: stack.merchantUrl,
-  DATA_DIR: stack.world,
-  COMPRESS: '1800',
-  PEAK_RPS: '40',
-  WARMUP_S: '2',
-  RUN_ID: runId,
-})
+const env = (runId: string) => stackEnv(stack, runId, { PEAK_RPS: '40', WARMUP_S: '2' })
 
 /** Request samples of a `--out json` file, split by phase. */
 function phases(file: string) {

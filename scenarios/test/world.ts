@@ -29,3 +29,22 @@ export async function startStack() {
     },
   }
 }
+
+/**
+ * The env every scenario reads, against a started stack: one simulated hour in 2 s
+ * (`COMPRESS=1800`), the run id, and the test's own settings (`PEAK_RPS`, …).
+ */
+export function stackEnv(
+  stack: Awaited<ReturnType<typeof startStack>>,
+  runId: string,
+  settings: Record<string, string>,
+): Record<string, string> {
+  return {
+    BASE_URL: stack.baseUrl,
+    MERCHANT_URL: stack.merchantUrl,
+    DATA_DIR: stack.world,
+    COMPRESS: '1800',
+    ...settings,
+    RUN_ID: runId,
+  }
+}

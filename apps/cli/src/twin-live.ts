@@ -33,6 +33,9 @@ import { DAY_MS as DAY, HOUR_MS as HOUR, toShanghaiIso as iso, shanghaiDayStart 
  * order — so the live picker sees the units in the simulator's order.
  */
 
+/** Times the driver sends a request the platform shed before it takes the 503 as the answer. */
+const SHED_ATTEMPTS = 10
+
 export interface LiveOptions {
   world: string
   calendar?: CalendarId
@@ -118,15 +121,22 @@ export async function liveRun(
     await served.close()
     throw new SimError('SIM_ERR_TWIN', 'the merchant service no longer exposes its calls in flight')
   }
-  const call = async (method: string, path: string, body?: unknown): Promise<Reply> => {
-    const res = await fetch(`${served.platformUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> }
-  }
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+  // A busy machine can make the platform shed a request (503 + Retry-After, plugins/overload.ts):
+  // that is load, not a decision, so the driver comes back as told (the clock does not run).
+  const call = async (method: string, path: string, body?: unknown): Promise<Reply> => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${served.platformUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
+      const reply = { status: res.status, body: (await res.json()) as Record<string, unknown> }
+      const retryAfterS = Number(res.headers.get('retry-after'))
+      if (res.status !== 503 || !(retryAfterS > 0) || attempt >= SHED_ATTEMPTS) return reply
+      await sleep(retryAfterS * 1000)
+    }
+  }
   let now = start
   const advance = async (t: number) => {
     if (t <= now) return

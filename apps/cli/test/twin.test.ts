@@ -130,42 +130,6 @@ describe('one scenario, two engines (tiny world slice)', () => {
     expect(r.agrees).toBe(true)
   }, 60_000)
 
-  it('oversell slice (lagging: a 30-min-stale view every 5 min): the same orders oversold, never shipped and paid PAY-3 on both sides', async () => {
-    const named = TWIN_SLICES.oversell
-    const win = sliceWindow(named, '2020')
-    const r = await runTwin({
-      world,
-      kind: named.kind,
-      profile: loadProfile(named.profile, { set: [...named.set] }),
-      merchantId: named.merchantId,
-      from: new Date(win.from).toISOString(),
-      to: new Date(win.to).toISOString(),
-      horizonDays: 5,
-    })
-    expect(r.scenario.oversell).toEqual({
-      policy: 'lagging',
-      oversellShare: 0,
-      buffer: 0,
-      syncLagSeconds: 1800,
-      syncEverySeconds: 300,
-    })
-    // the stale view sells the sell-out item (s-00000021, a launch stock of 5) again and again
-    expect(r.sim.orders.oversold).toBeGreaterThan(5)
-    expect(r.live.oversold).toBe(r.sim.orders.oversold)
-    expect(r.live.placed).toBe(r.sim.orders.accepted)
-    expect(r.live.rejected).toBe(r.sim.orders.rejected)
-    expect(r.sim.late.oversell).toBeGreaterThan(0)
-    expect(Math.abs(r.diff.late.oversell.delta)).toBeLessThanOrEqual(
-      Math.max(1, Math.ceil(TWIN_TOLERANCE.late * r.sim.late.oversell)),
-    )
-    expect(r.live.payouts.oversell.count).toBeGreaterThan(0)
-    expect(r.live.payouts.oversell.count).toBe(r.sim.payouts.oversell.count)
-    expect(Math.abs(r.diff.payouts.total.deltaFen)).toBeLessThanOrEqual(r.live.priceGapFen)
-    for (const k of ['late_shipment', 'oversell', 'price_protection', 'total'] as const)
-      expect(r.diffAtLivePrices.payouts[k].rel).toBeLessThanOrEqual(TWIN_TOLERANCE.payouts)
-    expect(r.agrees).toBe(true)
-  }, 60_000)
-
   it('presale slice (2020): deposits and final payments live, real presale flags and ship hours in the simulator', async () => {
     const named = TWIN_SLICES.presale
     const win = sliceWindow(named, '2020')

@@ -1,7 +1,7 @@
 /**
  * The platform's merchant API as the reference merchant calls it (undici, one keep-alive pool).
- * Transient failures (network errors, 429, 5xx) are retried with exponential backoff; a 4xx is the
- * platform's answer and comes back as a {@link PlatformReply} for the caller to judge.
+ * Transient failures (network errors, 429, 5xx) are retried with exponential backoff, no sooner
+ * than a 503's Retry-After; a 4xx is the platform's answer and comes back as a {@link PlatformReply} for the caller to judge.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool } from 'undici'
@@ -89,6 +89,12 @@ export class PlatformClient {
         if (!transient || attempt >= this.attempts) {
           if (transient) this.failures++
           return { status: res.statusCode, body: parsed }
+        }
+        // a shedding platform says when to come back (Retry-After, seconds): no sooner
+        const retryAfterMs = Number(res.headers['retry-after']) * 1000
+        if (retryAfterMs > 0) {
+          await sleep(Math.max(retryAfterMs, this.backoffMs * 2 ** (attempt - 1)))
+          continue
         }
       } catch (err) {
         if (attempt >= this.attempts) {
